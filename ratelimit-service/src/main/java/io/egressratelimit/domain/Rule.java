@@ -1,0 +1,54 @@
+package io.egressratelimit.domain;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One configured limit: the leaf of a descriptor path in the limits config.
+ *
+ * @param domain the domain the rule belongs to
+ * @param fullKey the dotted path as envoyproxy/ratelimit names it, e.g. {@code geocode.generic_key_geocode};
+ *     it labels the rule in metrics and in /rlconfig
+ * @param policy the budget; empty when the rule is {@code unlimited}
+ * @param shadowMode counted, never denies; the status reads OK
+ * @param quotaMode a soft limit: never denies, but the response metadata names the violated descriptor
+ * @param detailedMetric metrics carry the request's descriptor values for this rule
+ * @param valueToMetric metrics carry the descriptor value where a wildcard or key-only entry matched
+ * @param shareThreshold every value that matches this wildcard rule shares one bucket
+ * @param name the rule's name, which {@code replaces} in other rules refers to
+ * @param replaces names of rules this one replaces when both apply to one request
+ * @param metadata free-form metadata, reported in /rlconfig and with a quota-mode violation
+ */
+public record Rule(
+    String domain,
+    String fullKey,
+    Optional<LimitPolicy> policy,
+    boolean shadowMode,
+    boolean quotaMode,
+    boolean detailedMetric,
+    boolean valueToMetric,
+    boolean shareThreshold,
+    Optional<String> name,
+    List<String> replaces,
+    Map<String, String> metadata) {
+
+  public Rule {
+    Objects.requireNonNull(domain, "domain");
+    Objects.requireNonNull(fullKey, "fullKey");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(name, "name");
+    replaces = List.copyOf(replaces);
+    metadata = Map.copyOf(metadata);
+  }
+
+  public boolean unlimited() {
+    return policy.isEmpty();
+  }
+
+  /** Whether a would-be denial of this rule is only reported, never enforced. */
+  public boolean reportOnly() {
+    return shadowMode || quotaMode;
+  }
+}
