@@ -54,7 +54,7 @@ public final class RateLimitEngine {
     if (claimed.isEmpty()) {
       decision = CompletableFuture.completedFuture(combine(plans, claimed, new BatchOutcome(true, List.of())));
     } else {
-      BucketBatch batch = batchFor(plans, claimed);
+      BucketBatch batch = batchFor(request.domain(), plans, claimed);
       decision = store.consume(batch).thenApply(outcome -> combine(plans, claimed, outcome));
     }
     return decision.whenComplete((done, failure) -> {
@@ -78,7 +78,7 @@ public final class RateLimitEngine {
     return claimed;
   }
 
-  private static BucketBatch batchFor(List<DescriptorPlan> plans, List<Integer> claimed) {
+  private static BucketBatch batchFor(String domain, List<DescriptorPlan> plans, List<Integer> claimed) {
     // An impossible enforced limit denies the request whatever the buckets hold, so the others are
     // only checked: the denied request must not spend their budget.
     boolean deniedAlready = plans.stream().anyMatch(p -> p.enforced() && p.impossible());
@@ -89,7 +89,7 @@ public final class RateLimitEngine {
       claims.add(new BucketClaim(
           plan.bucketKey(), BucketSpecs.of(plan.policy().orElseThrow()), plan.required(), consume, plan.enforced()));
     }
-    return new BucketBatch(claims);
+    return new BucketBatch(claims, domain);
   }
 
   private static Decision combine(List<DescriptorPlan> plans, List<Integer> claimed, BatchOutcome outcome) {
