@@ -199,7 +199,7 @@ class MatchingTest {
             rate_limit: {unit: second, requests_per_unit: 1}
         """);
 
-    assertEquals("users|user=a\\|b\\=c\\\\d", match(config, "users", "user=a|b=c\\d").bucketKey());
+    assertEquals("users|user=a\\|b\\=c\\\\d\\#e", match(config, "users", "user=a|b=c\\d#e").bucketKey());
     assertNotEquals(match(config, "users", "user=a|b").bucketKey(), match(config, "users", "user=a\\|b").bucketKey());
   }
 
