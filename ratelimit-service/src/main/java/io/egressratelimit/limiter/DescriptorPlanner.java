@@ -1,5 +1,6 @@
 package io.egressratelimit.limiter;
 
+import io.egressratelimit.config.BucketKey;
 import io.egressratelimit.config.RateLimitConfig;
 import io.egressratelimit.config.RuleMatch;
 import io.egressratelimit.domain.LimitPolicy;
@@ -51,7 +52,7 @@ final class DescriptorPlanner {
       // Envoy's override replaces the configured limit; like envoyproxy/ratelimit it is always enforced.
       var override = descriptor.limitOverride().get();
       LimitPolicy policy = LimitPolicy.fixedWindow(override.requestsPerUnit(), override.unit());
-      String key = BucketKeys.withPolicy(BucketKeys.forEntries(request.domain(), descriptor.entries()), policy);
+      String key = BucketKeys.withPolicy(BucketKey.of(request.domain(), descriptor.entries()), policy);
       String overrideMetricKey = metricKey.isEmpty() ? request.domain() + "." + descriptor : metricKey;
       return new DescriptorPlan(rule, overrideMetricKey, Optional.of(policy), key, required, hits, true);
     }
