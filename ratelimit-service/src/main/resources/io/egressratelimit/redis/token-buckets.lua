@@ -36,7 +36,14 @@ local function load(index, cap, refill, period, style, initial)
   if style == 0 then
     b.interval = ceil_div(period, refill)
     local tat = raw and string.match(raw, '^g(%-?%d+)$')
-    b.tat = tat and tonumber(tat) or (now + (cap - initial) * b.interval)
+    if tat then
+      b.tat = tonumber(tat)
+    else
+      b.tat = now + (cap - initial) * b.interval
+      -- A bucket born below capacity must be remembered even if nothing is taken, or it would be
+      -- born again, still empty, on every call.
+      b.dirty = b.start_low
+    end
   else
     local window = math.floor(now / period)
     local w, tokens = nil, nil
