@@ -12,6 +12,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.masterreplica.MasterReplica;
 import io.lettuce.core.resource.ClientResources;
@@ -90,8 +92,24 @@ final class RedisConnector {
             .enablePeriodicRefresh(Duration.ofSeconds(30))
             .build())
         .build());
-    return RedisConnection.cluster(
-        connectOrExplain(() -> client.connect(codec), client, settings), client, resources, description(settings));
+    StatefulRedisClusterConnection<String, V> connection = connectOrExplain(() -> {
+      StatefulRedisClusterConnection<String, V> connected = client.connect(codec);
+      connectToEveryMaster(connected);
+      return connected;
+    }, client, settings);
+    return RedisConnection.cluster(connection, client, resources, description(settings));
+  }
+
+  /**
+   * Lettuce opens a node's connection on first use, and one still opening refuses commands like a
+   * lost one; opened now, the first requests to each master are not refused for nothing.
+   */
+  private static void connectToEveryMaster(StatefulRedisClusterConnection<String, ?> connection) {
+    for (RedisClusterNode node : connection.getPartitions()) {
+      if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+        connection.getConnection(node.getUri().getHost(), node.getUri().getPort());
+      }
+    }
   }
 
   private static <B extends ClientOptions.Builder> B options(B builder, RedisStoreSettings settings) {
