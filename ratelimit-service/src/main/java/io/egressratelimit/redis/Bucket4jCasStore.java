@@ -39,7 +39,9 @@ final class Bucket4jCasStore implements BucketStore {
   Bucket4jCasStore(AsyncProxyManager<String> proxyManager, String keyPrefix, TimeMeter clock, Duration timeout,
       String description, AutoCloseable resources) {
     this.proxyManager = proxyManager;
-    this.keys = new RedisKeys(keyPrefix);
+    // bucket4j keeps its own state format: its keys must never meet the script's, e.g. while a
+    // fleet moves from one strategy to the other.
+    this.keys = new RedisKeys(keyPrefix + "b4j:");
     this.clock = clock;
     this.timeout = timeout;
     this.description = description;
