@@ -182,13 +182,15 @@ final class RedisConnector {
     });
   }
 
+  /** REDIS_TLS applies to every connection, sentinels included, as envoyproxy/ratelimit applies it. */
   private static void applyTls(RedisURI uri, RedisStoreSettings settings) {
     if (settings.tls().enabled()) {
       uri.setSsl(true);
     }
     if (uri.isSsl()) {
-      uri.setVerifyPeer(SslVerifyMode.FULL);
+      uri.setVerifyPeer(SslVerifyMode.FULL); // never weaker, whatever the URL asks
     }
+    uri.getSentinels().forEach(sentinel -> applyTls(sentinel, settings));
   }
 
   private static boolean usesTls(RedisStoreSettings settings) {

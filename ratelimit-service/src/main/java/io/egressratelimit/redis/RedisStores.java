@@ -2,7 +2,6 @@ package io.egressratelimit.redis;
 
 import io.egressratelimit.bucket4j.Bucket4jShapes;
 import io.egressratelimit.limiter.BucketStore;
-import io.egressratelimit.limiter.NanoClock;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
@@ -11,7 +10,6 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
-import java.util.Optional;
 
 /** Connects to Redis in the configured topology and builds the bucket store of the configured strategy. */
 public final class RedisStores {
@@ -28,11 +26,7 @@ public final class RedisStores {
     return connect(settings, DecisionTime.redisServer());
   }
 
-  /** A store deciding at {@code clientClock}'s time instead of the server's; tests use it to move time. */
-  public static BucketStore connect(RedisStoreSettings settings, Optional<NanoClock> clientClock) {
-    return connect(settings, clientClock.map(DecisionTime::client).orElseGet(DecisionTime::redisServer));
-  }
-
+  /** A store deciding at the given time; tests move time by hand with {@link DecisionTime#client}. */
   public static BucketStore connect(RedisStoreSettings settings, DecisionTime time) {
     return switch (settings.strategy()) {
       case ATOMIC_SCRIPT -> atomicScript(settings, time);
