@@ -1,0 +1,149 @@
+package io.egressratelimit.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.route.v3.RateLimit.Action;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The Envoy bootstrap the chart renders: valid for Envoy, and pointed at the release's Services. */
+class EnvoyConfigTest {
+
+  private static Bootstrap bootstrap(Rendered rendered) {
+    return EnvoyBootstrap.parse(rendered.get(ConfigMap.class, "envoy").getData().get("envoy.yaml"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Scenario.class)
+  void theAdminPortStaysInsideThePod(Scenario scenario) {
+    Rendered rendered = ChartRenderer.render(scenario);
+    SocketAddress admin = bootstrap(rendered).getAdmin().getAddress().getSocketAddress();
+
+    assertEquals("127.0.0.1", admin.getAddress());
+    Service envoy = rendered.get(Service.class, "envoy");
+    assertTrue(envoy.getSpec().getPorts().stream().noneMatch(p -> p.getPort() == admin.getPortValue()));
+    assertTrue(rendered.podTemplate("envoy").allContainers().stream()
+        .flatMap(c -> c.getPorts().stream()).noneMatch(p -> p.getContainerPort() == admin.getPortValue()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Scenario.class)
+  void theListenerIsWhatTheEnvoyServiceTargets(Scenario scenario) {
+    Rendered rendered = ChartRenderer.render(scenario);
+    int listenerPort = bootstrap(rendered).getStaticResources().getListeners(0).getAddress().getSocketAddress().getPortValue();
+
+    assertEquals(List.of(listenerPort), NetworkPolicyTest.servicePorts(rendered, rendered.podTemplate("envoy")).stream().toList());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Scenario.class)
+  void theRateLimitClusterResolvesEveryServiceReplica(Scenario scenario) {
+    Rendered rendered = ChartRenderer.render(scenario);
+    Bootstrap bootstrap = bootstrap(rendered);
+    RateLimit filter = EnvoyBootstrap.rateLimitFilter(
+        EnvoyBootstrap.connectionManager(bootstrap.getStaticResources().getListeners(0)));
+    Cluster cluster = EnvoyBootstrap.cluster(bootstrap, filter.getRateLimitService().getGrpcService().getEnvoyGrpc().getClusterName());
+    Service service = rendered.get(Service.class, "ratelimit");
+    SocketAddress endpoint = EnvoyBootstrap.endpoint(cluster);
+
+    assertEquals(service.getMetadata().getName(), endpoint.getAddress());
+    assertTrue(service.getSpec().getPorts().stream().map(ServicePort::getPort).anyMatch(p -> p == endpoint.getPortValue()));
+    // STRICT_DNS on a headless Service gives Envoy every ready replica, not one virtual IP.
+    assertEquals(Cluster.DiscoveryType.STRICT_DNS, cluster.getType());
+    assertEquals("None", service.getSpec().getClusterIP());
+    assertTrue(filter.getFailureModeDeny(), "an unreachable service must not open the budget");
+    assertEquals("geocode", filter.getDomain());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Scenario.class)
+  void everyDescriptorEnvoySendsHasARuleInTheLimits(Scenario scenario) {
+    Rendered rendered = ChartRenderer.render(scenario);
+    HttpConnectionManager manager = EnvoyBootstrap.connectionManager(bootstrap(rendered).getStaticResources().getListeners(0));
+    String domain = EnvoyBootstrap.rateLimitFilter(manager).getDomain();
+    Map<String, Object> limits = limitsOfDomain(rendered, domain);
+
+    List<Route> routes = manager.getRouteConfig().getVirtualHostsList().stream().flatMap(v -> v.getRoutesList().stream()).toList();
+    assertFalse(routes.isEmpty());
+    for (Route route : routes) {
+      for (io.envoyproxy.envoy.config.route.v3.RateLimit rateLimit : route.getRoute().getRateLimitsList()) {
+        List<Object> descriptors = descriptorsOf(limits);
+        for (Action action : rateLimit.getActionsList()) {
+          String key;
+          String value;
+          if (action.hasGenericKey()) {
+            key = action.getGenericKey().getDescriptorKey().isEmpty() ? "generic_key" : action.getGenericKey().getDescriptorKey();
+            value = action.getGenericKey().getDescriptorValue();
+          } else if (action.hasRequestHeaders()) {
+            key = action.getRequestHeaders().getDescriptorKey();
+            value = null; // any header value: the rule must match the key alone
+          } else {
+            throw new AssertionError("the test knows no descriptor action " + action);
+          }
+          Map<String, Object> rule = matchingRule(descriptors, key, value)
+              .orElseThrow(() -> new AssertionError("no limit rule for descriptor entry " + key + "=" + value));
+          descriptors = descriptorsOf(rule);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Scenario.class)
+  void theUpstreamIsTheRealApiOverTlsOrTheInClusterStub(Scenario scenario) {
+    Rendered rendered = ChartRenderer.render(scenario);
+    Cluster upstream = EnvoyBootstrap.cluster(bootstrap(rendered), "geocode_upstream");
+    SocketAddress endpoint = EnvoyBootstrap.endpoint(upstream);
+
+    if (scenario == Scenario.STUB_UPSTREAM) {
+      assertEquals(rendered.get(Service.class, "stub-upstream").getMetadata().getName(), endpoint.getAddress());
+      assertEquals(8090, endpoint.getPortValue());
+      assertFalse(upstream.hasTransportSocket());
+    } else {
+      assertEquals("maps.googleapis.com", endpoint.getAddress());
+      assertEquals(443, endpoint.getPortValue());
+      UpstreamTlsContext tls = EnvoyBootstrap.unpack(upstream.getTransportSocket().getTypedConfig(), UpstreamTlsContext.class);
+      assertEquals("maps.googleapis.com", tls.getSni());
+      assertTrue(tls.getCommonTlsContext().getValidationContext().hasTrustedCa(), "the upstream certificate must be verified");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> limitsOfDomain(Rendered rendered, String domain) {
+    List<Map<String, Object>> domains = new ArrayList<>();
+    rendered.get(ConfigMap.class, "ratelimit-limits").getData().values()
+        .forEach(yaml -> domains.add(KubernetesYaml.parseMap(yaml)));
+    return domains.stream().filter(d -> domain.equals(d.get("domain"))).findFirst()
+        .orElseThrow(() -> new AssertionError("the limits have no domain " + domain));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> descriptorsOf(Map<String, Object> node) {
+    return (List<Object>) node.getOrDefault("descriptors", List.of());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static java.util.Optional<Map<String, Object>> matchingRule(List<Object> descriptors, String key, String value) {
+    return descriptors.stream()
+        .map(d -> (Map<String, Object>) d)
+        .filter(d -> key.equals(d.get("key")))
+        .filter(d -> value == null ? d.get("value") == null : Objects.equals(value, d.get("value")) || d.get("value") == null)
+        .findFirst();
+  }
+}
