@@ -47,12 +47,18 @@ const latencies = [];
 let sent = 0, ok = 0, over = 0, errors = 0, inflight = 0, stopping = false;
 const started = process.hrtime.bigint();
 const deadline = Date.now() + durationMs;
-const sessions = Array.from({ length: connections }, () => http2.connect(`http://${target}`));
-sessions.forEach(s => s.on('error', () => {}));
+function connect() {
+  const session = http2.connect(`http://${target}`);
+  session.on('error', () => {});
+  return session;
+}
+const sessions = Array.from({ length: connections }, connect);
 const maxInflight = connections * inflightPerConnection;
 
 function fire() {
-  const session = sessions[sent % connections];
+  const slot = sent % connections;
+  if (sessions[slot].destroyed || sessions[slot].closed) sessions[slot] = connect();
+  const session = sessions[slot];
   const body = bodies[bodies.length === 1 ? 0 : Math.floor(Math.random() * bodies.length)];
   const begin = process.hrtime.bigint();
   sent++;
