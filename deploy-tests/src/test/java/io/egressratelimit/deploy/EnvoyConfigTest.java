@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.egressratelimit.config.RateLimitConfig;
+import io.egressratelimit.domain.DescriptorEntry;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
@@ -15,10 +17,7 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContex
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -73,35 +72,32 @@ class EnvoyConfigTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Scenario.class)
-  void everyDescriptorEnvoySendsHasARuleInTheLimits(Scenario scenario) {
+  void everyDescriptorEnvoySendsHasARuleInTheMountedLimits(Scenario scenario) throws Exception {
     Rendered rendered = ChartRenderer.render(scenario);
     HttpConnectionManager manager = EnvoyBootstrap.connectionManager(bootstrap(rendered).getStaticResources().getListeners(0));
     String domain = EnvoyBootstrap.rateLimitFilter(manager).getDomain();
-    Map<String, Object> limits = limitsOfDomain(rendered, domain);
+    RateLimitConfig limits = MountedLimits.load(rendered.get(ConfigMap.class, "ratelimit-limits"));
 
     List<Route> routes = manager.getRouteConfig().getVirtualHostsList().stream().flatMap(v -> v.getRoutesList().stream()).toList();
     assertFalse(routes.isEmpty());
     for (Route route : routes) {
       for (io.envoyproxy.envoy.config.route.v3.RateLimit rateLimit : route.getRoute().getRateLimitsList()) {
-        List<Object> descriptors = descriptorsOf(limits);
-        for (Action action : rateLimit.getActionsList()) {
-          String key;
-          String value;
-          if (action.hasGenericKey()) {
-            key = action.getGenericKey().getDescriptorKey().isEmpty() ? "generic_key" : action.getGenericKey().getDescriptorKey();
-            value = action.getGenericKey().getDescriptorValue();
-          } else if (action.hasRequestHeaders()) {
-            key = action.getRequestHeaders().getDescriptorKey();
-            value = null; // any header value: the rule must match the key alone
-          } else {
-            throw new AssertionError("the test knows no descriptor action " + action);
-          }
-          Map<String, Object> rule = matchingRule(descriptors, key, value)
-              .orElseThrow(() -> new AssertionError("no limit rule for descriptor entry " + key + "=" + value));
-          descriptors = descriptorsOf(rule);
-        }
+        List<DescriptorEntry> descriptor = rateLimit.getActionsList().stream().map(EnvoyConfigTest::sampleEntry).toList();
+        assertTrue(limits.match(domain, descriptor).isPresent(), "no limit for the descriptor " + descriptor);
       }
     }
+  }
+
+  /** The descriptor entry an action produces; a header action with a sample header value. */
+  private static DescriptorEntry sampleEntry(Action action) {
+    if (action.hasGenericKey()) {
+      String key = action.getGenericKey().getDescriptorKey();
+      return new DescriptorEntry(key.isEmpty() ? "generic_key" : key, action.getGenericKey().getDescriptorValue());
+    }
+    if (action.hasRequestHeaders()) {
+      return new DescriptorEntry(action.getRequestHeaders().getDescriptorKey(), "caller-a");
+    }
+    throw new AssertionError("the test knows no descriptor action " + action);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -122,28 +118,5 @@ class EnvoyConfigTest {
       assertEquals("maps.googleapis.com", tls.getSni());
       assertTrue(tls.getCommonTlsContext().getValidationContext().hasTrustedCa(), "the upstream certificate must be verified");
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> limitsOfDomain(Rendered rendered, String domain) {
-    List<Map<String, Object>> domains = new ArrayList<>();
-    rendered.get(ConfigMap.class, "ratelimit-limits").getData().values()
-        .forEach(yaml -> domains.add(KubernetesYaml.parseMap(yaml)));
-    return domains.stream().filter(d -> domain.equals(d.get("domain"))).findFirst()
-        .orElseThrow(() -> new AssertionError("the limits have no domain " + domain));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Object> descriptorsOf(Map<String, Object> node) {
-    return (List<Object>) node.getOrDefault("descriptors", List.of());
-  }
-
-  @SuppressWarnings("unchecked")
-  private static java.util.Optional<Map<String, Object>> matchingRule(List<Object> descriptors, String key, String value) {
-    return descriptors.stream()
-        .map(d -> (Map<String, Object>) d)
-        .filter(d -> key.equals(d.get("key")))
-        .filter(d -> value == null ? d.get("value") == null : Objects.equals(value, d.get("value")) || d.get("value") == null)
-        .findFirst();
   }
 }
