@@ -139,7 +139,7 @@ class NetworkPolicyTest {
     for (PodTemplate sender : rendered.podTemplates()) {
       for (PodTemplate receiver : rendered.podTemplates()) {
         for (int port : servicePorts(rendered, receiver)) {
-          if (egressAllows(policies, sender, receiver, port) && ingressAllows(policies, sender, receiver, port)) {
+          if (allows(policies, "Egress", sender, receiver, port) && allows(policies, "Ingress", receiver, sender, port)) {
             edges.add(sender.component() + " -> " + receiver.component() + ":" + port);
           }
         }
@@ -165,20 +165,22 @@ class NetworkPolicyTest {
     return edges;
   }
 
-  private static boolean egressAllows(List<NetworkPolicy> policies, PodTemplate sender, PodTemplate receiver, int port) {
-    return policies.stream()
-        .filter(p -> p.getSpec().getPolicyTypes().contains("Egress"))
-        .filter(p -> LabelSelectors.matches(p.getSpec().getPodSelector(), sender.labels()))
-        .flatMap(p -> p.getSpec().getEgress().stream())
-        .anyMatch(rule -> allowsPort(rule.getPorts(), port) && anyPeerIs(rule.getTo(), receiver));
+  /** One allow rule of either direction: its ports and its peers (from, or to). */
+  private record Allow(List<NetworkPolicyPort> ports, List<NetworkPolicyPeer> peers) {}
+
+  private static List<Allow> allows(NetworkPolicy policy, String direction) {
+    return direction.equals("Ingress")
+        ? policy.getSpec().getIngress().stream().map(r -> new Allow(r.getPorts(), r.getFrom())).toList()
+        : policy.getSpec().getEgress().stream().map(r -> new Allow(r.getPorts(), r.getTo())).toList();
   }
 
-  private static boolean ingressAllows(List<NetworkPolicy> policies, PodTemplate sender, PodTemplate receiver, int port) {
+  /** Whether the policies of {@code subject} let it talk to {@code peer} on a port in that direction. */
+  private static boolean allows(List<NetworkPolicy> policies, String direction, PodTemplate subject, PodTemplate peer, int port) {
     return policies.stream()
-        .filter(p -> p.getSpec().getPolicyTypes().contains("Ingress"))
-        .filter(p -> LabelSelectors.matches(p.getSpec().getPodSelector(), receiver.labels()))
-        .flatMap(p -> p.getSpec().getIngress().stream())
-        .anyMatch(rule -> allowsPort(rule.getPorts(), port) && anyPeerIs(rule.getFrom(), sender));
+        .filter(p -> p.getSpec().getPolicyTypes().contains(direction))
+        .filter(p -> LabelSelectors.matches(p.getSpec().getPodSelector(), subject.labels()))
+        .flatMap(p -> allows(p, direction).stream())
+        .anyMatch(allow -> allowsPort(allow.ports(), port) && anyPeerIs(allow.peers(), peer));
   }
 
   private static boolean allowsPort(List<NetworkPolicyPort> ports, int port) {
