@@ -8,9 +8,13 @@ import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
+import io.envoyproxy.envoy.extensions.filters.http.cache.v3.CacheConfig;
 import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.formatter.req_without_query.v3.ReqWithoutQuery;
+import io.envoyproxy.envoy.extensions.http.cache.simple_http_cache.v3.SimpleHttpCacheConfig;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -28,6 +32,10 @@ final class EnvoyBootstrap {
           .add(Router.getDescriptor())
           .add(HttpProtocolOptions.getDescriptor())
           .add(UpstreamTlsContext.getDescriptor())
+          .add(StdoutAccessLog.getDescriptor())
+          .add(ReqWithoutQuery.getDescriptor())
+          .add(CacheConfig.getDescriptor())
+          .add(SimpleHttpCacheConfig.getDescriptor())
           .build();
 
   private EnvoyBootstrap() {}

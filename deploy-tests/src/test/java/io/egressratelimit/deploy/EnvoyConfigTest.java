@@ -9,12 +9,14 @@ import io.egressratelimit.domain.DescriptorEntry;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RateLimit.Action;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import java.util.List;
@@ -39,6 +41,21 @@ class EnvoyConfigTest {
     assertTrue(envoy.getSpec().getPorts().stream().noneMatch(p -> p.getPort() == admin.getPortValue()));
     assertTrue(rendered.podTemplate("envoy").allContainers().stream()
         .flatMap(c -> c.getPorts().stream()).noneMatch(p -> p.getContainerPort() == admin.getPortValue()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Scenario.class)
+  void theReadinessProbeAsksTheObservabilityListenerWhichNoServiceExposes(Scenario scenario) {
+    Rendered rendered = ChartRenderer.render(scenario);
+    Listener observability = bootstrap(rendered).getStaticResources().getListenersList().stream()
+        .filter(l -> l.getName().equals("observability")).findFirst().orElseThrow();
+    int port = observability.getAddress().getSocketAddress().getPortValue();
+    Container envoy = rendered.podTemplate("envoy").spec().getContainers().get(0);
+    String probePortName = envoy.getReadinessProbe().getHttpGet().getPort().getStrVal();
+
+    assertEquals("/ready", envoy.getReadinessProbe().getHttpGet().getPath());
+    assertTrue(envoy.getPorts().stream().anyMatch(p -> p.getName().equals(probePortName) && p.getContainerPort() == port));
+    assertFalse(NetworkPolicyTest.servicePorts(rendered, rendered.podTemplate("envoy")).contains(port));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -22,6 +22,8 @@ class ManifestsTest {
   private static final String RAW_RELEASE = "egress-ratelimit";
   private static final String RAW_VALUES = "existing-secrets.yaml";
   private static final String WRITE_PROPERTY = "manifests.write";
+  private static final String REGENERATE = "mvn -pl deploy-tests -am test -Dtest=ManifestsTest "
+      + "-Dsurefire.failIfNoSpecifiedTests=false -D" + WRITE_PROPERTY + "=true";
 
   private static List<Path> manifestFiles() throws IOException {
     try (Stream<Path> files = Files.list(RepoLayout.manifests())) {
@@ -61,7 +63,7 @@ class ManifestsTest {
 
   /**
    * manifests/egress-ratelimit.yaml is the chart rendered with pre-created Secrets. Regenerate it
-   * after a chart change with: mvn -pl deploy-tests test -Dtest=ManifestsTest -Dmanifests.write=true
+   * after a chart change with the command in {@link #REGENERATE}.
    */
   @Test
   void theRenderedManifestIsTheChartAsItIsNow() throws IOException {
@@ -76,10 +78,8 @@ class ManifestsTest {
       Files.writeString(file, expected);
     }
 
-    assertTrue(Files.exists(file), file + " is missing; write it with -D" + WRITE_PROPERTY + "=true");
-    assertEquals(expected, Files.readString(file),
-        file + " is out of date with the chart; rewrite it with: mvn -pl deploy-tests test -Dtest=ManifestsTest -D"
-            + WRITE_PROPERTY + "=true");
+    assertTrue(Files.exists(file), file + " is missing; write it with: " + REGENERATE);
+    assertEquals(expected, Files.readString(file), file + " is out of date with the chart; rewrite it with: " + REGENERATE);
     assertFalse(expected.contains("kind: Secret"));
   }
 
