@@ -232,7 +232,7 @@ show_how_to_watch() {
   cat <<EOF
 
 == Watch the budget at work
-  kubectl -n $NAMESPACE logs -f --prefix -l app.kubernetes.io/component=loadgen | grep 429
+  kubectl -n $NAMESPACE logs -f --prefix -l app.kubernetes.io/component=loadgen   # "ok N  429 N" each second
   kubectl -n $NAMESPACE port-forward deploy/$RELEASE-envoy 9901:9901 &
   curl -s localhost:9901/stats | grep -E 'ratelimit\.(ok|over_limit|error)'
   helm -n $NAMESPACE get notes $RELEASE      # every way to look, including the stub's own count

@@ -61,7 +61,7 @@ class K8sScriptTest {
     }
     assertTrue(steps.get(2).contains("jib:dockerBuild"), steps.get(2));
     assertTrue(steps.get(6).contains("--set stubUpstream.enabled=true"), steps.get(6));
-    assertTrue(run.out().contains("grep 429"), "it must say how to watch the 429s");
+    assertTrue(run.out().contains("component=loadgen") && run.out().contains("429"), "it must say how to watch the 429s");
   }
 
   @Test

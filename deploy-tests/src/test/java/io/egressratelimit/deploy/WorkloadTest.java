@@ -139,7 +139,7 @@ class WorkloadTest {
     Container loadgen = container(ChartRenderer.render(Scenario.DEFAULTS), "loadgen");
 
     assertEquals(List.of("http", "--target", "http://" + PREFIX + "envoy:10000", "--workers", "2", "--interval", "1s",
-        "--start-jitter", "4s", "--max-backoff", "10s", "--static-every", "6"), loadgen.getArgs());
+        "--start-jitter", "4s", "--max-backoff", "10s", "--static-every", "6", "--duration", "24h"), loadgen.getArgs());
     assertEquals(PREFIX + "loadgen", env(loadgen).get("GEOCODE_API_KEY").getValueFrom().getSecretKeyRef().getName());
   }
 
@@ -148,7 +148,7 @@ class WorkloadTest {
     Rendered rendered = ChartRenderer.render(Scenario.STUB_UPSTREAM);
     Container stub = container(rendered, "stub-upstream");
 
-    assertEquals(List.of("upstream", "--port", "8090"), stub.getArgs());
+    assertEquals(List.of("upstream", "--port", "8090", "--bind", "0.0.0.0"), stub.getArgs());
     assertEquals(container(rendered, "loadgen").getImage(), stub.getImage());
   }
 
