@@ -1,0 +1,117 @@
+package io.egressratelimit.envoyconfig;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each fixture under negative/ carries one defect, and fails with one message that names the
+ * file, the place and the problem. Tests are named after their fixture.
+ */
+class NegativeFixturesTest {
+
+  @Test
+  void minimalValid() throws Exception {
+    LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.fixture("minimal-valid.yaml"));
+    assertDoesNotThrow(() -> ValidationRules.check(loaded));
+    assertDoesNotThrow(() -> ClusterReferences.check(loaded));
+    assertDoesNotThrow(() -> DeprecatedFields.check(loaded));
+    assertDoesNotThrow(() -> descriptorsOf(loaded));
+  }
+
+  @Test
+  void misspelledField() {
+    assertEquals("misspelled-field.yaml: line 21: Cannot find field: clustr in message envoy.config.route.v3.RouteAction",
+        parseError("misspelled-field.yaml"));
+  }
+
+  @Test
+  void badEnum() {
+    assertEquals("bad-enum.yaml: line 32: Invalid enum value: DRAFT_VERSION_04 for enum type:"
+            + " envoy.extensions.filters.http.ratelimit.v3.RateLimit.XRateLimitHeadersRFCVersion",
+        parseError("bad-enum.yaml"));
+  }
+
+  @Test
+  void missingCluster() throws Exception {
+    LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.fixture("negative/missing-cluster.yaml"));
+    EnvoyConfigException error = assertThrows(EnvoyConfigException.class, () -> ClusterReferences.check(loaded));
+    assertEquals("missing-cluster.yaml: static_resources.listeners[egress].filter_chains[0]"
+            + ".filters[envoy.filters.network.http_connection_manager].typed_config"
+            + ".http_filters[envoy.filters.http.ratelimit].typed_config.rate_limit_service.grpc_service"
+            + ".envoy_grpc.cluster_name names cluster 'rate-limit', which is not defined;"
+            + " defined clusters: [geocode_upstream, ratelimit]",
+        error.getMessage());
+  }
+
+  @Test
+  void duplicateKey() {
+    assertEquals("duplicate-key.yaml: line 31: found duplicate key failure_mode_deny", parseError("duplicate-key.yaml"));
+  }
+
+  @Test
+  void humanDuration() {
+    assertEquals("human-duration.yaml: line 31: cannot read \"100ms\" as a number;"
+        + " a duration is written in seconds with an s, e.g. 0.1s", parseError("human-duration.yaml"));
+  }
+
+  @Test
+  void unregisteredType() {
+    assertEquals("unregistered-type.yaml: line 39: Cannot resolve type:"
+            + " type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua",
+        parseError("unregistered-type.yaml"));
+  }
+
+  @Test
+  void emptyDomain() throws Exception {
+    LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.fixture("negative/empty-domain.yaml"));
+    EnvoyConfigException error = assertThrows(EnvoyConfigException.class, () -> ValidationRules.check(loaded));
+    assertEquals("empty-domain.yaml: static_resources.listeners[egress].filter_chains[0]"
+            + ".filters[envoy.filters.network.http_connection_manager].typed_config"
+            + ".http_filters[envoy.filters.http.ratelimit].typed_config (RateLimit):"
+            + " envoy.extensions.filters.http.ratelimit.v3.RateLimit.domain: length must be at least 1 but got: 0",
+        error.getMessage());
+  }
+
+  @Test
+  void portOutOfRange() throws Exception {
+    LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.fixture("negative/port-out-of-range.yaml"));
+    EnvoyConfigException error = assertThrows(EnvoyConfigException.class, () -> ValidationRules.check(loaded));
+    assertEquals("port-out-of-range.yaml: static_resources.clusters[geocode_upstream].load_assignment.endpoints[0]"
+            + ".lb_endpoints[0].endpoint.address.socket_address (SocketAddress):"
+            + " envoy.config.core.v3.SocketAddress.port_value: must be less than or equal to 65535",
+        error.getMessage());
+  }
+
+  @Test
+  void deprecatedField() throws Exception {
+    LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.fixture("negative/deprecated-field.yaml"));
+    EnvoyConfigException error = assertThrows(EnvoyConfigException.class, () -> DeprecatedFields.check(loaded));
+    assertEquals("deprecated-field.yaml: static_resources.clusters[ratelimit].http2_protocol_options"
+            + " is deprecated in envoy.config.cluster.v3.Cluster",
+        error.getMessage());
+  }
+
+  @Test
+  void stageWithoutFilter() throws Exception {
+    LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.fixture("negative/stage-without-filter.yaml"));
+    EnvoyConfigException error = assertThrows(EnvoyConfigException.class, () -> descriptorsOf(loaded));
+    assertEquals("stage-without-filter.yaml: static_resources.listeners[egress].filter_chains[0]"
+            + ".filters[envoy.filters.network.http_connection_manager].typed_config.route_config"
+            + ".virtual_hosts[egress].routes[geocode].route.rate_limits[0]: stage 1 has no ratelimit filter"
+            + " in this connection manager, so these descriptors are never sent",
+        error.getMessage());
+  }
+
+  private static String parseError(String fixture) {
+    return assertThrows(EnvoyConfigException.class,
+        () -> BootstrapLoader.load(EnvoyFiles.fixture("negative/" + fixture))).getMessage();
+  }
+
+  private static void descriptorsOf(LoadedBootstrap loaded) throws EnvoyConfigException {
+    new RateLimitDescriptors(Map.of("x-caller", "sample-caller")).of(loaded);
+  }
+}
