@@ -46,13 +46,13 @@ class LimitsCoverageTest {
     RuleMatch caller = limits.match("geocode",
         List.of(entry("generic_key", "geocode"), entry("caller", "billing"))).orElseThrow();
     LimitPolicy globalPolicy = global.rule().policy().orElseThrow();
-    assertEquals(List.of(5L, Duration.ofSeconds(15), Algorithm.STRICT),
-        List.of(globalPolicy.requestsPerPeriod(), globalPolicy.period(), globalPolicy.algorithm()));
+    assertEquals(List.of(5L, Duration.ofSeconds(15), Algorithm.STRICT, 1L),
+        List.of(globalPolicy.requestsPerPeriod(), globalPolicy.period(), globalPolicy.algorithm(), globalPolicy.burst()));
     assertEquals("geocode.generic_key_geocode", global.rule().fullKey());
     assertEquals("geocode.generic_key_geocode.caller", caller.rule().fullKey());
     LimitPolicy callerPolicy = caller.rule().policy().orElseThrow();
-    assertEquals(List.of(3L, Duration.ofSeconds(15), Algorithm.STRICT),
-        List.of(callerPolicy.requestsPerPeriod(), callerPolicy.period(), callerPolicy.algorithm()));
+    assertEquals(List.of(3L, Duration.ofSeconds(15), Algorithm.STRICT, 1L),
+        List.of(callerPolicy.requestsPerPeriod(), callerPolicy.period(), callerPolicy.algorithm(), callerPolicy.burst()));
   }
 
   @Test
