@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,10 +17,10 @@ class NegativeFixturesTest {
   @Test
   void minimalValid() throws Exception {
     LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.fixture("minimal-valid.yaml"));
-    assertDoesNotThrow(() -> ValidationRules.check(loaded));
-    assertDoesNotThrow(() -> ClusterReferences.check(loaded));
-    assertDoesNotThrow(() -> DeprecatedFields.check(loaded));
-    assertDoesNotThrow(() -> descriptorsOf(loaded));
+    for (BootstrapCheck check : List.<BootstrapCheck>of(ValidationRules::check, ClusterReferences::check,
+        DeprecatedFields::check, NegativeFixturesTest::descriptorsOf)) {
+      assertDoesNotThrow(() -> check.check(loaded));
+    }
   }
 
   @Test
@@ -37,14 +38,12 @@ class NegativeFixturesTest {
 
   @Test
   void missingCluster() throws Exception {
-    LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.fixture("negative/missing-cluster.yaml"));
-    EnvoyConfigException error = assertThrows(EnvoyConfigException.class, () -> ClusterReferences.check(loaded));
     assertEquals("missing-cluster.yaml: static_resources.listeners[egress].filter_chains[0]"
             + ".filters[envoy.filters.network.http_connection_manager].typed_config"
             + ".http_filters[envoy.filters.http.ratelimit].typed_config.rate_limit_service.grpc_service"
             + ".envoy_grpc.cluster_name names cluster 'rate-limit', which is not defined;"
             + " defined clusters: [geocode_upstream, ratelimit]",
-        error.getMessage());
+        checkError("missing-cluster.yaml", ClusterReferences::check));
   }
 
   @Test
@@ -67,43 +66,50 @@ class NegativeFixturesTest {
 
   @Test
   void emptyDomain() throws Exception {
-    LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.fixture("negative/empty-domain.yaml"));
-    EnvoyConfigException error = assertThrows(EnvoyConfigException.class, () -> ValidationRules.check(loaded));
     assertEquals("empty-domain.yaml: static_resources.listeners[egress].filter_chains[0]"
             + ".filters[envoy.filters.network.http_connection_manager].typed_config"
             + ".http_filters[envoy.filters.http.ratelimit].typed_config (RateLimit):"
             + " envoy.extensions.filters.http.ratelimit.v3.RateLimit.domain: length must be at least 1 but got: 0",
-        error.getMessage());
+        checkError("empty-domain.yaml", ValidationRules::check));
+  }
+
+  @Test
+  void emptyMatcherInCache() throws Exception {
+    assertEquals("empty-matcher-in-cache.yaml: static_resources.listeners[egress].filter_chains[0]"
+            + ".filters[envoy.filters.network.http_connection_manager].typed_config"
+            + ".http_filters[envoy.filters.http.cache].typed_config.allowed_vary_headers[0] (StringMatcher):"
+            + " envoy.type.matcher.v3.StringMatcher.match_pattern: is required",
+        checkError("empty-matcher-in-cache.yaml", ValidationRules::check));
   }
 
   @Test
   void portOutOfRange() throws Exception {
-    LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.fixture("negative/port-out-of-range.yaml"));
-    EnvoyConfigException error = assertThrows(EnvoyConfigException.class, () -> ValidationRules.check(loaded));
     assertEquals("port-out-of-range.yaml: static_resources.clusters[geocode_upstream].load_assignment.endpoints[0]"
             + ".lb_endpoints[0].endpoint.address.socket_address (SocketAddress):"
             + " envoy.config.core.v3.SocketAddress.port_value: must be less than or equal to 65535",
-        error.getMessage());
+        checkError("port-out-of-range.yaml", ValidationRules::check));
   }
 
   @Test
   void deprecatedField() throws Exception {
-    LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.fixture("negative/deprecated-field.yaml"));
-    EnvoyConfigException error = assertThrows(EnvoyConfigException.class, () -> DeprecatedFields.check(loaded));
     assertEquals("deprecated-field.yaml: static_resources.clusters[ratelimit].http2_protocol_options"
             + " is deprecated in envoy.config.cluster.v3.Cluster",
-        error.getMessage());
+        checkError("deprecated-field.yaml", DeprecatedFields::check));
   }
 
   @Test
   void stageWithoutFilter() throws Exception {
-    LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.fixture("negative/stage-without-filter.yaml"));
-    EnvoyConfigException error = assertThrows(EnvoyConfigException.class, () -> descriptorsOf(loaded));
     assertEquals("stage-without-filter.yaml: static_resources.listeners[egress].filter_chains[0]"
             + ".filters[envoy.filters.network.http_connection_manager].typed_config.route_config"
             + ".virtual_hosts[egress].routes[geocode].route.rate_limits[0]: stage 1 has no ratelimit filter"
             + " in this connection manager, so these descriptors are never sent",
-        error.getMessage());
+        checkError("stage-without-filter.yaml", NegativeFixturesTest::descriptorsOf));
+  }
+
+  /** The message of the one check that a fixture (which parses) fails. */
+  private static String checkError(String fixture, BootstrapCheck check) throws EnvoyConfigException {
+    LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.fixture("negative/" + fixture));
+    return assertThrows(EnvoyConfigException.class, () -> check.check(loaded)).getMessage();
   }
 
   private static String parseError(String fixture) {
