@@ -62,11 +62,17 @@ final class JavaMainProcess implements AutoCloseable {
         + "; its output:\n" + Files.readString(log));
   }
 
+  /** Asks the process to stop (it drains), and kills it if it has not within ten seconds. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 }
