@@ -1,7 +1,6 @@
 package io.egressratelimit.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.io.IOException;
@@ -15,16 +14,17 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chart keeps a templated copy of envoy-config/envoy.yaml (Helm reads no file outside the
- * chart). With the default values the copy must render to the same configuration, field for
- * field, except where the chart templates the in-cluster address of the rate limit service.
+ * The chart keeps copies of envoy-config/ (Helm reads no file outside the chart): a templated
+ * envoy.yaml, and the limits in values.yaml. With the default values both must render to the
+ * same configuration, field for field, except where the chart templates the in-cluster address
+ * of the rate limit service.
  */
 class EnvoyConfigSourceTest {
   private static final Path SOURCE = RepoLayout.root().resolve("envoy-config/envoy.yaml");
+  private static final Path LIMITS = RepoLayout.root().resolve("envoy-config/limits/geocode.yaml");
 
   @Test
   void theChartsEnvoyConfigIsEnvoyConfigYamlWithTheServiceAddressTemplated() throws IOException {
-    assumeTrue(Files.exists(SOURCE), "envoy-config/envoy.yaml is not in this checkout yet; nothing to compare with");
     Map<String, Object> source = KubernetesYaml.parseMap(Files.readString(SOURCE));
     Map<String, Object> rendered = KubernetesYaml.parseMap(
         ChartRenderer.render(Scenario.DEFAULTS).get(ConfigMap.class, "envoy").getData().get("envoy.yaml"));
@@ -37,6 +37,17 @@ class EnvoyConfigSourceTest {
         List.of(ratelimitAddressPath(source) + ": ratelimit -> " + serviceName),
         differences,
         "the chart's files/envoy.yaml has drifted from envoy-config/envoy.yaml");
+  }
+
+  @Test
+  void theChartsDefaultLimitsAreEnvoyConfigsLimits() throws IOException {
+    Map<String, Object> source = KubernetesYaml.parseMap(Files.readString(LIMITS));
+    Map<String, Object> rendered = KubernetesYaml.parseMap(
+        ChartRenderer.render(Scenario.DEFAULTS).get(ConfigMap.class, "ratelimit-limits").getData().get("geocode.yaml"));
+
+    List<String> differences = new ArrayList<>();
+    compare(source, rendered, "", differences);
+    assertEquals(List.of(), differences, "ratelimit.limits in values.yaml has drifted from envoy-config/limits/geocode.yaml");
   }
 
   private static void compare(Object source, Object rendered, String path, List<String> differences) {
