@@ -26,28 +26,29 @@ class EnvoyConfigSourceTest {
   @Test
   void theChartsEnvoyConfigIsEnvoyConfigYamlWithTheServiceAddressTemplated() throws IOException {
     Map<String, Object> source = KubernetesYaml.parseMap(Files.readString(SOURCE));
-    Map<String, Object> rendered = KubernetesYaml.parseMap(
-        ChartRenderer.render(Scenario.DEFAULTS).get(ConfigMap.class, "envoy").getData().get("envoy.yaml"));
-
-    List<String> differences = new ArrayList<>();
-    compare(source, rendered, "", differences);
-
     String serviceName = ChartRenderer.RELEASE + "-egress-ratelimit-ratelimit";
+
     assertEquals(
         List.of(ratelimitAddressPath(source) + ": ratelimit -> " + serviceName),
-        differences,
+        differences(source, "envoy", "envoy.yaml"),
         "the chart's files/envoy.yaml has drifted from envoy-config/envoy.yaml");
   }
 
   @Test
   void theChartsDefaultLimitsAreEnvoyConfigsLimits() throws IOException {
     Map<String, Object> source = KubernetesYaml.parseMap(Files.readString(LIMITS));
-    Map<String, Object> rendered = KubernetesYaml.parseMap(
-        ChartRenderer.render(Scenario.DEFAULTS).get(ConfigMap.class, "ratelimit-limits").getData().get("geocode.yaml"));
 
+    assertEquals(List.of(), differences(source, "ratelimit-limits", "geocode.yaml"),
+        "ratelimit.limits in values.yaml has drifted from envoy-config/limits/geocode.yaml");
+  }
+
+  /** "path: source -> rendered" for each field where a file differs from a key of a rendered ConfigMap. */
+  private static List<String> differences(Map<String, Object> source, String configMap, String key) {
+    Map<String, Object> rendered = KubernetesYaml.parseMap(
+        ChartRenderer.render(Scenario.DEFAULTS).get(ConfigMap.class, configMap).getData().get(key));
     List<String> differences = new ArrayList<>();
     compare(source, rendered, "", differences);
-    assertEquals(List.of(), differences, "ratelimit.limits in values.yaml has drifted from envoy-config/limits/geocode.yaml");
+    return differences;
   }
 
   private static void compare(Object source, Object rendered, String path, List<String> differences) {
