@@ -9,6 +9,7 @@ import java.util.Optional;
  *
  * @param code OK or OVER_LIMIT; a shadow-mode or quota-mode rule always reads OK
  * @param rule the rule that applied, empty when none did
+ * @param metricKey the label metrics count this descriptor under; empty when no rule applied
  * @param currentLimit the limit that applied, empty when none did or it is unlimited
  * @param limitRemaining the tokens left after this request
  * @param durationUntilReset for OVER_LIMIT, the wait until this request could be admitted (a
@@ -18,6 +19,7 @@ import java.util.Optional;
 public record DescriptorStatus(
     Code code,
     Optional<Rule> rule,
+    String metricKey,
     Optional<LimitPolicy> currentLimit,
     long limitRemaining,
     Duration durationUntilReset,
@@ -26,12 +28,13 @@ public record DescriptorStatus(
   public DescriptorStatus {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(rule, "rule");
+    Objects.requireNonNull(metricKey, "metricKey");
     Objects.requireNonNull(currentLimit, "currentLimit");
     Objects.requireNonNull(durationUntilReset, "durationUntilReset");
   }
 
   /** The status of a descriptor that no rule limits. */
-  public static DescriptorStatus unlimited(Optional<Rule> rule) {
-    return new DescriptorStatus(Code.OK, rule, Optional.empty(), 0, Duration.ZERO, false);
+  public static DescriptorStatus unlimited(Optional<Rule> rule, String metricKey) {
+    return new DescriptorStatus(Code.OK, rule, metricKey, Optional.empty(), 0, Duration.ZERO, false);
   }
 }

@@ -1,0 +1,77 @@
+package io.egressratelimit.config;
+
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Loads the limits config from one YAML file or from a directory of them, one domain per file.
+ * This is the only place that touches the file system; everything after it is pure.
+ */
+public final class ConfigLoader {
+  private ConfigLoader() {}
+
+  /**
+   * Loads a file, or every {@code .yaml}/{@code .yml} file directly in a directory (symlinks to files
+   * included, names starting with a dot skipped), in file-name order. In a Kubernetes ConfigMap
+   * mount that reads {@code geocode.yaml -> ..data/geocode.yaml} and skips the {@code ..data} and
+   * timestamped directories behind it.
+   */
+  public static RateLimitConfig load(Path fileOrDirectory) throws ConfigException {
+    if (Files.isDirectory(fileOrDirectory)) {
+      List<DomainConfig> domains = new ArrayList<>();
+      for (Path file : yamlFiles(fileOrDirectory)) {
+        String name = file.getFileName().toString();
+        domains.add(DomainFileParser.parse(name, read(file, name)));
+      }
+      return LoadedConfig.of(domains);
+    }
+    if (Files.isRegularFile(fileOrDirectory)) {
+      String name = fileOrDirectory.toString();
+      return LoadedConfig.of(List.of(DomainFileParser.parse(name, read(fileOrDirectory, name))));
+    }
+    throw new ConfigException(fileOrDirectory + ": no such file or directory");
+  }
+
+  /** Parses the text of one file; {@code fileName} is only used in error messages. */
+  public static RateLimitConfig parse(String fileName, String yamlText) throws ConfigException {
+    return LoadedConfig.of(List.of(DomainFileParser.parse(fileName, yamlText)));
+  }
+
+  private static List<Path> yamlFiles(Path directory) throws ConfigException {
+    List<Path> files;
+    try (Stream<Path> entries = Files.list(directory)) {
+      files = entries
+          .filter(ConfigLoader::isConfigFileName)
+          .filter(Files::isRegularFile)
+          .sorted(Comparator.comparing(path -> path.getFileName().toString()))
+          .toList();
+    } catch (IOException e) {
+      throw new ConfigException(directory + ": cannot list the directory: " + e);
+    }
+    if (files.isEmpty()) {
+      throw new ConfigException("no .yaml files in " + directory);
+    }
+    return files;
+  }
+
+  private static boolean isConfigFileName(Path path) {
+    String name = path.getFileName().toString();
+    return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
+  }
+
+  private static String read(Path file, String name) throws ConfigException {
+    try {
+      return Files.readString(file);
+    } catch (MalformedInputException e) {
+      throw ConfigErrors.at(name, "", "the file is not UTF-8 text", 0);
+    } catch (IOException e) {
+      throw ConfigErrors.at(name, "", "cannot read the file: " + e, 0);
+    }
+  }
+}

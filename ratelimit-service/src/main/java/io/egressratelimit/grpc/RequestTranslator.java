@@ -1,0 +1,57 @@
+package io.egressratelimit.grpc;
+
+import io.egressratelimit.domain.DescriptorEntry;
+import io.egressratelimit.domain.LimitOverride;
+import io.egressratelimit.domain.LimitRequest;
+import io.egressratelimit.domain.RateUnit;
+import io.egressratelimit.domain.RequestDescriptor;
+import io.egressratelimit.limiter.InvalidRequestException;
+import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** Envoy's RateLimitRequest → the engine's plain request. */
+final class RequestTranslator {
+  private RequestTranslator() {}
+
+  static LimitRequest toDomain(RateLimitRequest request) {
+    List<RequestDescriptor> descriptors = new ArrayList<>(request.getDescriptorsCount());
+    for (int i = 0; i < request.getDescriptorsCount(); i++) {
+      descriptors.add(toDomain(i, request.getDescriptors(i)));
+    }
+    return new LimitRequest(request.getDomain(), descriptors, Integer.toUnsignedLong(request.getHitsAddend()));
+  }
+
+  private static RequestDescriptor toDomain(int index, RateLimitDescriptor descriptor) {
+    List<DescriptorEntry> entries = new ArrayList<>(descriptor.getEntriesCount());
+    for (RateLimitDescriptor.Entry entry : descriptor.getEntriesList()) {
+      entries.add(new DescriptorEntry(entry.getKey(), entry.getValue()));
+    }
+    Optional<LimitOverride> override = Optional.empty();
+    if (descriptor.hasLimit()) {
+      override = Optional.of(new LimitOverride(
+          Integer.toUnsignedLong(descriptor.getLimit().getRequestsPerUnit()),
+          unitOf(index, descriptor.getLimit().getUnit())));
+    }
+    OptionalLong hits = descriptor.hasHitsAddend()
+        ? OptionalLong.of(descriptor.getHitsAddend().getValue())
+        : OptionalLong.empty();
+    return new RequestDescriptor(entries, override, hits);
+  }
+
+  private static RateUnit unitOf(int index, io.envoyproxy.envoy.type.v3.RateLimitUnit unit) {
+    return switch (unit) {
+      case SECOND -> RateUnit.SECOND;
+      case MINUTE -> RateUnit.MINUTE;
+      case HOUR -> RateUnit.HOUR;
+      case DAY -> RateUnit.DAY;
+      case MONTH -> RateUnit.MONTH;
+      case YEAR -> RateUnit.YEAR;
+      default -> throw new InvalidRequestException(
+          "descriptors[" + index + "].limit.unit must be a known unit, got " + unit);
+    };
+  }
+}

@@ -1,0 +1,93 @@
+package io.egressratelimit.grpc;
+
+import com.google.protobuf.ListValue;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.egressratelimit.domain.Code;
+import io.egressratelimit.domain.Decision;
+import io.egressratelimit.domain.DescriptorStatus;
+import io.egressratelimit.domain.LimitPolicy;
+import io.egressratelimit.domain.RateUnit;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
+import java.time.Duration;
+
+/** The engine's decision → Envoy's RateLimitResponse. */
+final class ResponseTranslator {
+  private static final long UINT32_MAX = 0xFFFF_FFFFL;
+
+  private ResponseTranslator() {}
+
+  static RateLimitResponse toProto(Decision decision) {
+    RateLimitResponse.Builder response = RateLimitResponse.newBuilder().setOverallCode(codeOf(decision.overallCode()));
+    boolean anyQuotaMode = false;
+    for (DescriptorStatus status : decision.statuses()) {
+      response.addStatuses(statusOf(status));
+      anyQuotaMode |= status.rule().map(r -> r.quotaMode()).orElse(false);
+    }
+    if (anyQuotaMode) {
+      response.setDynamicMetadata(quotaModeMetadata(decision));
+    }
+    return response.build();
+  }
+
+  private static RateLimitResponse.DescriptorStatus statusOf(DescriptorStatus status) {
+    RateLimitResponse.DescriptorStatus.Builder proto = RateLimitResponse.DescriptorStatus.newBuilder()
+        .setCode(codeOf(status.code()))
+        .setLimitRemaining(uint32(status.limitRemaining()))
+        .setDurationUntilReset(durationOf(status.durationUntilReset()));
+    status.currentLimit().ifPresent(policy -> proto.setCurrentLimit(limitOf(policy, status)));
+    return proto.build();
+  }
+
+  /**
+   * Envoy's RateLimit has only calendar units. A period that is not one is expressed as the same
+   * rate over the smallest unit it divides evenly (10 per 30s → 20 per MINUTE); when none does, the
+   * unit is UNKNOWN with N per period. The rule's own description is always in {@code name}.
+   */
+  static RateLimitResponse.RateLimit limitOf(LimitPolicy policy, DescriptorStatus status) {
+    RateLimitResponse.RateLimit.Builder limit = RateLimitResponse.RateLimit.newBuilder()
+        .setName(status.rule().flatMap(r -> r.name()).orElse(policy.describe()));
+    if (policy.unit().isPresent()) {
+      return limit.setRequestsPerUnit(uint32(policy.requestsPerPeriod())).setUnit(unitOf(policy.unit().get())).build();
+    }
+    long periodSeconds = policy.period().toSeconds();
+    for (RateUnit unit : RateUnit.values()) {
+      long unitSeconds = unit.length().toSeconds();
+      if (unitSeconds >= periodSeconds && unitSeconds % periodSeconds == 0) {
+        long scaled = policy.requestsPerPeriod() * (unitSeconds / periodSeconds);
+        return limit.setRequestsPerUnit(uint32(scaled)).setUnit(unitOf(unit)).build();
+      }
+    }
+    return limit.setRequestsPerUnit(uint32(policy.requestsPerPeriod()))
+        .setUnit(RateLimitResponse.RateLimit.Unit.UNKNOWN).build();
+  }
+
+  /** As envoyproxy/ratelimit reports quota mode: which descriptors went over their soft limit. */
+  private static Struct quotaModeMetadata(Decision decision) {
+    ListValue.Builder violations = ListValue.newBuilder();
+    decision.quotaModeViolations().forEach(i -> violations.addValues(Value.newBuilder().setNumberValue(i)));
+    return Struct.newBuilder()
+        .putFields("quotaModeEnabled", Value.newBuilder().setBoolValue(true).build())
+        .putFields("quotaModeViolations", Value.newBuilder().setListValue(violations).build())
+        .build();
+  }
+
+  private static RateLimitResponse.Code codeOf(Code code) {
+    return code == Code.OK ? RateLimitResponse.Code.OK : RateLimitResponse.Code.OVER_LIMIT;
+  }
+
+  private static RateLimitResponse.RateLimit.Unit unitOf(RateUnit unit) {
+    return RateLimitResponse.RateLimit.Unit.valueOf(unit.name());
+  }
+
+  private static com.google.protobuf.Duration durationOf(Duration duration) {
+    return com.google.protobuf.Duration.newBuilder()
+        .setSeconds(duration.getSeconds())
+        .setNanos(duration.getNano())
+        .build();
+  }
+
+  private static int uint32(long value) {
+    return (int) Math.min(Math.max(0, value), UINT32_MAX);
+  }
+}

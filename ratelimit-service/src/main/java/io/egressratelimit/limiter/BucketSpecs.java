@@ -1,0 +1,36 @@
+package io.egressratelimit.limiter;
+
+import io.egressratelimit.domain.LimitPolicy;
+import io.egressratelimit.limiter.BucketSpec.RefillStyle;
+
+/** Turns a limit into the bucket that enforces exactly its guarantee. */
+final class BucketSpecs {
+  private BucketSpecs() {}
+
+  /** The bucket for a policy with at least one request per period. */
+  static BucketSpec of(LimitPolicy policy) {
+    long n = policy.requestsPerPeriod();
+    return switch (policy.algorithm()) {
+      // Refilling all N at each epoch-aligned boundary into a bucket of N is exactly a fixed window.
+      case FIXED_WINDOW -> new BucketSpec(n, n, policy.period(), RefillStyle.INTERVAL_ALIGNED, n);
+      case TOKEN_BUCKET -> new BucketSpec(policy.burst(), n, policy.period(), RefillStyle.GREEDY, policy.burst());
+      // Capacity b plus (N - b) refilled per period caps any window at N; starting empty keeps
+      // that true across a lost state, because the last window before the loss may have spent b.
+      case STRICT -> new BucketSpec(policy.burst(), n - policy.burst(), policy.period(), RefillStyle.GREEDY, 0);
+    };
+  }
+
+  /**
+   * The policy's identity inside a bucket key, so that a changed limit gets a fresh bucket instead
+   * of inheriting tokens counted under other rules.
+   */
+  static String fingerprint(LimitPolicy policy) {
+    char algorithm = switch (policy.algorithm()) {
+      case FIXED_WINDOW -> 'f';
+      case TOKEN_BUCKET -> 't';
+      case STRICT -> 's';
+    };
+    return algorithm + Long.toString(policy.requestsPerPeriod()) + "/" + policy.period().toSeconds() + "b"
+        + policy.burst();
+  }
+}

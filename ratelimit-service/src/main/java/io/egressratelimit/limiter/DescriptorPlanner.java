@@ -1,0 +1,71 @@
+package io.egressratelimit.limiter;
+
+import io.egressratelimit.config.BucketKey;
+import io.egressratelimit.config.RateLimitConfig;
+import io.egressratelimit.config.RuleMatch;
+import io.egressratelimit.domain.LimitPolicy;
+import io.egressratelimit.domain.LimitRequest;
+import io.egressratelimit.domain.RequestDescriptor;
+import io.egressratelimit.domain.Rule;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Looks up the rule for each descriptor and decides what each one claims from its bucket. */
+final class DescriptorPlanner {
+
+  List<DescriptorPlan> plan(LimitRequest request, RateLimitConfig config) {
+    List<Optional<RuleMatch>> matches = new ArrayList<>();
+    for (RequestDescriptor descriptor : request.descriptors()) {
+      matches.add(config.match(request.domain(), descriptor.entries()));
+    }
+    Set<String> replaced = replacedNames(request, matches);
+    List<DescriptorPlan> plans = new ArrayList<>();
+    for (int i = 0; i < request.descriptors().size(); i++) {
+      plans.add(planOne(request, request.descriptors().get(i), matches.get(i), replaced));
+    }
+    return plans;
+  }
+
+  /** As in envoyproxy/ratelimit: a limit named by another matched limit's {@code replaces} is dropped. */
+  private static Set<String> replacedNames(LimitRequest request, List<Optional<RuleMatch>> matches) {
+    Set<String> replaced = new HashSet<>();
+    for (int i = 0; i < matches.size(); i++) {
+      if (request.descriptors().get(i).limitOverride().isPresent()) {
+        continue;
+      }
+      matches.get(i).ifPresent(match -> replaced.addAll(match.rule().replaces()));
+    }
+    return replaced;
+  }
+
+  private static DescriptorPlan planOne(
+      LimitRequest request, RequestDescriptor descriptor, Optional<RuleMatch> match, Set<String> replaced) {
+    long hits = descriptor.hitsAddend().orElse(request.effectiveHits());
+    long required = Math.max(1, hits);
+    Optional<Rule> rule = match.map(RuleMatch::rule);
+    String metricKey = match.map(RuleMatch::metricKey).orElse("");
+
+    if (descriptor.limitOverride().isPresent()) {
+      // Envoy's override replaces the configured limit; like envoyproxy/ratelimit it is always enforced.
+      var override = descriptor.limitOverride().get();
+      LimitPolicy policy = LimitPolicy.fixedWindow(override.requestsPerUnit(), override.unit());
+      String key = BucketKeys.withPolicy(BucketKey.of(request.domain(), descriptor.entries()), policy);
+      String overrideMetricKey = metricKey.isEmpty() ? request.domain() + "." + descriptor : metricKey;
+      return new DescriptorPlan(rule, overrideMetricKey, Optional.of(policy), key, required, hits, true);
+    }
+    if (match.isEmpty()) {
+      return DescriptorPlan.notLimited(Optional.empty(), "");
+    }
+    Rule matched = match.get().rule();
+    boolean isReplaced = matched.name().map(replaced::contains).orElse(false);
+    if (matched.unlimited() || isReplaced) {
+      return DescriptorPlan.notLimited(rule, metricKey);
+    }
+    LimitPolicy policy = matched.policy().orElseThrow();
+    String key = BucketKeys.withPolicy(match.get().bucketKey(), policy);
+    return new DescriptorPlan(rule, metricKey, matched.policy(), key, required, hits, !matched.reportOnly());
+  }
+}

@@ -1,0 +1,66 @@
+package io.egressratelimit.redis;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.cluster.SlotHash;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Runs the script by its SHA; when Redis has lost its script cache (a restart, a failover) it sends
+ * the source once with EVAL, which also caches it again.
+ */
+final class LettuceScriptRunner implements ScriptRunner {
+  private final RedisScriptingAsyncCommands<String, String> commands;
+  private final boolean cluster;
+  private final String description;
+  private final AutoCloseable resources;
+
+  LettuceScriptRunner(
+      RedisScriptingAsyncCommands<String, String> commands, boolean cluster, String description, AutoCloseable resources) {
+    this.commands = commands;
+    this.cluster = cluster;
+    this.description = description;
+    this.resources = resources;
+  }
+
+  @Override
+  public CompletionStage<List<Object>> run(String[] keys, String[] args) {
+    CompletableFuture<List<Object>> bySha = commands
+        .<List<Object>>evalsha(TokenBucketScript.SHA1, ScriptOutputType.MULTI, keys, args)
+        .toCompletableFuture();
+    return bySha.handle((reply, failure) -> {
+      if (failure == null) {
+        return CompletableFuture.completedFuture(reply);
+      }
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      if (cause instanceof RedisNoScriptException) {
+        return commands.<List<Object>>eval(TokenBucketScript.SOURCE, ScriptOutputType.MULTI, keys, args)
+            .toCompletableFuture();
+      }
+      return CompletableFuture.<List<Object>>failedFuture(cause);
+    }).thenCompose(stage -> stage);
+  }
+
+  @Override
+  public int slotOf(String key) {
+    return cluster ? SlotHash.getSlot(key) : 0;
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public void close() {
+    try {
+      resources.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("closing the Redis connection failed", e);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.egressratelimit.redis;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/** Runs the token-bucket script on whatever Redis topology is configured. */
+interface ScriptRunner extends AutoCloseable {
+  CompletionStage<List<Object>> run(String[] keys, String[] args);
+
+  /** The cluster slot a key lives in; every batch sent in one call must share it. */
+  int slotOf(String key);
+
+  String describe();
+
+  @Override
+  void close();
+}

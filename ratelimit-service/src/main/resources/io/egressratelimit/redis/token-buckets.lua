@@ -1,0 +1,157 @@
+-- Decides a batch of rate limit requests in one atomic step, so concurrent replicas can never
+-- spend the same token and one round trip serves every request queued behind the previous one.
+--
+-- KEYS: the distinct buckets this batch touches (all in one cluster slot).
+-- ARGV[1]: now in microseconds, or -1 to read the Redis server's own clock (the default: every
+--          replica then shares one time line, whatever its local clock says).
+-- ARGV[2]: the number of requests. Then, per request, its claim count followed by 9 numbers per
+--          claim: key index, capacity, refill tokens, refill period (us), style (0 = greedy,
+--          1 = aligned to the epoch), initial tokens, required, consume, enforced (1/0).
+-- Returns, per request: admitted (1/0), then per claim: passed (1/0), remaining tokens,
+--          microseconds until the claim would pass, microseconds until the bucket is full.
+--
+-- A greedy bucket is kept as a theoretical arrival time (GCRA): exact integer arithmetic, with the
+-- interval between tokens rounded up so that rounding can only ever slow the refill.
+
+local now = tonumber(ARGV[1])
+if now < 0 then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+
+local stored = redis.call('MGET', unpack(KEYS))
+local buckets = {}
+
+local function ceil_div(a, b)
+  return math.floor((a + b - 1) / b)
+end
+
+local function load(index, cap, refill, period, style, initial)
+  local b = buckets[index]
+  if b then
+    return b
+  end
+  b = { cap = cap, refill = refill, period = period, style = style, dirty = false, start_low = initial < cap }
+  local raw = stored[index]
+  if style == 0 then
+    b.interval = ceil_div(period, refill)
+    local tat = raw and string.match(raw, '^g(%-?%d+)$')
+    if tat then
+      b.tat = tonumber(tat)
+    else
+      b.tat = now + (cap - initial) * b.interval
+      -- A bucket born below capacity must be remembered even if nothing is taken, or it would be
+      -- born again, still empty, on every call.
+      b.dirty = b.start_low
+    end
+  else
+    local window = math.floor(now / period)
+    local w, tokens = nil, nil
+    if raw then
+      w, tokens = string.match(raw, '^a(%-?%d+):(%d+)$')
+    end
+    if w then
+      w = tonumber(w)
+      tokens = tonumber(tokens)
+      if window > w then
+        tokens = math.min(cap, tokens + (window - w) * refill)
+      end
+    else
+      tokens = initial
+    end
+    b.window = window
+    b.tokens = tokens
+  end
+  buckets[index] = b
+  return b
+end
+
+local function available(b)
+  if b.style == 0 then
+    return math.floor((now + b.cap * b.interval - math.max(b.tat, now)) / b.interval)
+  end
+  return b.tokens
+end
+
+local function take(b, n)
+  if b.style == 0 then
+    b.tat = math.max(b.tat, now) + n * b.interval
+  else
+    b.tokens = b.tokens - n
+  end
+  b.dirty = true
+end
+
+local function until_tokens(b, n)
+  if b.style == 0 then
+    return math.max(0, math.max(b.tat, now) + (n - b.cap) * b.interval - now)
+  end
+  if b.tokens >= n then
+    return 0
+  end
+  local windows = ceil_div(n - b.tokens, b.refill)
+  return (b.window + windows) * b.period - now
+end
+
+local out = {}
+local pos = 3
+for _ = 1, tonumber(ARGV[2]) do
+  local count = tonumber(ARGV[pos])
+  pos = pos + 1
+  local claims = {}
+  local pending = {}
+  local admitted = true
+  for c = 1, count do
+    local index = tonumber(ARGV[pos])
+    local b = load(index, tonumber(ARGV[pos + 1]), tonumber(ARGV[pos + 2]), tonumber(ARGV[pos + 3]),
+      tonumber(ARGV[pos + 4]), tonumber(ARGV[pos + 5]))
+    local required = tonumber(ARGV[pos + 6])
+    local consume = tonumber(ARGV[pos + 7])
+    local enforced = ARGV[pos + 8] == '1'
+    pos = pos + 9
+    local passed = available(b) - (pending[index] or 0) >= required
+    if passed then
+      pending[index] = (pending[index] or 0) + consume
+    elseif enforced then
+      admitted = false
+    end
+    claims[c] = { b = b, passed = passed, required = required, consume = consume }
+  end
+  if admitted then
+    for c = 1, count do
+      local claim = claims[c]
+      if claim.passed and claim.consume > 0 then
+        take(claim.b, claim.consume)
+      end
+    end
+  end
+  out[#out + 1] = admitted and 1 or 0
+  for c = 1, count do
+    local claim = claims[c]
+    out[#out + 1] = claim.passed and 1 or 0
+    out[#out + 1] = available(claim.b)
+    out[#out + 1] = claim.passed and 0 or until_tokens(claim.b, claim.required)
+    out[#out + 1] = until_tokens(claim.b, claim.b.cap)
+  end
+end
+
+-- Write back only what changed, with a lifetime that ends once the bucket is full again (and, for
+-- buckets that start below capacity, one more fill time, so a strict bucket is not reborn empty
+-- the moment it fills).
+for index, b in pairs(buckets) do
+  if b.dirty then
+    local ttl_us = until_tokens(b, b.cap)
+    if b.style == 0 and b.start_low then
+      ttl_us = ttl_us + b.cap * b.interval
+    end
+    local value
+    if b.style == 0 then
+      value = 'g' .. string.format('%d', b.tat)
+    else
+      value = 'a' .. string.format('%d', b.window) .. ':' .. string.format('%d', b.tokens)
+    end
+    redis.call('SET', KEYS[index], value, 'PX', math.floor(ttl_us / 1000) + 1000)
+  end
+end
+
+return out

@@ -1,0 +1,119 @@
+package io.egressratelimit.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading from the file system: one file, a directory, and a Kubernetes ConfigMap mount. */
+class ConfigLoaderTest {
+  private static final String GEOCODE = Fixtures.text("/config/valid/geocode.yaml");
+  private static final String EDGE = Fixtures.text("/config/valid/edge.yaml");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void loadsASingleFile() throws IOException, ConfigException {
+    Path file = Files.writeString(dir.resolve("geocode.yaml"), GEOCODE);
+
+    RateLimitConfig config = ConfigLoader.load(file);
+
+    assertEquals(List.of("geocode"), List.copyOf(config.domains()));
+    assertEquals(2, config.rules().size());
+  }
+
+  @Test
+  void namesASingleFileAsGivenInErrors() throws IOException {
+    Path file = Files.writeString(dir.resolve("broken.yaml"), "domain: \"\"\n");
+
+    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+
+    assertEquals(file + ": domain: config file cannot have an empty domain (line 1)", error.getMessage());
+  }
+
+  @Test
+  void loadsEveryYamlFileOfADirectoryInNameOrder() throws IOException, ConfigException {
+    Files.writeString(dir.resolve("b-geocode.yml"), GEOCODE);
+    Files.writeString(dir.resolve("a-edge.yaml"), EDGE);
+    Files.writeString(dir.resolve(".hidden.yaml"), "not: [valid");
+    Files.writeString(dir.resolve("README.md"), "# not a config");
+    Files.createDirectory(dir.resolve("nested.yaml"));
+
+    RateLimitConfig config = ConfigLoader.load(dir);
+
+    assertEquals(List.of("edge", "geocode"), List.copyOf(config.domains()));
+    assertEquals("edge.remote_address", config.rules().get(0).fullKey());
+    assertEquals("geocode.generic_key_geocode.caller", config.rules().get(config.rules().size() - 1).fullKey());
+  }
+
+  @Test
+  void loadsAConfigMapMountThroughItsDataSymlinks() throws IOException, ConfigException {
+    // The layout the kubelet writes: files link through ..data to a timestamped directory.
+    Path version = Files.createDirectory(dir.resolve("..2026_11_22_10_00_00.000000001"));
+    Files.writeString(version.resolve("geocode.yaml"), GEOCODE);
+    Files.writeString(version.resolve("edge.yaml"), EDGE);
+    Files.createSymbolicLink(dir.resolve("..data"), version.getFileName());
+    Files.createSymbolicLink(dir.resolve("geocode.yaml"), Path.of("..data", "geocode.yaml"));
+    Files.createSymbolicLink(dir.resolve("edge.yaml"), Path.of("..data", "edge.yaml"));
+
+    RateLimitConfig config = ConfigLoader.load(dir);
+
+    assertEquals(List.of("edge", "geocode"), List.copyOf(config.domains()));
+    assertTrue(config.match("geocode", Fixtures.entries("generic_key=geocode")).isPresent());
+  }
+
+  @Test
+  void namesBothFilesOfADuplicateDomain() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), GEOCODE);
+    Files.writeString(dir.resolve("b.yaml"), "# the same domain again\n" + GEOCODE);
+
+    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir));
+
+    assertEquals("b.yaml: domain: duplicate domain 'geocode'; already defined in a.yaml (line 3)",
+        error.getMessage());
+  }
+
+  @Test
+  void namesOnlyTheFileNameForAFileInADirectory() throws IOException {
+    Files.writeString(dir.resolve("geocode.yaml"), "domain: geocode\ndescriptors: {}\n");
+
+    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir));
+
+    assertEquals("geocode.yaml: descriptors: expected a list of descriptors, got a map (line 2)",
+        error.getMessage());
+  }
+
+  @Test
+  void refusesADirectoryWithoutYamlFiles() throws IOException {
+    Files.writeString(dir.resolve("notes.txt"), "nothing here");
+
+    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir));
+
+    assertEquals("no .yaml files in " + dir, error.getMessage());
+  }
+
+  @Test
+  void refusesAMissingPath() {
+    Path missing = dir.resolve("absent.yaml");
+
+    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(missing));
+
+    assertEquals(missing + ": no such file or directory", error.getMessage());
+  }
+
+  @Test
+  void refusesAFileThatIsNotUtf8() throws IOException {
+    Files.write(dir.resolve("latin1.yaml"), new byte[] {'d', 'o', 'm', 'a', 'i', 'n', ':', ' ', (byte) 0xE9});
+
+    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir));
+
+    assertEquals("latin1.yaml: (document): the file is not UTF-8 text", error.getMessage());
+  }
+}

@@ -1,0 +1,227 @@
+package io.egressratelimit.limiter;
+
+import static io.egressratelimit.limiter.FakeConfig.rule;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.egressratelimit.domain.Algorithm;
+import io.egressratelimit.domain.Code;
+import io.egressratelimit.domain.Decision;
+import io.egressratelimit.domain.DescriptorEntry;
+import io.egressratelimit.domain.DescriptorStatus;
+import io.egressratelimit.domain.LimitOverride;
+import io.egressratelimit.domain.LimitPolicy;
+import io.egressratelimit.domain.LimitRequest;
+import io.egressratelimit.domain.RateUnit;
+import io.egressratelimit.domain.RequestDescriptor;
+import io.egressratelimit.domain.Rule;
+import io.egressratelimit.memory.InMemoryBucketStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RateLimitEngineTest {
+  private static final DescriptorEntry GEOCODE = new DescriptorEntry("generic_key", "geocode");
+  private static final DescriptorEntry CALLER = new DescriptorEntry("caller", "billing");
+  private static final LimitPolicy THREE_PER_MINUTE = LimitPolicy.fixedWindow(3, RateUnit.MINUTE);
+
+  private ManualClock clock;
+  private CountingStore store;
+  private FakeConfig config;
+  private RateLimitEngine engine;
+
+  @BeforeEach
+  void setUp() {
+    clock = ManualClock.midMinute();
+    store = new CountingStore(new InMemoryBucketStore(clock));
+    config = new FakeConfig().with(rule("test.generic_key_geocode", THREE_PER_MINUTE), GEOCODE);
+    engine = new RateLimitEngine(() -> config, store, DecisionListener.NONE, System::nanoTime, RequestLimits.DEFAULT);
+  }
+
+  private Decision decide(long hitsAddend, RequestDescriptor... descriptors) {
+    return engine.shouldRateLimit(new LimitRequest("test", List.of(descriptors), hitsAddend))
+        .toCompletableFuture().join();
+  }
+
+  private static RequestDescriptor withHits(long hits, DescriptorEntry... entries) {
+    return new RequestDescriptor(List.of(entries), Optional.empty(), OptionalLong.of(hits));
+  }
+
+  @Test
+  void aRequestLevelAddendOfZeroMeansOneHit() {
+    DescriptorStatus status = decide(0, RequestDescriptor.of(GEOCODE)).statuses().get(0);
+    assertEquals(2, status.limitRemaining());
+  }
+
+  @Test
+  void aRequestLevelAddendConsumesThatMany() {
+    assertEquals(0, decide(3, RequestDescriptor.of(GEOCODE)).statuses().get(0).limitRemaining());
+    assertEquals(Code.OVER_LIMIT, decide(0, RequestDescriptor.of(GEOCODE)).overallCode());
+  }
+
+  @Test
+  void aDescriptorAddendOverridesTheRequestOne() {
+    assertEquals(1, decide(3, withHits(2, GEOCODE)).statuses().get(0).limitRemaining());
+  }
+
+  @Test
+  void aDescriptorAddendOfZeroChecksWithoutConsuming() {
+    for (int i = 0; i < 5; i++) {
+      Decision check = decide(1, withHits(0, GEOCODE));
+      assertEquals(Code.OK, check.overallCode());
+      assertEquals(3, check.statuses().get(0).limitRemaining());
+    }
+    decide(3, RequestDescriptor.of(GEOCODE));
+    assertEquals(Code.OVER_LIMIT, decide(1, withHits(0, GEOCODE)).overallCode(), "an empty bucket fails the check");
+  }
+
+  @Test
+  void aLimitOverrideFromTheRequestIsHonoured() {
+    RequestDescriptor overridden = new RequestDescriptor(
+        List.of(GEOCODE), Optional.of(new LimitOverride(1, RateUnit.HOUR)), OptionalLong.empty());
+    Decision first = decide(1, overridden);
+    assertEquals(Code.OK, first.overallCode());
+    assertEquals(RateUnit.HOUR, first.statuses().get(0).currentLimit().orElseThrow().unit().orElseThrow());
+    assertEquals(Code.OVER_LIMIT, decide(1, overridden).overallCode());
+    assertEquals(Code.OK, decide(1, RequestDescriptor.of(GEOCODE)).overallCode(), "the configured bucket is separate");
+  }
+
+  @Test
+  void aDescriptorWithoutARuleOrAnUnknownDomainIsOk() {
+    Decision unmatched = decide(1, RequestDescriptor.of(new DescriptorEntry("other", "x")));
+    assertEquals(Code.OK, unmatched.overallCode());
+    assertTrue(unmatched.statuses().get(0).currentLimit().isEmpty());
+    Decision unknownDomain = engine.shouldRateLimit(
+        new LimitRequest("nobody", List.of(RequestDescriptor.of(GEOCODE)), 1)).toCompletableFuture().join();
+    assertEquals(Code.OK, unknownDomain.overallCode());
+    assertEquals(0, store.calls.get(), "nothing to count, so the store is not called");
+  }
+
+  @Test
+  void anUnlimitedRuleNeverTouchesTheStore() {
+    config.with(FakeConfig.unlimited("test.caller_billing"), CALLER);
+    for (int i = 0; i < 10; i++) {
+      assertEquals(Code.OK, decide(1, RequestDescriptor.of(CALLER)).overallCode());
+    }
+    assertEquals(0, store.calls.get());
+  }
+
+  @Test
+  void aShadowModeRuleIsCountedButNeverDenies() {
+    config.with(withFlags(rule("test.caller_billing", LimitPolicy.fixedWindow(1, RateUnit.MINUTE)), true, false), CALLER);
+    decide(1, RequestDescriptor.of(CALLER));
+    Decision shadowed = decide(1, RequestDescriptor.of(CALLER));
+    assertEquals(Code.OK, shadowed.overallCode());
+    assertEquals(Code.OK, shadowed.statuses().get(0).code(), "status reads OK, as in envoyproxy/ratelimit");
+    assertTrue(shadowed.statuses().get(0).wouldHaveBeenDenied(), "the would-be denial is visible");
+    assertEquals(2, store.calls.get(), "it is counted");
+  }
+
+  @Test
+  void aQuotaModeRuleAdmitsAndReportsTheViolation() {
+    config.with(withFlags(rule("test.caller_billing", LimitPolicy.fixedWindow(1, RateUnit.MINUTE)), false, true), CALLER);
+    decide(1, RequestDescriptor.of(GEOCODE), RequestDescriptor.of(CALLER));
+    Decision soft = decide(1, RequestDescriptor.of(GEOCODE), RequestDescriptor.of(CALLER));
+    assertEquals(Code.OK, soft.overallCode());
+    assertEquals(List.of(1), soft.quotaModeViolations());
+  }
+
+  @Test
+  void aReplacedRuleIsNotApplied() {
+    Rule named = withName(rule("test.generic_key_geocode", THREE_PER_MINUTE), "global", List.of());
+    Rule replacing = withName(rule("test.caller_billing", LimitPolicy.fixedWindow(10, RateUnit.MINUTE)), "billing",
+        List.of("global"));
+    config.with(named, GEOCODE).with(replacing, CALLER);
+    for (int i = 0; i < 5; i++) {
+      Decision both = decide(1, RequestDescriptor.of(GEOCODE), RequestDescriptor.of(CALLER));
+      assertEquals(Code.OK, both.overallCode(), "the global limit of 3 is replaced, request " + i);
+      assertTrue(both.statuses().get(0).currentLimit().isEmpty());
+    }
+    assertEquals(2, decide(1, RequestDescriptor.of(GEOCODE)).statuses().get(0).limitRemaining(),
+        "alone, the global rule applies, and this is its first hit");
+  }
+
+  @Test
+  void aDeniedRequestSpendsNothingFromItsOtherDescriptors() {
+    config.with(rule("test.caller_billing", LimitPolicy.fixedWindow(1, RateUnit.MINUTE)), CALLER);
+    decide(1, RequestDescriptor.of(CALLER));
+    Decision denied = decide(1, RequestDescriptor.of(GEOCODE), RequestDescriptor.of(CALLER));
+    assertEquals(Code.OVER_LIMIT, denied.overallCode());
+    assertEquals(Code.OK, denied.statuses().get(0).code());
+    assertEquals(Code.OVER_LIMIT, denied.statuses().get(1).code());
+    assertEquals(3, denied.statuses().get(0).limitRemaining(), "the global budget was not burnt");
+  }
+
+  @Test
+  void everyStatusCarriesLimitRemainingAndReset() {
+    Decision ok = decide(1, RequestDescriptor.of(GEOCODE));
+    DescriptorStatus status = ok.statuses().get(0);
+    assertEquals(THREE_PER_MINUTE, status.currentLimit().orElseThrow());
+    assertEquals(2, status.limitRemaining());
+    assertEquals(Duration.ofSeconds(30), status.durationUntilReset(), "the window ends at the next minute");
+
+    decide(2, RequestDescriptor.of(GEOCODE));
+    clock.advance(Duration.ofSeconds(10));
+    DescriptorStatus over = decide(1, RequestDescriptor.of(GEOCODE)).statuses().get(0);
+    assertEquals(Code.OVER_LIMIT, over.code());
+    assertEquals(0, over.limitRemaining());
+    assertEquals(Duration.ofSeconds(20), over.durationUntilReset(), "the wait until it could be admitted");
+  }
+
+  @Test
+  void aStrictRuleRetryAfterIsTheTimeToTheNextToken() {
+    LimitPolicy strict = new LimitPolicy(20, Duration.ofSeconds(10), Optional.empty(), Algorithm.STRICT, 10);
+    config.with(rule("test.caller_billing", strict), CALLER);
+    DescriptorStatus first = decide(1, RequestDescriptor.of(CALLER)).statuses().get(0);
+    assertEquals(Code.OVER_LIMIT, first.code(), "strict buckets start empty");
+    assertEquals(Duration.ofSeconds(1), first.durationUntilReset());
+  }
+
+  @Test
+  void aZeroLimitDeniesWithoutTheStore() {
+    config.with(rule("test.caller_billing", LimitPolicy.fixedWindow(0, RateUnit.MINUTE)), CALLER);
+    assertEquals(Code.OVER_LIMIT, decide(1, RequestDescriptor.of(CALLER)).overallCode());
+    assertEquals(0, store.calls.get());
+  }
+
+  @Test
+  void malformedRequestsAreRejectedBeforeTheStore() {
+    assertInvalid("domain must not be empty", new LimitRequest("", List.of(RequestDescriptor.of(GEOCODE)), 1));
+    assertInvalid("descriptors must not be empty", new LimitRequest("test", List.of(), 1));
+    assertInvalid("descriptors[0].entries must not be empty",
+        new LimitRequest("test", List.of(new RequestDescriptor(List.of(), Optional.empty(), OptionalLong.empty())), 1));
+    assertInvalid("descriptors[0].entries[0].key must not be empty",
+        new LimitRequest("test", List.of(RequestDescriptor.of(new DescriptorEntry("", "v"))), 1));
+    assertInvalid("too many descriptors: 65 (at most 64)",
+        new LimitRequest("test", java.util.Collections.nCopies(65, RequestDescriptor.of(GEOCODE)), 1));
+    assertInvalid("descriptors[0].entries[0].value is 1025 characters long (at most 1024)",
+        new LimitRequest("test", List.of(RequestDescriptor.of(new DescriptorEntry("k", "v".repeat(1025)))), 1));
+    assertEquals(0, store.calls.get());
+  }
+
+  private void assertInvalid(String message, LimitRequest request) {
+    InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> engine.shouldRateLimit(request));
+    assertEquals(message, e.getMessage());
+  }
+
+  private static Rule withFlags(Rule rule, boolean shadow, boolean quota) {
+    return new Rule(rule.domain(), rule.fullKey(), rule.policy(), shadow, quota, false, false, false,
+        rule.name(), rule.replaces(), Map.of());
+  }
+
+  private static Rule withName(Rule rule, String name, List<String> replaces) {
+    return new Rule(rule.domain(), rule.fullKey(), rule.policy(), false, false, false, false, false,
+        Optional.of(name), replaces, Map.of());
+  }
+
+  @Test
+  void checksDoNotCountAsDenialsForReportOnlyRules() {
+    assertFalse(decide(1, RequestDescriptor.of(GEOCODE)).statuses().get(0).wouldHaveBeenDenied());
+  }
+}

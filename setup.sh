@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# One entry point for newcomers and CI: installs what is missing (apt-get, as root) or says exactly
+# what to install, then runs the demo, the tests, the benchmark or a Kubernetes install.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+usage() {
+  cat <<'USAGE'
+usage: ./setup.sh <command> [args]
+
+  demo    build, start Redis (or the embedded store), two service replicas, a stub upstream and
+          Envoy (or the load generator's Envoy stand-in), drive traffic, and print the verdict
+  test    run the whole test suite (mvn -B verify)
+  bench   run the benchmark: Redis ceiling vs in-memory store vs Redis store
+  k8s     create a local cluster and install the Helm chart (--dry-run prints the steps)
+USAGE
+}
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'setup.sh: %s\n' "$*" >&2; exit 1; }
+
+can_apt() { [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; }
+
+APT_UPDATED=0
+apt_install() {
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    say "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    APT_UPDATED=1
+  fi
+  say "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# need COMMAND APT_PACKAGE: install the package when the command is missing, or explain.
+need() {
+  local cmd="$1" pkg="$2"
+  command -v "$cmd" >/dev/null 2>&1 && return 0
+  if can_apt; then
+    apt_install "$pkg"
+  else
+    die "'$cmd' is missing: install the '$pkg' package (e.g. sudo apt-get install -y $pkg) and run again"
+  fi
+}
+
+java_major() {
+  java -version 2>&1 | awk -F'"' '/version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit }'
+}
+
+need_build_tools() {
+  need java openjdk-17-jdk-headless
+  local major
+  major="$(java_major)"
+  [ "${major:-0}" -ge 17 ] || die "Java 17 or newer is needed (found Java ${major:-unknown})"
+  need mvn maven
+}
+
+# Redis is optional for the demo (it falls back to the embedded store) but the tests need it.
+want_redis() {
+  command -v redis-server >/dev/null 2>&1 && return 0
+  if can_apt; then
+    apt_install redis-server redis-tools
+  else
+    say "redis-server not found: install it (sudo apt-get install -y redis-server) for a shared budget"
+  fi
+}
+
+build_jars() {
+  if [ ! -f ratelimit-service/target/ratelimit-service.jar ] || [ ! -f loadgen/target/loadgen.jar ]; then
+    say "building (mvn -B -q -DskipTests package)"
+    mvn -B -q -DskipTests package
+  fi
+}
+
+cmd_test() {
+  need_build_tools
+  want_redis
+  command -v redis-server >/dev/null 2>&1 || die "the tests need redis-server: sudo apt-get install -y redis-server"
+  need shellcheck shellcheck
+  say "running the test suite"
+  mvn -B verify "$@"
+}
+
+cmd_demo() {
+  need_build_tools
+  want_redis
+  build_jars
+  exec "$ROOT/scripts/demo.sh" "$@"
+}
+
+cmd_bench() {
+  need_build_tools
+  want_redis
+  command -v redis-server >/dev/null 2>&1 || die "the benchmark needs redis-server: sudo apt-get install -y redis-server"
+  need redis-benchmark redis-tools
+  need h2load nghttp2-client
+  build_jars
+  exec "$ROOT/scripts/bench.sh" "$@"
+}
+
+cmd_k8s() {
+  exec "$ROOT/scripts/k8s.sh" "$@"
+}
+
+main() {
+  local command="${1:-}"
+  [ $# -gt 0 ] && shift
+  case "$command" in
+    demo) cmd_demo "$@" ;;
+    test) cmd_test "$@" ;;
+    bench) cmd_bench "$@" ;;
+    k8s) cmd_k8s "$@" ;;
+    -h|--help|help|"") usage ;;
+    *) usage >&2; die "unknown command '$command'" ;;
+  esac
+}
+
+main "$@"
