@@ -42,7 +42,7 @@ public final class HtmlReportWriter {
         .append("<h1>Load run (").append(Html.escape(summary.mode())).append(")</h1>\n")
         .append("<p class=\"verdict ").append(verdict.held() ? "held" : "exceeded").append("\">")
         .append(Html.escape(verdict.line())).append("</p>\n")
-        .append("<p>Started ").append(Html.escape(summary.startedAt().toString()))
+        .append("<p>Started ").append(Html.escape(summary.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()))
         .append("; admitted calls counted by the ").append(Html.escape(verdict.source().label()))
         .append(".</p>\n");
 
