@@ -1,5 +1,6 @@
 package io.egressratelimit.loadgen.cli;
 
+import io.egressratelimit.loadgen.output.Durations;
 import io.egressratelimit.loadgen.output.HtmlReportWriter;
 import io.egressratelimit.loadgen.output.JsonSummaryWriter;
 import io.egressratelimit.loadgen.output.ProgressPrinter;
@@ -67,55 +68,59 @@ abstract class LoadCommand implements Callable<Integer> {
     HttpClient http = HttpCaller.newClient(traffic.timeout);
     Optional<UpstreamStatsClient> stub = findStub(http, out);
     try (Caller caller = openCaller(http, apiKey)) {
-      RunSummary summary = run(caller, stub, out);
-      SummaryPrinter.print(summary, out);
-      int exitCode = exitCode(summary);
-      if (exitCode == ExitCodes.NOTHING_ADMITTED) {
-        out.println("NOTHING ADMITTED: every call was rejected or failed; check the target and its limits");
+      // the run's clock starts once the caller is connected, so connecting costs none of --duration
+      RunBounds bounds = new RunBounds(traffic.effectiveDuration(), traffic.requestLimit());
+      CountDownLatch reported = new CountDownLatch(1);
+      Thread onSignal = new Thread(() -> stopAndAwaitReport(bounds, reported), "stop-on-signal");
+      Runtime.getRuntime().addShutdownHook(onSignal);
+      try {
+        RunSummary summary = run(caller, bounds, stub, out);
+        SummaryPrinter.print(summary, out);
+        int exitCode = exitCode(summary);
+        if (exitCode == ExitCodes.NOTHING_ADMITTED) {
+          out.println("NOTHING ADMITTED: every call was rejected or failed; check the target and its limits");
+        }
+        writeFiles(summary, out);
+        return exitCode;
+      } finally {
+        reported.countDown();
+        removeHook(onSignal);
       }
-      writeFiles(summary, out);
-      return exitCode;
     }
   }
 
-  private RunSummary run(Caller caller, Optional<UpstreamStatsClient> stub, PrintWriter out)
+  private RunSummary run(Caller caller, RunBounds bounds, Optional<UpstreamStatsClient> stub, PrintWriter out)
       throws InterruptedException {
     Instant startedAt = Instant.now();
     long startNanos = System.nanoTime();
     RunStats stats = new RunStats(startNanos);
-    RunBounds bounds = new RunBounds(traffic.effectiveDuration(), traffic.requestLimit());
-    CountDownLatch reported = new CountDownLatch(1);
-    Thread onInterrupt = new Thread(() -> stopAndAwaitReport(bounds, reported), "stop-on-signal");
-    Runtime.getRuntime().addShutdownHook(onInterrupt);
-    try {
-      try (ProgressPrinter progress = new ProgressPrinter(out, parent.terminal(), stats)) {
-        progress.start();
-        LoadRun.run(caller, traffic.settings(), bounds, stats);
-      }
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
-      Verdict v = Verdicts.judge(stub, stats, verdict, startedAt.toEpochMilli() - CLOCK_SLACK_MILLIS);
-      Map<String, String> settings = traffic.describe();
-      settings.putAll(modeSettings());
-      if (verdict.budget != null) {
-        settings.put("budget", verdict.budget + " per " + io.egressratelimit.loadgen.output.Durations.format(verdict.window));
-      }
-      int seconds = (int) Math.max(1, Math.ceil(elapsed.toNanos() / 1e9));
-      return new RunSummary(
-          mode(),
-          startedAt,
-          elapsed,
-          settings,
-          stats.counts(),
-          LatencySummary.of(stats.latency().total()),
-          stats.perSecond(seconds, verdict.countingWindow().toNanos()),
-          v);
-    } finally {
-      reported.countDown();
-      removeHook(onInterrupt);
+    try (ProgressPrinter progress = new ProgressPrinter(out, parent.terminal(), stats)) {
+      progress.start();
+      LoadRun.run(caller, traffic.settings(), bounds, stats);
     }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+    Verdict v = Verdicts.judge(stub, stats, verdict, startedAt.toEpochMilli() - CLOCK_SLACK_MILLIS);
+    Map<String, String> settings = traffic.describe();
+    settings.putAll(modeSettings());
+    if (verdict.budget != null) {
+      settings.put("budget", verdict.budget + " per " + Durations.format(verdict.window));
+    }
+    int seconds = (int) Math.max(1, Math.ceil(elapsed.toNanos() / 1e9));
+    return new RunSummary(
+        mode(),
+        startedAt,
+        elapsed,
+        settings,
+        stats.counts(),
+        LatencySummary.of(stats.latency().total()),
+        stats.perSecond(seconds, verdict.countingWindow().toNanos()),
+        v);
   }
 
-  /** Ctrl-C ends the run early; the summary of what ran so far is still printed before exit. */
+  /**
+   * Ctrl-C ends the run early; the JVM waits (a bounded time) until the summary of what ran so far
+   * is printed and written.
+   */
   private static void stopAndAwaitReport(RunBounds bounds, CountDownLatch reported) {
     bounds.stop();
     try {

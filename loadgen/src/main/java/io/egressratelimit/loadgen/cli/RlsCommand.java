@@ -1,6 +1,7 @@
 package io.egressratelimit.loadgen.cli;
 
 import io.egressratelimit.loadgen.output.Durations;
+import io.egressratelimit.loadgen.rls.DescriptorSpec;
 import io.egressratelimit.loadgen.rls.RlsCaller;
 import io.egressratelimit.loadgen.rls.RlsClient;
 import io.egressratelimit.loadgen.rls.RlsTarget;
@@ -113,7 +114,7 @@ final class RlsCommand extends LoadCommand {
 
   private List<RateLimitDescriptor> descriptors() {
     if (descriptors == null || descriptors.isEmpty()) {
-      return List.of(io.egressratelimit.loadgen.rls.DescriptorSpec.parse("generic_key=geocode"));
+      return List.of(DescriptorSpec.parse("generic_key=geocode"));
     }
     return descriptors;
   }

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The stub Geocoding API, serving until the process is stopped. */
@@ -43,10 +44,10 @@ final class UpstreamCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     if (port < 0 || port > 65_535) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--port must be from 0 to 65535");
+      throw new ParameterException(spec.commandLine(), "--port must be from 0 to 65535");
     }
     if (threads < 1) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
+      throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
     }
     StubUpstream stub;
     try {

@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
+import java.util.function.ToLongFunction;
 
 /**
  * A self-contained HTML page of one run: calls per second with the budget's average rate, the
@@ -42,7 +44,7 @@ public final class HtmlReportWriter {
         .append("<h1>Load run (").append(Html.escape(summary.mode())).append(")</h1>\n")
         .append("<p class=\"verdict ").append(verdict.held() ? "held" : "exceeded").append("\">")
         .append(Html.escape(verdict.line())).append("</p>\n")
-        .append("<p>Started ").append(Html.escape(summary.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()))
+        .append("<p>Started ").append(Html.escape(summary.startedAt().truncatedTo(ChronoUnit.SECONDS).toString()))
         .append("; admitted calls counted by the ").append(Html.escape(verdict.source().label()))
         .append(".</p>\n");
 
@@ -86,7 +88,7 @@ public final class HtmlReportWriter {
     return html.toString();
   }
 
-  private static long[] column(List<SecondCounts> seconds, java.util.function.ToLongFunction<SecondCounts> field) {
+  private static long[] column(List<SecondCounts> seconds, ToLongFunction<SecondCounts> field) {
     return seconds.stream().mapToLong(field).toArray();
   }
 }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** The summary as JSON for scripts ({@code --json FILE}). Field names are a contract: keep them. */
 public final class JsonSummaryWriter {
@@ -52,7 +53,7 @@ public final class JsonSummaryWriter {
 
     Verdict v = summary.verdict();
     JsonObject verdict = new JsonObject();
-    verdict.addProperty("source", v.source().name().toLowerCase(java.util.Locale.ROOT));
+    verdict.addProperty("source", v.source().name().toLowerCase(Locale.ROOT));
     verdict.addProperty("admitted", v.admittedTotal());
     verdict.addProperty("maxInWindow", v.maxInWindow());
     verdict.addProperty("windowSeconds", Durations.seconds(v.window()));

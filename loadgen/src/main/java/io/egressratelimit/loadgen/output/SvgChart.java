@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 /**
@@ -110,7 +111,7 @@ final class SvgChart {
 
   private void polyline(Series series) {
     String points =
-        java.util.stream.IntStream.range(0, series.values().length)
+        IntStream.range(0, series.values().length)
             .mapToObj(s -> String.format(Locale.ROOT, "%.1f,%.1f", x(s + 1), y(series.values()[s])))
             .collect(Collectors.joining(" "));
     svg.append(group(series));

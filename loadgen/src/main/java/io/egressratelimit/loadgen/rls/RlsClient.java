@@ -1,6 +1,5 @@
 package io.egressratelimit.loadgen.rls;
 
-import com.google.protobuf.Duration;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
@@ -15,6 +14,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +35,7 @@ public final class RlsClient implements AutoCloseable {
   private final AtomicInteger next = new AtomicInteger();
 
   private RlsClient(
-      List<RlsTarget> targets, List<ManagedChannel> channels, RateLimitRequest request, java.time.Duration deadline) {
+      List<RlsTarget> targets, List<ManagedChannel> channels, RateLimitRequest request, Duration deadline) {
     this.targets = List.copyOf(targets);
     this.channels = List.copyOf(channels);
     this.request = request;
@@ -52,7 +52,7 @@ public final class RlsClient implements AutoCloseable {
       Optional<Path> caFile,
       String domain,
       List<RateLimitDescriptor> descriptors,
-      java.time.Duration deadline)
+      Duration deadline)
       throws IOException {
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("at least one rate limit service target is needed");
@@ -76,7 +76,7 @@ public final class RlsClient implements AutoCloseable {
    *
    * @return the targets that did not become ready in time
    */
-  public List<RlsTarget> awaitReady(java.time.Duration timeout) throws InterruptedException {
+  public List<RlsTarget> awaitReady(Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     List<RlsTarget> notReady = new ArrayList<>();
     for (int i = 0; i < channels.size(); i++) {
@@ -103,16 +103,16 @@ public final class RlsClient implements AutoCloseable {
     if (response.getOverallCode() != RateLimitResponse.Code.OVER_LIMIT) {
       return RlsDecision.ok();
     }
-    Optional<java.time.Duration> hint =
+    Optional<Duration> hint =
         response.getStatusesList().stream()
             .filter(s -> s.getCode() == RateLimitResponse.Code.OVER_LIMIT && s.hasDurationUntilReset())
             .map(s -> toJava(s.getDurationUntilReset()))
-            .max(java.time.Duration::compareTo);
+            .max(Duration::compareTo);
     return new RlsDecision(RlsDecision.Verdict.OVER_LIMIT, hint);
   }
 
-  private static java.time.Duration toJava(Duration d) {
-    return java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos());
+  private static Duration toJava(com.google.protobuf.Duration d) {
+    return Duration.ofSeconds(d.getSeconds(), d.getNanos());
   }
 
   @Override

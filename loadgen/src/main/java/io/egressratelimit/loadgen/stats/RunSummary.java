@@ -2,6 +2,7 @@ package io.egressratelimit.loadgen.stats;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,6 @@ public record RunSummary(
 
   @Override
   public Map<String, String> settings() {
-    return java.util.Collections.unmodifiableMap(settings);
+    return Collections.unmodifiableMap(settings);
   }
 }

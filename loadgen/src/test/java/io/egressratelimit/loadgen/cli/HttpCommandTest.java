@@ -37,7 +37,7 @@ class HttpCommandTest {
     try {
       CommandRun run = CommandRun.of(Map.of(ApiKey.ENV_VAR, SECRET),
           "http", "--target", "http://127.0.0.1:" + target.getAddress().getPort(),
-          "--requests", "10", "--workers", "2", "--interval", "5ms", "--start-jitter", "0s",
+          "--requests", "10", "--workers", "1", "--interval", "5ms", "--start-jitter", "0s",
           "--static-every", "2", "--budget", "3", "--seed", "9");
       assertEquals(ExitCodes.BUDGET_HELD, run.exitCode(), run.err() + run.out());
       assertTrue(run.out().contains("2xx            3"), run.out());
@@ -46,7 +46,7 @@ class HttpCommandTest {
       assertTrue(run.out().contains("budget held: max 3 admitted in any 10s window (budget 3)"), run.out());
       assertEquals(10, queries.size());
       assertTrue(queries.stream().allMatch(q -> q.endsWith("&key=" + SECRET)), "the key goes to the target");
-      // each worker's 2nd, 4th.. call asks for the static coordinate: 5 of 10 here
+      // the worker's 2nd, 4th.. call asks for the static coordinate: 5 of 10
       assertEquals(5, queries.stream().filter(q -> q.startsWith("latlng=37.789980,-122.400860&")).count());
       assertFalse(run.out().contains(SECRET) || run.err().contains(SECRET), "the API key leaked");
     } finally {
