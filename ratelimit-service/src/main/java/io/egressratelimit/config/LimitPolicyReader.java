@@ -40,6 +40,11 @@ final class LimitPolicyReader {
     Algorithm algorithm = algorithm(block.get("algorithm"));
     Optional<RateUnit> unit = unitValue.isPresent() ? Optional.of(unit(unitValue.get())) : Optional.empty();
     Duration period = unit.isPresent() ? unit.get().length() : period(periodValue.get());
+    if (requests > period.toNanos()) {
+      // Buckets refill with nanosecond precision: more than one token per nanosecond cannot be kept.
+      throw block.require("requests_per_unit", "").error("at most one request per nanosecond can be limited ("
+          + period.toNanos() + " per " + period.toSeconds() + "s), got " + requests);
+    }
 
     return switch (algorithm) {
       case FIXED_WINDOW -> fixedWindow(block, requests, unit, period);

@@ -23,6 +23,7 @@ public final class RateLimitEngine {
   private final DecisionListener listener;
   private final LongSupplier nanoTicker;
   private final RequestValidator validator;
+  private final FailurePolicies failurePolicies;
   private final DescriptorPlanner planner = new DescriptorPlanner();
 
   public RateLimitEngine(
@@ -30,12 +31,14 @@ public final class RateLimitEngine {
       BucketStore store,
       DecisionListener listener,
       LongSupplier nanoTicker,
-      RequestLimits limits) {
+      RequestLimits limits,
+      FailurePolicies failurePolicies) {
     this.config = config;
     this.store = store;
     this.listener = listener;
     this.nanoTicker = nanoTicker;
     this.validator = new RequestValidator(limits);
+    this.failurePolicies = failurePolicies;
   }
 
   /**
@@ -43,6 +46,7 @@ public final class RateLimitEngine {
    *
    * @throws InvalidRequestException synchronously, before anything reaches the store
    * @return a stage that fails with {@link StoreUnavailableException} when the store cannot answer
+   *     and the domain's failure policy is {@link FailurePolicy#UNAVAILABLE}
    */
   public CompletionStage<Decision> shouldRateLimit(LimitRequest request) {
     long started = nanoTicker.getAsLong();
@@ -55,15 +59,39 @@ public final class RateLimitEngine {
       decision = CompletableFuture.completedFuture(combine(plans, claimed, new BatchOutcome(true, List.of())));
     } else {
       BucketBatch batch = batchFor(request.domain(), plans, claimed);
-      decision = store.consume(batch).thenApply(outcome -> combine(plans, claimed, outcome));
+      decision = store.consume(batch).handle((outcome, failure) -> {
+        if (failure == null) {
+          return combine(plans, claimed, outcome);
+        }
+        listener.onStoreFailure(request, failure);
+        return onStoreFailure(request.domain(), plans, failure);
+      });
     }
     return decision.whenComplete((done, failure) -> {
-      if (failure != null) {
-        listener.onStoreFailure(request, failure);
-      } else {
+      if (done != null) {
         listener.onDecision(request, done, nanoTicker.getAsLong() - started);
       }
     });
+  }
+
+  private Decision onStoreFailure(String domain, List<DescriptorPlan> plans, Throwable failure) {
+    FailurePolicy policy = failurePolicies.forDomain(domain);
+    if (policy == FailurePolicy.UNAVAILABLE) {
+      Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+          ? failure.getCause() : failure;
+      throw cause instanceof StoreUnavailableException unavailable
+          ? unavailable : new StoreUnavailableException(String.valueOf(cause.getMessage()), cause);
+    }
+    boolean deny = policy == FailurePolicy.DENY;
+    List<DescriptorStatus> statuses = new ArrayList<>();
+    boolean denied = false;
+    for (DescriptorPlan plan : plans) {
+      boolean overLimit = deny && plan.policy().isPresent() && plan.enforced();
+      denied |= overLimit;
+      statuses.add(new DescriptorStatus(overLimit ? Code.OVER_LIMIT : Code.OK, plan.rule(), plan.metricKey(),
+          plan.policy(), 0, Duration.ZERO, false));
+    }
+    return new Decision(denied ? Code.OVER_LIMIT : Code.OK, statuses, List.of());
   }
 
   /** Descriptors that need a bucket: limited, and not impossible by configuration alone. */

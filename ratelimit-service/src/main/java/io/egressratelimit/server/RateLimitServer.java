@@ -6,6 +6,10 @@ import io.egressratelimit.config.RateLimitConfig;
 import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.http.AdminHttpServer;
 import io.egressratelimit.limiter.BucketStore;
+import io.egressratelimit.limiter.CircuitBreakingStore;
+import io.egressratelimit.limiter.OverLimitCache;
+import io.egressratelimit.redis.RedisStores;
+import java.time.Duration;
 import io.egressratelimit.limiter.DecisionListener;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
@@ -75,10 +79,14 @@ public final class RateLimitServer implements AutoCloseable {
     });
     BucketStore store = createStore(settings, housekeeping);
     RateLimitEngine engine = new RateLimitEngine(
-        config::get, store, DecisionListener.NONE, System::nanoTime, RequestLimits.DEFAULT);
+        config::get, store, DecisionListener.NONE, System::nanoTime, RequestLimits.DEFAULT,
+        settings.failurePolicies());
 
     HealthStatusManager health = new HealthStatusManager();
     Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.grpcPort()))
+        // Decisions never block (the stores answer asynchronously), so they run on the event loop
+        // and skip a thread hop per call.
+        .directExecutor()
         .addService(new RateLimitGrpcService(engine))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
@@ -111,13 +119,25 @@ public final class RateLimitServer implements AutoCloseable {
     }
   }
 
+  /** The store, wrapped so a failing backend costs no waiting and a known-empty bucket no round trip. */
   private static BucketStore createStore(ServerSettings settings, ScheduledExecutorService housekeeping) {
-    if (settings.redisUrl().isPresent()) {
-      throw new SettingsException("--redis-url is not supported by this build yet");
+    BucketStore store;
+    if (settings.redis().isPresent()) {
+      try {
+        store = new CircuitBreakingStore(
+            RedisStores.connect(settings.redis().get()), NanoClock.SYSTEM, 5, Duration.ofMillis(250),
+            Duration.ofSeconds(1));
+      } catch (RuntimeException e) {
+        throw new StartupException(e.getMessage(), e);
+      }
+    } else {
+      InMemoryBucketStore memory = new InMemoryBucketStore(NanoClock.SYSTEM);
+      housekeeping.scheduleWithFixedDelay(memory::evictIdle, 10, 10, TimeUnit.SECONDS);
+      store = memory;
     }
-    InMemoryBucketStore memory = new InMemoryBucketStore(NanoClock.SYSTEM);
-    housekeeping.scheduleWithFixedDelay(memory::evictIdle, 10, 10, TimeUnit.SECONDS);
-    return memory;
+    return settings.overLimitCacheSize() > 0
+        ? new OverLimitCache(store, NanoClock.SYSTEM, settings.overLimitCacheSize())
+        : store;
   }
 
   public int grpcPort() {

@@ -25,6 +25,8 @@ class InvalidConfigTest {
     return Stream.of(
         fixture("bad-period",
             "bad-period.yaml: descriptors[0].rate_limit.period: invalid period '30 seconds'; expected a whole positive number with a suffix s, m, h, d or w, e.g. 30s (line 5)"),
+        fixture("refill-faster-than-a-nanosecond",
+            "refill-faster-than-a-nanosecond.yaml: descriptors[0].rate_limit.requests_per_unit: at most one request per nanosecond can be limited (1000000000 per 1s), got 4000000000 (line 6)"),
         fixture("bad-unit",
             "bad-unit.yaml: descriptors[0].rate_limit.unit: invalid rate limit unit 'minutes'; expected one of second, minute, hour, day, week, month, year (line 5)"),
         fixture("boolean-wrong-type",

@@ -39,7 +39,7 @@ class RateLimitGrpcServiceIT {
   @BeforeAll
   static void start() throws Exception {
     Path config = Path.of(RateLimitGrpcServiceIT.class.getResource("/server/geocode.yaml").toURI());
-    server = RateLimitServer.start(new ServerSettings(config, "127.0.0.1", 0, 0, Optional.empty(), Duration.ofSeconds(1)));
+    server = RateLimitServer.start(ServerSettings.inMemory(config, 0, 0));
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
     rateLimit = RateLimitServiceGrpc.newBlockingStub(channel);
   }

@@ -41,7 +41,7 @@ class RateLimitEngineTest {
     clock = ManualClock.midMinute();
     store = new CountingStore(new InMemoryBucketStore(clock));
     config = new FakeConfig().with(rule("test.generic_key_geocode", THREE_PER_MINUTE), GEOCODE);
-    engine = new RateLimitEngine(() -> config, store, DecisionListener.NONE, System::nanoTime, RequestLimits.DEFAULT);
+    engine = new RateLimitEngine(() -> config, store, DecisionListener.NONE, System::nanoTime, RequestLimits.DEFAULT, FailurePolicies.DEFAULT);
   }
 
   private Decision decide(long hitsAddend, RequestDescriptor... descriptors) {

@@ -1,0 +1,95 @@
+package io.egressratelimit.limiter;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Stops waiting on a store that keeps failing: once calls have failed without a single success for
+ * {@code failingFor} (and at least {@code threshold} times), every call fails at once for
+ * {@code openFor}, then one probe call decides whether to close again. A dead Redis then costs
+ * requests no time at all, and recovery needs no operator. Requests share round trips, so one slow
+ * round trip fails many requests at once: that alone, being brief, does not open the circuit.
+ */
+public final class CircuitBreakingStore implements BucketStore {
+  public enum State { CLOSED, OPEN, HALF_OPEN }
+
+  private final BucketStore delegate;
+  private final NanoClock clock;
+  private final int threshold;
+  private final long openForNanos;
+  private final long failingForNanos;
+  private final AtomicInteger consecutiveFailures = new AtomicInteger();
+  private final AtomicLong firstFailureAt = new AtomicLong();
+  private final AtomicLong openedAt = new AtomicLong();
+  private final AtomicReference<State> state = new AtomicReference<>(State.CLOSED);
+
+  public CircuitBreakingStore(
+      BucketStore delegate, NanoClock clock, int threshold, Duration failingFor, Duration openFor) {
+    this.delegate = delegate;
+    this.clock = clock;
+    this.threshold = threshold;
+    this.failingForNanos = failingFor.toNanos();
+    this.openForNanos = openFor.toNanos();
+  }
+
+  public State state() {
+    return state.get();
+  }
+
+  @Override
+  public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
+    State current = state.get();
+    if (current == State.OPEN) {
+      if (clock.epochNanos() - openedAt.get() < openForNanos || !state.compareAndSet(State.OPEN, State.HALF_OPEN)) {
+        return rejected();
+      }
+    } else if (current == State.HALF_OPEN) {
+      return rejected(); // one probe at a time
+    }
+    CompletionStage<BatchOutcome> call;
+    try {
+      call = delegate.consume(batch);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    return call.whenComplete((outcome, failure) -> {
+      if (failure == null) {
+        consecutiveFailures.set(0);
+        state.set(State.CLOSED);
+      } else {
+        onFailure();
+      }
+    });
+  }
+
+  private void onFailure() {
+    long now = clock.epochNanos();
+    if (consecutiveFailures.getAndIncrement() == 0) {
+      firstFailureAt.set(now);
+    }
+    boolean persistent = consecutiveFailures.get() >= threshold && now - firstFailureAt.get() >= failingForNanos;
+    if (state.get() == State.HALF_OPEN || persistent) {
+      openedAt.set(now);
+      state.set(State.OPEN);
+    }
+  }
+
+  private CompletionStage<BatchOutcome> rejected() {
+    return CompletableFuture.failedFuture(new StoreUnavailableException(
+        "the bucket store is failing; calls are refused for " + openForNanos / 1_000_000 + " ms between probes"));
+  }
+
+  @Override
+  public String describe() {
+    return delegate.describe();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}

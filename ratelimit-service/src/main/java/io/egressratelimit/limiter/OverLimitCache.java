@@ -1,0 +1,93 @@
+package io.egressratelimit.limiter;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Answers locally for buckets known to be empty until their next token is due. It can only ever
+ * deny what the store would deny, so it never admits more; it saves the store the round trips of a
+ * flood of over-limit traffic. The number of remembered buckets is bounded.
+ */
+public final class OverLimitCache implements BucketStore {
+  private final BucketStore delegate;
+  private final NanoClock clock;
+  private final int maxEntries;
+  private final Map<String, Long> emptyUntil = new ConcurrentHashMap<>();
+
+  public OverLimitCache(BucketStore delegate, NanoClock clock, int maxEntries) {
+    this.delegate = delegate;
+    this.clock = clock;
+    this.maxEntries = maxEntries;
+  }
+
+  @Override
+  public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
+    long now = clock.epochNanos();
+    BatchOutcome local = answerLocally(batch, now);
+    if (local != null) {
+      return CompletableFuture.completedFuture(local);
+    }
+    return delegate.consume(batch).thenApply(outcome -> {
+      remember(batch, outcome, now);
+      return outcome;
+    });
+  }
+
+  /**
+   * A denial when an enforced claim's bucket is known empty. The other claims are reported as
+   * passing with nothing remaining: what they hold is unknown here, and the request is denied anyway.
+   */
+  private BatchOutcome answerLocally(BucketBatch batch, long now) {
+    boolean denied = false;
+    List<BucketState> states = new ArrayList<>(batch.claims().size());
+    for (BucketClaim claim : batch.claims()) {
+      Long until = emptyUntil.get(claim.key());
+      if (until != null && until > now) {
+        states.add(new BucketState(false, 0, Duration.ofNanos(until - now), Duration.ofNanos(until - now)));
+        denied |= claim.enforced();
+      } else {
+        if (until != null) {
+          emptyUntil.remove(claim.key(), until);
+        }
+        states.add(new BucketState(true, 0, Duration.ZERO, Duration.ZERO));
+      }
+    }
+    return denied ? new BatchOutcome(false, states) : null;
+  }
+
+  /** Only a failed claim of one token tells when the bucket holds a token again. */
+  private void remember(BucketBatch batch, BatchOutcome outcome, long now) {
+    for (int i = 0; i < batch.claims().size(); i++) {
+      BucketClaim claim = batch.claims().get(i);
+      BucketState state = outcome.states().get(i);
+      if (!state.passed() && claim.required() == 1 && state.remaining() == 0) {
+        if (emptyUntil.size() >= maxEntries) {
+          emptyUntil.values().removeIf(until -> until <= now);
+          if (emptyUntil.size() >= maxEntries) {
+            continue; // full of live entries: not caching is always safe
+          }
+        }
+        emptyUntil.put(claim.key(), now + state.untilPassing().toNanos());
+      }
+    }
+  }
+
+  int size() {
+    return emptyUntil.size();
+  }
+
+  @Override
+  public String describe() {
+    return delegate.describe();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}
