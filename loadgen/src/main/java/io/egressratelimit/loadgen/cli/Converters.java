@@ -15,45 +15,47 @@ import picocli.CommandLine.TypeConversionException;
 final class Converters {
   private Converters() {}
 
-  static final class DurationConverter implements ITypeConverter<Duration> {
+  /** A parser whose IllegalArgumentException already says what is wrong in words. */
+  private abstract static class Parsing<T> implements ITypeConverter<T> {
+    abstract T parse(String value);
+
     @Override
-    public Duration convert(String value) {
+    public T convert(String value) {
       try {
-        return Durations.parse(value);
+        return parse(value);
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }
     }
   }
 
-  static final class LatLngConverter implements ITypeConverter<LatLng> {
+  static final class DurationConverter extends Parsing<Duration> {
     @Override
-    public LatLng convert(String value) {
+    Duration parse(String value) {
+      return Durations.parse(value);
+    }
+  }
+
+  static final class LatLngConverter extends Parsing<LatLng> {
+    @Override
+    LatLng parse(String value) {
       return LatLng.parse(value)
-          .orElseThrow(() -> new TypeConversionException(
+          .orElseThrow(() -> new IllegalArgumentException(
               "'" + value + "' is not LAT,LNG within ±90,±180, e.g. 37.789980,-122.400860"));
     }
   }
 
-  static final class RlsTargetConverter implements ITypeConverter<RlsTarget> {
+  static final class RlsTargetConverter extends Parsing<RlsTarget> {
     @Override
-    public RlsTarget convert(String value) {
-      try {
-        return RlsTarget.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(e.getMessage());
-      }
+    RlsTarget parse(String value) {
+      return RlsTarget.parse(value);
     }
   }
 
-  static final class DescriptorConverter implements ITypeConverter<RateLimitDescriptor> {
+  static final class DescriptorConverter extends Parsing<RateLimitDescriptor> {
     @Override
-    public RateLimitDescriptor convert(String value) {
-      try {
-        return DescriptorSpec.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(e.getMessage());
-      }
+    RateLimitDescriptor parse(String value) {
+      return DescriptorSpec.parse(value);
     }
   }
 
