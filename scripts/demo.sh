@@ -183,8 +183,8 @@ choose_front() {
     DOCKER_NAME="egress-demo-envoy-$$"
     say "envoy ($ENVOY_IMAGE, host network) on http://127.0.0.1:$ENVOY_PORT"
     start envoy docker run --rm --name "$DOCKER_NAME" --network host \
-      -v "$ROOT/envoy-config:/etc/egress-envoy:ro" "$ENVOY_IMAGE" \
-      -c /etc/egress-envoy/envoy-local.yaml --log-level warn
+      -v "$ENVOY_CONFIG:/etc/envoy/envoy.yaml:ro" "$ENVOY_IMAGE" \
+      -c /etc/envoy/envoy.yaml --log-level warn
     await envoy "$LAST_PID" http_ok "$ENVOY_ADMIN_PORT" /ready
     LOAD=(http --target "http://127.0.0.1:$ENVOY_PORT")
     return 0

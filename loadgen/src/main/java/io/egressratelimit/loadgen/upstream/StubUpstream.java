@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +31,12 @@ import java.util.concurrent.Executors;
  */
 public final class StubUpstream implements AutoCloseable {
   private static final Duration DEFAULT_WINDOW = Duration.ofSeconds(10);
+  /**
+   * Found addresses may be cached, so a response cache in front (Envoy's cache filter) can answer
+   * repeated lookups without spending budget; refusals never are.
+   */
+  private static final String CACHEABLE = "public, max-age=300";
+  private static final String NOT_CACHEABLE = "no-store";
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -88,6 +95,7 @@ public final class StubUpstream implements AutoCloseable {
     } else if (params.get("key").filter(k -> !k.isBlank()).isEmpty()) {
       respond(exchange, 200, GeocodeResponses.missingKey());
     } else {
+      exchange.getResponseHeaders().set("Cache-Control", CACHEABLE);
       respond(exchange, 200, GeocodeResponses.found(at.get()));
     }
   }
@@ -132,6 +140,7 @@ public final class StubUpstream implements AutoCloseable {
   private static void respond(HttpExchange exchange, int status, String json) throws IOException {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+    exchange.getResponseHeaders().putIfAbsent("Cache-Control", List.of(NOT_CACHEABLE));
     exchange.sendResponseHeaders(status, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);

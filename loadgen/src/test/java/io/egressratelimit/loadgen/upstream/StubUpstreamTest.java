@@ -34,6 +34,7 @@ class StubUpstreamTest {
     HttpResponse<String> response = get("/maps/api/geocode/json?latlng=37.789980,-122.400860&key=k");
     assertEquals(200, response.statusCode());
     assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    assertEquals("public, max-age=300", response.headers().firstValue("Cache-Control").orElse(""));
     JsonObject body = JsonParser.parseString(response.body()).getAsJsonObject();
     assertEquals("OK", body.get("status").getAsString());
     JsonObject result = body.getAsJsonArray("results").get(0).getAsJsonObject();
@@ -51,8 +52,10 @@ class StubUpstreamTest {
     HttpResponse<String> bad = get("/maps/api/geocode/json?latlng=100,0&key=k");
     assertEquals(400, bad.statusCode());
     assertEquals("INVALID_REQUEST", JsonParser.parseString(bad.body()).getAsJsonObject().get("status").getAsString());
+    assertEquals("no-store", bad.headers().firstValue("Cache-Control").orElse(""));
     HttpResponse<String> keyless = get("/maps/api/geocode/json?latlng=1,2");
     assertEquals("REQUEST_DENIED", JsonParser.parseString(keyless.body()).getAsJsonObject().get("status").getAsString());
+    assertEquals("no-store", keyless.headers().firstValue("Cache-Control").orElse(""));
   }
 
   @Test
