@@ -192,9 +192,9 @@ choose_front() {
     say "no envoy binary and no Docker: the load generator plays Envoy's ratelimit filter (rls mode)"
   fi
   # as envoy-config/envoy-local.yaml sets up the filter: fail closed (a call that cannot be counted
-  # is not made), with a 100ms bound on the service's answer rather than Envoy's 20ms default
+  # is not made), with Envoy's 20ms bound on the service's answer
   LOAD=(rls --rls "127.0.0.1:$REPLICA1_GRPC" --rls "127.0.0.1:$REPLICA2_GRPC" --failure-mode-deny
-    --rls-timeout 100ms)
+    --rls-timeout 20ms)
 }
 
 main() {
