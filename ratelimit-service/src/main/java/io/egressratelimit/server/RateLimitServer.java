@@ -84,6 +84,9 @@ public final class RateLimitServer implements AutoCloseable {
 
     HealthStatusManager health = new HealthStatusManager();
     Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.grpcPort()))
+        // Decisions never block (the stores answer asynchronously), so they run on the event loop
+        // and skip a thread hop per call.
+        .directExecutor()
         .addService(new RateLimitGrpcService(engine))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
