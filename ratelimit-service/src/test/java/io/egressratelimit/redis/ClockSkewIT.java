@@ -16,9 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two replicas whose local clocks are one second fast and one second slow share a fixed window of
@@ -38,17 +37,8 @@ class ClockSkewIT {
       new BucketSpec(BUDGET, BUDGET, Duration.ofMillis(WINDOW_MILLIS), RefillStyle.INTERVAL_ALIGNED, BUDGET);
   private static final long SKEW_NANOS = Duration.ofSeconds(1).toNanos();
 
-  private static RedisNode redis;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisNodes.server();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
+  @RegisterExtension
+  static final OneRedisServer redis = new OneRedisServer();
 
   /** Two replicas of one kind: their stores and what each phase admitted through them. */
   private record Replicas(BucketStore fast, BucketStore slow, List<Integer> admittedPerPhase) {}

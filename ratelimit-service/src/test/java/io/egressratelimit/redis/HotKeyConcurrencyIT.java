@@ -20,12 +20,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The hot key: 400 concurrent two-descriptor requests, each on the global budget of 20 and on its
@@ -41,17 +40,8 @@ class HotKeyConcurrencyIT {
   private static final int CALLERS = 10;
   private static final int REQUESTS = 400;
 
-  private static RedisNode redis;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisNodes.server();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
+  @RegisterExtension
+  static final OneRedisServer redis = new OneRedisServer();
 
   /** One run's keys, and what it admitted per caller. */
   private static final class Workload {
@@ -128,13 +118,13 @@ class HotKeyConcurrencyIT {
       long callsBefore = scriptCalls();
       Workload workload = new Workload(true, 3);
       List<CompletableFuture<BatchOutcome>> answers = new ArrayList<>();
-      redis.pause();
+      redis.node().pause();
       try {
         for (int i = 0; i < REQUESTS; i++) {
           answers.add(store.consume(workload.request(i)).toCompletableFuture());
         }
       } finally {
-        redis.resume();
+        redis.node().resume();
       }
       for (int i = 0; i < REQUESTS; i++) {
         workload.record(i, answers.get(i).get(30, TimeUnit.SECONDS));

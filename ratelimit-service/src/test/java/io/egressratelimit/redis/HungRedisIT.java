@@ -29,9 +29,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A Redis that hangs (frozen with SIGSTOP: connections stay open, nothing is answered) behind the
@@ -45,17 +44,8 @@ class HungRedisIT {
   private static final LimitRequest GEOCODE = new LimitRequest("geocode",
       List.of(RequestDescriptor.of(new DescriptorEntry("generic_key", "geocode"))), 0);
 
-  private static RedisNode redis;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisNodes.server();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
+  @RegisterExtension
+  static final OneRedisServer redis = new OneRedisServer();
 
   @Test
   void aHungRedisCostsOneTimeoutUntilTheBreakerOpensAndNothingWhileItIsOpen() throws Exception {
@@ -71,7 +61,7 @@ class HungRedisIT {
     try {
       assertTrue(fromRedis(decide(engine)), "healthy before Redis hangs");
 
-      redis.pause();
+      redis.node().pause();
       AtomicInteger answeredWhileOpen = new AtomicInteger();
       List<String> wrong = new ArrayList<>();
       long hangEnds = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2000);
@@ -108,7 +98,7 @@ class HungRedisIT {
       assertEquals(CircuitBreakingStore.State.OPEN, breaker.state(), "a hung Redis opens the breaker");
       assertTrue(answeredWhileOpen.get() > 0, "calls arrived while the breaker was open");
 
-      redis.resume();
+      redis.node().resume();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (!fromRedis(decide(engine)) && System.nanoTime() < deadline) {
         RedisNodes.sleep(50);
@@ -117,7 +107,7 @@ class HungRedisIT {
       assertEquals(CircuitBreakingStore.State.CLOSED, breaker.state());
     } finally {
       envoys.shutdownNow();
-      redis.resume();
+      redis.node().resume();
       breaker.close();
     }
   }

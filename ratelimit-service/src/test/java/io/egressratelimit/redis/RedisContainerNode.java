@@ -13,35 +13,20 @@ import org.testcontainers.utility.DockerImageName;
  * process would: Sentinel and Cluster then announce addresses the test can reach. Its directory is
  * mounted at the same path, so arguments naming files (configs, certificates) need no translation.
  */
-final class RedisContainerNode implements RedisNode {
+final class RedisContainerNode extends LaunchedNode {
   private static final DockerImageName IMAGE = DockerImageName.parse("redis:7.0");
   private static final Path TEMP = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
 
-  private final int port;
-  private final Path dir;
-  private final List<String> args;
   private GenericContainer<?> container;
 
   private RedisContainerNode(int port, Path dir, List<String> args) {
-    this.port = port;
-    this.dir = dir;
-    this.args = args;
+    super(port, dir, args);
   }
 
   static RedisContainerNode start(int port, Path dir, List<String> args) {
-    RedisContainerNode node = new RedisContainerNode(port, dir, List.copyOf(args));
+    RedisContainerNode node = new RedisContainerNode(port, dir, args);
     node.launch();
     return node;
-  }
-
-  @Override
-  public int port() {
-    return port;
-  }
-
-  @Override
-  public Path dir() {
-    return dir;
   }
 
   @Override
@@ -54,12 +39,6 @@ final class RedisContainerNode implements RedisNode {
   }
 
   @Override
-  public void restart() {
-    kill();
-    launch();
-  }
-
-  @Override
   public void pause() {
     container.getDockerClient().pauseContainerCmd(container.getContainerId()).exec();
   }
@@ -69,7 +48,8 @@ final class RedisContainerNode implements RedisNode {
     container.getDockerClient().unpauseContainerCmd(container.getContainerId()).exec();
   }
 
-  private void launch() {
+  @Override
+  void launch() {
     List<String> command = new ArrayList<>();
     command.add("redis-server");
     command.addAll(args);
@@ -81,13 +61,5 @@ final class RedisContainerNode implements RedisNode {
     started.start();
     container = started;
     RedisNodes.awaitPing(port, started::isRunning, dir);
-  }
-
-  @Override
-  public void close() {
-    if (container != null) {
-      container.stop();
-      container = null;
-    }
   }
 }

@@ -27,10 +27,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Redis killed under load and started again on its port, behind a real service asked over gRPC:
@@ -43,17 +42,8 @@ class RedisOutageIT {
   /** Room for a loaded two-core machine; a call that waited on a dead connection would take seconds. */
   private static final Duration MARGIN = Duration.ofMillis(800);
 
-  private static RedisNode redis;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisNodes.server();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
+  @RegisterExtension
+  static final OneRedisServer redis = new OneRedisServer();
 
   /** What one call got: an answer from Redis, the policy's answer, or something that should never happen. */
   private enum Answer { FROM_REDIS, FROM_POLICY, WRONG }
@@ -92,10 +82,10 @@ class RedisOutageIT {
         }));
       }
       RedisNodes.sleep(300);
-      redis.kill();
+      redis.node().kill();
       down.set(true);
       RedisNodes.sleep(1500);
-      redis.restart();
+      redis.node().restart();
       restarted.set(true);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
       while (!afterRestart.contains(Answer.FROM_REDIS) && System.nanoTime() < deadline) {
@@ -117,7 +107,7 @@ class RedisOutageIT {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       server.close();
       if (!restarted.get()) {
-        redis.restart();
+        redis.node().restart();
       }
     }
   }

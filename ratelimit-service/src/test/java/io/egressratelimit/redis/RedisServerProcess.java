@@ -9,21 +9,16 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** A redis-server process on this machine. */
-final class RedisServerProcess implements RedisNode {
-  private final int port;
-  private final Path dir;
-  private final List<String> args;
+final class RedisServerProcess extends LaunchedNode {
   private Process process;
 
   private RedisServerProcess(int port, Path dir, List<String> args) {
-    this.port = port;
-    this.dir = dir;
-    this.args = args;
+    super(port, dir, args);
   }
 
   /** Starts {@code redis-server args...} and waits until it answers PING on {@code port}. */
   static RedisServerProcess start(int port, Path dir, List<String> args) {
-    RedisServerProcess redis = new RedisServerProcess(port, dir, List.copyOf(args));
+    RedisServerProcess redis = new RedisServerProcess(port, dir, args);
     redis.launch();
     return redis;
   }
@@ -42,16 +37,6 @@ final class RedisServerProcess implements RedisNode {
   }
 
   @Override
-  public int port() {
-    return port;
-  }
-
-  @Override
-  public Path dir() {
-    return dir;
-  }
-
-  @Override
   public void kill() {
     if (process != null) {
       process.destroyForcibly();
@@ -62,12 +47,6 @@ final class RedisServerProcess implements RedisNode {
       }
       process = null;
     }
-  }
-
-  @Override
-  public void restart() {
-    kill();
-    launch();
   }
 
   @Override
@@ -93,7 +72,8 @@ final class RedisServerProcess implements RedisNode {
     }
   }
 
-  private void launch() {
+  @Override
+  void launch() {
     List<String> command = new ArrayList<>();
     command.add(binary().orElseThrow(() -> new IllegalStateException(RedisNodes.NOTHING_TO_RUN_REDIS)));
     command.addAll(args);
@@ -106,10 +86,5 @@ final class RedisServerProcess implements RedisNode {
       throw new IllegalStateException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
     }
     RedisNodes.awaitPing(port, () -> process.isAlive(), dir);
-  }
-
-  @Override
-  public void close() {
-    kill();
   }
 }

@@ -3,23 +3,13 @@ package io.egressratelimit.redis;
 import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.BucketStoreContract;
 import io.egressratelimit.limiter.NanoClock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store contract on one standalone redis-server, for both strategies. */
 class StandaloneStoresIT {
-  private static RedisNode redis;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisNodes.server();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
+  @RegisterExtension
+  static final OneRedisServer redis = new OneRedisServer();
 
   @Nested
   class AtomicScript extends BucketStoreContract {

@@ -19,9 +19,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A strict limit of 20 per 10 s (burst 10) across Redis restarts that lose every bucket. Demand is
@@ -37,17 +36,8 @@ class StrictBudgetRestartIT {
   private static final BucketSpec REBORN_FULL = new BucketSpec(10, N - 10, PERIOD, RefillStyle.GREEDY, 10);
   private static final Duration STEP = Duration.ofMillis(250);
 
-  private static RedisNode redis;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisNodes.server();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
+  @RegisterExtension
+  static final OneRedisServer redis = new OneRedisServer();
 
   /** One store and bucket shape under test, and when (in test time, ms) each of its requests was admitted. */
   private record Run(BucketStore store, BucketClaim hit, List<Long> admittedAt) {}
@@ -97,7 +87,7 @@ class StrictBudgetRestartIT {
   }
 
   private static void restartLosingEverything() {
-    redis.restart();
+    redis.node().restart();
     assertEquals(0L, RespClient.call(redis.port(), "DBSIZE"), "the restarted Redis holds no bucket");
   }
 
