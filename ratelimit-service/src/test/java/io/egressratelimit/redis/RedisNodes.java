@@ -35,10 +35,14 @@ public final class RedisNodes {
   public static RedisNode server(String... extraArgs) {
     int port = freePort();
     Path dir = newDir("redis-" + port);
+    return start(port, dir, serverArgs(port, dir, extraArgs));
+  }
+
+  static List<String> serverArgs(int port, Path dir, String... extraArgs) {
     List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no"));
     args.addAll(List.of(extraArgs));
-    return start(port, dir, args);
+    return args;
   }
 
   /** A Sentinel; {@code config} holds its {@code sentinel ...} lines. Sentinel rewrites the file as it learns. */

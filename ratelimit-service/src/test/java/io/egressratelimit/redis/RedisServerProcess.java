@@ -1,6 +1,12 @@
 package io.egressratelimit.redis;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,12 +14,22 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** A redis-server process on this machine. */
-final class RedisServerProcess extends LaunchedNode {
+/**
+ * A redis-server process on this machine. Tests of other packages may start one directly; the
+ * Redis tests go through {@link RedisNodes}, which prefers a container where Docker answers.
+ */
+public final class RedisServerProcess extends LaunchedNode {
   private Process process;
 
   private RedisServerProcess(int port, Path dir, List<String> args) {
     super(port, dir, args);
+  }
+
+  /** A standalone redis-server without persistence on a free port; {@code extraArgs} are redis-server flags. */
+  public static RedisServerProcess start(String... extraArgs) {
+    int port = RedisNodes.freePort();
+    Path dir = RedisNodes.newDir("redis-" + port);
+    return start(port, dir, RedisNodes.serverArgs(port, dir, extraArgs));
   }
 
   /** Starts {@code redis-server args...} and waits until it answers PING on {@code port}. */
@@ -46,6 +62,20 @@ final class RedisServerProcess extends LaunchedNode {
         Thread.currentThread().interrupt();
       }
       process = null;
+    }
+  }
+
+  /** Sends one inline command and returns the first line of the reply, e.g. {@code +OK}. */
+  public String command(String inline) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    } catch (IOException e) {
+      return "-" + e.getMessage();
     }
   }
 
