@@ -233,7 +233,8 @@ final class RedisConnector {
       return connect.get();
     } catch (RuntimeException e) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      throw new IllegalStateException("cannot connect to Redis (" + description(settings) + "): " + reason(e), e);
+      throw new IllegalStateException(
+          "cannot connect to Redis at " + RedisUrls.redact(settings.url()) + ": " + reason(e), e);
     }
   }
 

@@ -114,7 +114,7 @@ class RedisSecurityIT {
   void aWrongPasswordFailsAtConnectSayingSoWithoutShowingIt() {
     String message = connectFailure(
         settings("redis://" + USER + ":hunter2-wrong@127.0.0.1:" + redis.port(), RedisStrategy.ATOMIC_SCRIPT));
-    assertTrue(message.startsWith("cannot connect to Redis (single redis://<redacted>@127.0.0.1:" + redis.port() + ")"),
+    assertTrue(message.startsWith("cannot connect to Redis at redis://<redacted>@127.0.0.1:" + redis.port() + ": "),
         message);
     assertTrue(message.contains("WRONGPASS"), message);
     assertFalse(message.contains("hunter2"), message);
@@ -152,7 +152,7 @@ class RedisSecurityIT {
     messages.add(connectFailure(settings("rediss://127.0.0.1:" + tlsPort, RedisStrategy.ATOMIC_SCRIPT)
         .withPassword(DEFAULT_SECRET)));
     for (String message : messages) {
-      assertTrue(message.startsWith("cannot connect to Redis (single rediss://127.0.0.1:" + tlsPort + ")"), message);
+      assertTrue(message.startsWith("cannot connect to Redis at rediss://127.0.0.1:" + tlsPort + ": "), message);
       assertTrue(message.contains("certification path"), message);
     }
   }
