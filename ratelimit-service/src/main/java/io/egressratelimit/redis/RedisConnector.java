@@ -6,7 +6,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
-import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -46,7 +45,7 @@ final class RedisConnector {
         .build();
     try {
       return switch (settings.topology()) {
-        case SINGLE -> single(settings, codec, resources, uri(settings.url(), settings));
+        case SINGLE -> single(settings, codec, resources, RedisAddresses.of(settings.url(), settings));
         case SENTINEL -> sentinel(settings, codec, resources);
         case CLUSTER -> cluster(settings, codec, resources);
       };
@@ -67,9 +66,7 @@ final class RedisConnector {
   /** A master/replica connection that listens to the sentinels, so it moves to a promoted replica by itself. */
   private static <V> RedisConnection<V> sentinel(
       RedisStoreSettings settings, RedisCodec<String, V> codec, ClientResources resources) {
-    RedisURI uri = sentinelUri(settings.url());
-    applyCredentials(uri, settings);
-    applyTls(uri, settings);
+    RedisURI uri = RedisAddresses.sentinel(settings);
     RedisClient client = RedisClient.create(resources);
     client.setOptions(options(ClientOptions.builder(), settings).build());
     StatefulRedisConnection<String, V> connection =
@@ -82,7 +79,7 @@ final class RedisConnector {
     List<RedisURI> seeds = new ArrayList<>();
     for (String seed : settings.url().split(",")) {
       if (!seed.isBlank()) {
-        seeds.add(uri(seed.trim(), settings));
+        seeds.add(RedisAddresses.of(seed.trim(), settings));
       }
     }
     RedisClusterClient client = RedisClusterClient.create(resources, seeds);
@@ -123,74 +120,6 @@ final class RedisConnector {
       builder.sslOptions(sslOptions(settings.tls()));
     }
     return builder;
-  }
-
-  /** {@code host:port} (envoyproxy/ratelimit's form) or a full {@code redis://} / {@code rediss://} URL. */
-  static RedisURI uri(String url, RedisStoreSettings settings) {
-    String full = url.contains("://") ? url : (settings.tls().enabled() ? "rediss://" : "redis://") + url;
-    RedisURI uri;
-    try {
-      uri = RedisURI.create(full);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("REDIS_URL '" + RedisUrls.redact(url) + "' is not a Redis address: "
-          + e.getMessage(), e);
-    }
-    applyCredentials(uri, settings);
-    applyTls(uri, settings);
-    return uri;
-  }
-
-  /** Accepts envoyproxy/ratelimit's {@code master,host:port,...} as well as Lettuce's redis-sentinel:// URI. */
-  static RedisURI sentinelUri(String url) {
-    if (url.startsWith("redis-sentinel://") || url.startsWith("rediss-sentinel://")) {
-      return RedisURI.create(url);
-    }
-    String[] parts = url.split(",");
-    if (parts.length < 2 || parts[0].isBlank()) {
-      throw new IllegalArgumentException(
-          "a Sentinel REDIS_URL is 'master,host:port[,host:port]' or 'redis-sentinel://host:port#master'");
-    }
-    RedisURI.Builder builder = null;
-    for (int i = 1; i < parts.length; i++) {
-      String[] hostPort = parts[i].trim().split(":");
-      int port = hostPort.length > 1 ? port(hostPort[1], url) : RedisURI.DEFAULT_SENTINEL_PORT;
-      builder = builder == null
-          ? RedisURI.Builder.sentinel(hostPort[0], port, parts[0].trim())
-          : builder.withSentinel(hostPort[0], port);
-    }
-    return builder.build();
-  }
-
-  private static int port(String text, String url) {
-    try {
-      return Integer.parseInt(text.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("REDIS_URL '" + RedisUrls.redact(url) + "' has a port that is not a number: '"
-          + text.trim() + "'", e);
-    }
-  }
-
-  /** REDIS_AUTH is a password, or {@code user:password} for an ACL user, as envoyproxy/ratelimit reads it. */
-  private static void applyCredentials(RedisURI uri, RedisStoreSettings settings) {
-    settings.password().ifPresent(secret -> {
-      int colon = secret.indexOf(':');
-      if (colon > 0) {
-        uri.setAuthentication(secret.substring(0, colon), secret.substring(colon + 1).toCharArray());
-      } else {
-        uri.setAuthentication(secret.toCharArray());
-      }
-    });
-  }
-
-  /** REDIS_TLS applies to every connection, sentinels included, as envoyproxy/ratelimit applies it. */
-  private static void applyTls(RedisURI uri, RedisStoreSettings settings) {
-    if (settings.tls().enabled()) {
-      uri.setSsl(true);
-    }
-    if (uri.isSsl()) {
-      uri.setVerifyPeer(SslVerifyMode.FULL); // never weaker, whatever the URL asks
-    }
-    uri.getSentinels().forEach(sentinel -> applyTls(sentinel, settings));
   }
 
   private static boolean usesTls(RedisStoreSettings settings) {

@@ -32,12 +32,12 @@ class RedisSettingsTest {
   @Test
   void aHostAndPortAloneIsAPlainRedisAddressUnlessTlsIsOn() {
     RedisStoreSettings settings = RedisStoreSettings.standalone("redis.internal:6380");
-    RedisURI plain = RedisConnector.uri(settings.url(), settings);
+    RedisURI plain = RedisAddresses.of(settings.url(), settings);
     assertEquals("redis.internal", plain.getHost());
     assertEquals(6380, plain.getPort());
     assertFalse(plain.isSsl());
 
-    RedisURI secure = RedisConnector.uri(settings.url(),
+    RedisURI secure = RedisAddresses.of(settings.url(),
         settings.withTls(RedisTlsSettings.trusting(Path.of("/etc/redis/ca.crt"))));
     assertTrue(secure.isSsl());
     assertEquals(SslVerifyMode.FULL, secure.getVerifyMode());
@@ -46,25 +46,25 @@ class RedisSettingsTest {
   @Test
   void aTlsUrlAlwaysVerifiesTheServerFully() {
     RedisStoreSettings settings = RedisStoreSettings.standalone("rediss://redis.internal:6380?verifyPeer=NONE");
-    assertEquals(SslVerifyMode.FULL, RedisConnector.uri(settings.url(), settings).getVerifyMode());
+    assertEquals(SslVerifyMode.FULL, RedisAddresses.of(settings.url(), settings).getVerifyMode());
   }
 
   @Test
   void redisAuthIsAPasswordOrAUserAndPasswordAndWinsOverTheUrl() {
     RedisStoreSettings settings = RedisStoreSettings.standalone("redis://someone:old@redis.internal:6379");
-    RedisCredentials acl = credentials(RedisConnector.uri(settings.url(), settings.withPassword("limiter:s3:cret")));
+    RedisCredentials acl = credentials(RedisAddresses.of(settings.url(), settings.withPassword("limiter:s3:cret")));
     assertEquals("limiter", acl.getUsername());
     assertEquals("s3:cret", new String(acl.getPassword()));
 
     RedisStoreSettings plain = RedisStoreSettings.standalone("redis://redis.internal:6379");
-    RedisCredentials password = credentials(RedisConnector.uri(plain.url(), plain.withPassword("s3cret")));
+    RedisCredentials password = credentials(RedisAddresses.of(plain.url(), plain.withPassword("s3cret")));
     assertNull(password.getUsername());
     assertEquals("s3cret", new String(password.getPassword()));
   }
 
   @Test
   void sentinelsAreGivenAsEnvoyproxyRatelimitGivesThem() {
-    RedisURI uri = RedisConnector.sentinelUri("mymaster,10.0.0.1:26380,10.0.0.2");
+    RedisURI uri = RedisAddresses.sentinelUri("mymaster,10.0.0.1:26380,10.0.0.2");
     assertEquals("mymaster", uri.getSentinelMasterId());
     assertEquals(List.of("10.0.0.1:26380", "10.0.0.2:26379"),
         uri.getSentinels().stream().map(s -> s.getHost() + ":" + s.getPort()).toList());
@@ -73,14 +73,14 @@ class RedisSettingsTest {
   @Test
   void badAddressesAreExplained() {
     assertEquals("a Sentinel REDIS_URL is 'master,host:port[,host:port]' or 'redis-sentinel://host:port#master'",
-        assertThrows(IllegalArgumentException.class, () -> RedisConnector.sentinelUri("10.0.0.1:26379"))
+        assertThrows(IllegalArgumentException.class, () -> RedisAddresses.sentinelUri("10.0.0.1:26379"))
             .getMessage());
     assertEquals("REDIS_URL 'mymaster,10.0.0.1:sentinel' has a port that is not a number: 'sentinel'",
-        assertThrows(IllegalArgumentException.class, () -> RedisConnector.sentinelUri("mymaster,10.0.0.1:sentinel"))
+        assertThrows(IllegalArgumentException.class, () -> RedisAddresses.sentinelUri("mymaster,10.0.0.1:sentinel"))
             .getMessage());
     RedisStoreSettings settings = RedisStoreSettings.standalone("http://user:pw@redis.internal:6379");
     assertEquals("REDIS_URL 'http://<redacted>@redis.internal:6379' is not a Redis address: Scheme http not supported",
-        assertThrows(IllegalArgumentException.class, () -> RedisConnector.uri(settings.url(), settings)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RedisAddresses.of(settings.url(), settings)).getMessage());
   }
 
   @Test
