@@ -8,10 +8,12 @@
 // usage: java -cp ratelimit-service/target/ratelimit-service.jar scripts/bench/GrpcLoad.java
 //          --target 127.0.0.1:8081 --workload hot|keys10k|over [--connections 4] [--inflight 32]
 //          [--duration 10] [--rate 0] [--domain bench] [--warmup 0] [--threads 1]
+//        java -cp ... GrpcLoad.java --workload hot --write-frame hot.bin   (the body for h2load -d)
 // --inflight is per connection; --rate 0 keeps connections x inflight calls outstanding (closed
 // loop), --rate N sends N calls/s on a timer, never more than that many outstanding (open loop).
 // Calls sent during --warmup seconds are not counted. Latency runs from a call's first byte
-// written to its trailers read.
+// written to its trailers read. --threads is how many event loop threads share the connections;
+// one keeps up with the service on a 2-core machine and leaves it the other core.
 // prints one JSON line: {"workload", "target", "rate", "sent", "ok", "over", "errors", "seconds",
 // "rps", "p50_ms", "p99_ms", "p999_ms"}
 
@@ -47,13 +49,20 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Settings;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Stream;
 import io.grpc.netty.shaded.io.netty.util.AsciiString;
 import io.grpc.netty.shaded.io.netty.util.collection.IntObjectHashMap;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 public final class GrpcLoad {
@@ -76,6 +85,10 @@ public final class GrpcLoad {
     System.setProperty("io.grpc.netty.shaded.io.netty.buffer.checkAccessible", "false");
     System.setProperty("io.grpc.netty.shaded.io.netty.buffer.checkBounds", "false");
     try {
+      if (options.writeFrame() != null) {
+        writeFrame(options);
+        return;
+      }
       System.out.println(new Run(options).execute().toJson(options));
     } catch (RunFailure e) {
       System.err.println("GrpcLoad: " + e.getMessage());
@@ -84,12 +97,13 @@ public final class GrpcLoad {
   }
 
   record Options(String host, int port, String workload, int connections, int inflight,
-                 double durationSeconds, double rate, String domain, double warmupSeconds, int threads) {
+                 double durationSeconds, double rate, String domain, double warmupSeconds, int threads,
+                 String writeFrame) {
     static final String USAGE = "usage: GrpcLoad --target HOST:PORT --workload hot|keys10k|over [--connections 4]"
-        + " [--inflight 32] [--duration 10] [--rate 0] [--domain bench] [--warmup 0] [--threads 1]";
+        + " [--inflight 32] [--duration 10] [--rate 0] [--domain bench] [--warmup 0] [--threads 1] [--write-frame FILE]";
 
     static Options parse(String[] args) {
-      Map<String, String> given = new java.util.HashMap<>();
+      Map<String, String> given = new HashMap<>();
       for (int i = 0; i < args.length; i += 2) {
         String flag = args[i];
         if (!flag.startsWith("--") || i + 1 >= args.length) {
@@ -98,7 +112,7 @@ public final class GrpcLoad {
         given.put(flag.substring(2), args[i + 1]);
       }
       List<String> known = List.of("target", "workload", "connections", "inflight", "duration", "rate",
-          "domain", "warmup", "threads");
+          "domain", "warmup", "threads", "write-frame");
       for (String flag : given.keySet()) {
         if (!known.contains(flag)) throw new IllegalArgumentException("unknown flag --" + flag + "; " + USAGE);
       }
@@ -115,7 +129,7 @@ public final class GrpcLoad {
       return new Options(target.substring(0, colon), port, workload, connections, positiveInt(given, "inflight", "32"),
           number(given, "duration", "10", false), number(given, "rate", "0", true),
           given.getOrDefault("domain", "bench"), number(given, "warmup", "0", true),
-          Math.min(positiveInt(given, "threads", "1"), connections));
+          Math.min(positiveInt(given, "threads", "1"), connections), given.get("write-frame"));
     }
 
     private static int positiveInt(Map<String, String> given, String flag, String fallback) {
@@ -149,6 +163,8 @@ public final class GrpcLoad {
 
   /** A user-facing failure (no server, refused connection): one line, no stack trace. */
   static final class RunFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
     RunFailure(String message) {
       super(message);
     }
@@ -173,6 +189,20 @@ public final class GrpcLoad {
       frames[i] = Unpooled.unreleasableBuffer(frame);
     }
     return frames;
+  }
+
+  /** Writes the workload's (first) request frame to a file, as the body h2load sends on every call. */
+  static void writeFrame(Options options) throws RunFailure {
+    ByteBuf frame = requestFrames(options)[0];
+    byte[] bytes = new byte[frame.readableBytes()];
+    frame.getBytes(frame.readerIndex(), bytes);
+    try {
+      Files.write(Path.of(options.writeFrame()), bytes);
+    } catch (NoSuchFileException e) {
+      throw new RunFailure("cannot write --write-frame " + options.writeFrame() + ": no such directory");
+    } catch (IOException e) {
+      throw new RunFailure("cannot write --write-frame " + options.writeFrame() + ": " + e);
+    }
   }
 
   private static RateLimitDescriptor.Entry entry(String key, String value) {
@@ -209,11 +239,10 @@ public final class GrpcLoad {
           workers[w] = new Worker(group.next(), bootstrap, options, frames, share, rate, ready);
         }
         for (Worker worker : workers) worker.connectAll();
-        if (!ready.await(CONNECT_TIMEOUT_NANOS, TimeUnit.NANOSECONDS)) {
-          String reason = Arrays.stream(workers).map(Worker::connectFailure).filter(java.util.Objects::nonNull)
-              .findFirst().orElse("no HTTP/2 settings within 5 s");
-          throw new RunFailure("cannot connect to " + options.target() + ": " + reason);
-        }
+        boolean settled = ready.await(CONNECT_TIMEOUT_NANOS, TimeUnit.NANOSECONDS);
+        String failure = Arrays.stream(workers).map(Worker::connectFailure).filter(Objects::nonNull)
+            .findFirst().orElse(settled ? null : "no HTTP/2 settings within 5 s");
+        if (failure != null) throw new RunFailure("cannot connect to " + options.target() + ": " + failure);
         long start = System.nanoTime();
         long countFrom = start + (long) (options.warmupSeconds() * 1e9);
         Schedule schedule = new Schedule(countFrom, countFrom + (long) (options.durationSeconds() * 1e9));
@@ -224,7 +253,7 @@ public final class GrpcLoad {
         for (Worker worker : workers) {
           try {
             total.add(worker.loop.submit(worker::finish).get());
-          } catch (java.util.concurrent.ExecutionException e) {
+          } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
           }
         }
@@ -283,7 +312,10 @@ public final class GrpcLoad {
       Connection connection = new Connection(this, slot, onSettings);
       connections[slot] = connection;
       bootstrap.clone(loop).handler(connection.initializer()).connect().addListener((ChannelFutureListener) f -> {
-        if (!f.isSuccess()) connectFailure = String.valueOf(f.cause().getMessage());
+        if (!f.isSuccess()) {
+          connectFailure = String.valueOf(f.cause().getMessage());
+          onSettings.countDown(); // no need to wait out the timeout
+        }
       });
     }
 
