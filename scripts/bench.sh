@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The benchmark: Redis's own ceiling (redis-benchmark EVALSHA of an equivalent token-bucket script),
 # then the service on the in-memory store and on Redis, each under three workloads, driven from
-# outside the service's process over a few HTTP/2 connections as Envoy would. It prints figures and
-# ratios from this one run; it is not a test and asserts nothing.
+# outside the service's process over a few HTTP/2 connections as Envoy would. The driver is
+# scripts/bench/GrpcLoad.java (reads every answer); h2load adds one hot-key row per store as the
+# cheapest client there is, to show whether the driver or the service sets the pace. It prints
+# figures and ratios from this one run; it is not a test and asserts nothing.
 #
 # usage: scripts/bench.sh [--duration SECONDS] [--out DIR]
+#        (env BENCH_REDIS_PORT, BENCH_GRPC_PORT, BENCH_HTTP_PORT: 16399, 18181, 18180 by default)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,10 +26,10 @@ RESULTS="$OUT/results.jsonl"
 
 JAR="$ROOT/ratelimit-service/target/ratelimit-service.jar"
 [ -f "$JAR" ] || { echo "bench: build first (mvn -B -q -DskipTests package)" >&2; exit 1; }
-LOAD="$ROOT/scripts/bench/grpc-load.mjs"
-REDIS_PORT=16399
-GRPC_PORT=18181
-HTTP_PORT=18180
+# Ports can move aside when another run holds them.
+REDIS_PORT="${BENCH_REDIS_PORT:-16399}"
+GRPC_PORT="${BENCH_GRPC_PORT:-18181}"
+HTTP_PORT="${BENCH_HTTP_PORT:-18180}"
 PIDS=()
 
 cleanup() {
@@ -37,6 +40,16 @@ trap cleanup EXIT INT TERM
 
 say() { printf '==> %s\n' "$*" >&2; }
 
+command -v h2load >/dev/null || { echo "bench: h2load is missing (apt-get install nghttp2-client)" >&2; exit 1; }
+# Compiled once here rather than by the source launcher on every run.
+DRIVER_CLASSES="$OUT/driver-classes"
+javac -nowarn --release 17 -d "$DRIVER_CLASSES" -cp "$JAR" "$ROOT/scripts/bench/GrpcLoad.java"
+grpc_load() { # GrpcLoad flags...
+  java -cp "$DRIVER_CLASSES:$JAR" GrpcLoad "$@"
+}
+HOT_FRAME="$OUT/hot.bin"
+grpc_load --workload hot --write-frame "$HOT_FRAME"
+
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
   --logfile "$OUT/redis.log" >/dev/null
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
@@ -46,10 +59,11 @@ commands_total() {
     | awk -F'[:=,]' '/^cmdstat_/ && $1 !~ /cmdstat_(info|config|ping|script|flushall)/ { n += $3 } END { print n + 0 }'
 }
 
-record() { # store workload mode json
-  node -e 'const [s, w, m, j] = process.argv.slice(1); const r = JSON.parse(j); r.store = s; r.workload = w; r.mode = m;
-           if (process.argv[5]) r.redis_commands = Number(process.argv[5]); console.log(JSON.stringify(r));' \
-    "$1" "$2" "$3" "$4" "${5:-}" >> "$RESULTS"
+record() { # store workload mode driver json [redis-commands]
+  node -e 'const [s, w, m, d, j, c] = process.argv.slice(1); const r = JSON.parse(j);
+           Object.assign(r, { store: s, workload: w, mode: m, driver: d }); if (c) r.redis_commands = Number(c);
+           console.log(JSON.stringify(r));' \
+    "$1" "$2" "$3" "$4" "$5" "${6:-}" >> "$RESULTS"
 }
 
 # --- 1. the ceiling: one decision per EVALSHA, 50 clients, no pipelining -------------------------
@@ -58,9 +72,10 @@ for workload in hot keys10k; do
   key="bench:hot"; rand=()
   if [ "$workload" = keys10k ]; then key="bench:__rand_int__"; rand=(-r 10000); fi
   say "ceiling: redis-benchmark EVALSHA ($workload)"
-  rps="$(redis-benchmark -p "$REDIS_PORT" -c 50 -n 300000 -q "${rand[@]}" \
-    evalsha "$SHA" 1 "$key" 1 1000000000 | awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+$/) { print $i; exit } }')"
-  record ceiling "$workload" max "{\"rps\": ${rps:-0}}"
+  # -q redraws its progress with carriage returns; the final figure is the last one printed.
+  rps="$(redis-benchmark -p "$REDIS_PORT" -c 50 -n 300000 -q "${rand[@]}" evalsha "$SHA" 1 "$key" 1 1000000000 \
+    | tr '\r' '\n' | grep 'requests per second' | tail -1 | sed -E 's/.* ([0-9]+(\.[0-9]+)?) requests per second.*/\1/')"
+  record ceiling "$workload" max redis-benchmark "{\"rps\": ${rps:-0}}"
 done
 redis-cli -p "$REDIS_PORT" flushall >/dev/null
 
@@ -84,8 +99,23 @@ stop_service() {
 }
 
 drive() { # workload [rate]
-  node "$LOAD" --target "127.0.0.1:$GRPC_PORT" --workload "$1" --connections 4 --inflight 32 \
-    --duration "$DURATION" --rate "${2:-0}"
+  grpc_load --target "127.0.0.1:$GRPC_PORT" --workload "$1" --connections 4 --inflight 32 \
+    --duration "$DURATION" --warmup 2 --rate "${2:-0}"
+}
+
+# h2load sends the same body on every call and reads no grpc-status, so it gives calls/s (HTTP/2
+# errors only) and a mean latency; that is all this row claims.
+drive_h2load_hot() {
+  h2load -D "$DURATION" --warm-up-time 2 -c 4 -m 32 -t 1 -d "$HOT_FRAME" \
+    -H 'content-type: application/grpc' -H 'te: trailers' \
+    "http://127.0.0.1:$GRPC_PORT/envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit" \
+  | awk -v seconds="$DURATION" '
+      function ms(t) { if (t ~ /us$/) return t / 1000; if (t ~ /ms$/) return t + 0; return t * 1000 }
+      /^finished in/ { rps = $4 + 0 }
+      /^requests:/ { done = $6; succeeded = $8 }
+      /^time for request:/ { mean = ms($6) }
+      END { printf "{\"sent\": %d, \"errors\": %d, \"seconds\": %s, \"rps\": %d, \"mean_ms\": %.3f}\n",
+                   done, done - succeeded, seconds, rps, mean }'
 }
 
 for STORE in memory redis; do
@@ -95,8 +125,8 @@ for STORE in memory redis; do
     start_service
   fi
   say "$STORE: warming up"
-  node "$LOAD" --target "127.0.0.1:$GRPC_PORT" --workload hot --duration 5 >/dev/null
-  node "$LOAD" --target "127.0.0.1:$GRPC_PORT" --workload keys10k --duration 3 >/dev/null
+  grpc_load --target "127.0.0.1:$GRPC_PORT" --workload hot --duration 5 >/dev/null
+  grpc_load --target "127.0.0.1:$GRPC_PORT" --workload keys10k --duration 3 >/dev/null
   for workload in hot keys10k over; do
     say "$STORE: $workload at max throughput"
     before="$(commands_total)"
@@ -104,12 +134,14 @@ for STORE in memory redis; do
     after="$(commands_total)"
     commands=""
     [ "$STORE" = redis ] && commands=$((after - before))
-    record "$STORE" "$workload" max "$result" "$commands"
+    record "$STORE" "$workload" max GrpcLoad "$result" "$commands"
     max_rps="$(node -e 'console.log(JSON.parse(process.argv[1]).rps)' "$result")"
     half=$((max_rps / 2))
     say "$STORE: $workload at half of max ($half/s)"
-    record "$STORE" "$workload" half "$(drive "$workload" "$half")"
+    record "$STORE" "$workload" half GrpcLoad "$(drive "$workload" "$half")"
   done
+  say "$STORE: hot key max throughput (h2load)"
+  record "$STORE" hot max h2load "$(drive_h2load_hot)"
   stop_service
 done
 

@@ -15,7 +15,8 @@
 // written to its trailers read. --threads is how many event loop threads share the connections;
 // one keeps up with the service on a 2-core machine and leaves it the other core.
 // prints one JSON line: {"workload", "target", "rate", "sent", "ok", "over", "errors", "seconds",
-// "rps", "p50_ms", "p99_ms", "p999_ms"}
+// "rps", "p50_ms", "p99_ms", "p999_ms", "warmup_decisions"}; the last counts the OK and OVER_LIMIT
+// answers to warm-up calls, for a server-side count (Redis commands) taken over the whole run.
 
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
@@ -382,7 +383,11 @@ public final class GrpcLoad {
 
     void answered(Call call, Outcome outcome, long now) {
       outstanding--;
-      if (call.counted) tally.record(outcome, now - call.startNanos, now);
+      if (call.counted) {
+        tally.record(outcome, now - call.startNanos, now);
+      } else if (outcome != Outcome.ERROR) {
+        tally.warmupDecisions++;
+      }
       if (!sending(now)) checkDrained();
     }
 
@@ -607,6 +612,7 @@ public final class GrpcLoad {
     long ok;
     long over;
     long errors;
+    long warmupDecisions;
     long lastAnswer;
     private long[] latencies = new long[1 << 16];
     private int answered;
@@ -635,6 +641,7 @@ public final class GrpcLoad {
       ok += other.ok;
       over += other.over;
       errors += other.errors;
+      warmupDecisions += other.warmupDecisions;
       lastAnswer = Math.max(lastAnswer, other.lastAnswer);
       if (answered + other.answered > latencies.length) latencies = Arrays.copyOf(latencies, answered + other.answered);
       System.arraycopy(other.latencies, 0, latencies, answered, other.answered);
@@ -646,10 +653,11 @@ public final class GrpcLoad {
       long[] sorted = Arrays.copyOf(latencies, answered);
       Arrays.sort(sorted);
       return String.format(Locale.ROOT, "{\"workload\":\"%s\",\"target\":\"%s\",\"rate\":%s,\"sent\":%d,\"ok\":%d,"
-              + "\"over\":%d,\"errors\":%d,\"seconds\":%.2f,\"rps\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f}",
+              + "\"over\":%d,\"errors\":%d,\"seconds\":%.2f,\"rps\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,"
+              + "\"warmup_decisions\":%d}",
           options.workload(), options.target(), plain(options.rate()), sent, ok, over, errors, seconds,
           Math.round(answered / seconds), percentileMillis(sorted, 50), percentileMillis(sorted, 99),
-          percentileMillis(sorted, 99.9));
+          percentileMillis(sorted, 99.9), warmupDecisions);
     }
 
     private static String plain(double number) {
