@@ -25,6 +25,9 @@ final class GrpcServerFactory {
       throw new StartupException("the gRPC TLS certificate or key is not usable: " + e.getMessage(), e);
     }
     return builder
+        // Decisions never block (the stores answer asynchronously), so they run on the event loop
+        // and skip a thread hop per call.
+        .directExecutor()
         .addService(rateLimit)
         .addService(health)
         .addService(ProtoReflectionServiceV1.newInstance())

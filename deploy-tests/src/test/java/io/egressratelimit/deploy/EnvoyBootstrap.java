@@ -1,0 +1,84 @@
+package io.egressratelimit.deploy;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
+import io.envoyproxy.envoy.extensions.filters.http.cache.v3.CacheConfig;
+import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.formatter.req_without_query.v3.ReqWithoutQuery;
+import io.envoyproxy.envoy.extensions.http.cache.simple_http_cache.v3.SimpleHttpCacheConfig;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+/**
+ * An Envoy bootstrap parsed the way Envoy parses it: into the Envoy API's protobuf types, with
+ * every typed_config type known and unknown fields refused (no ignoringUnknownFields), so a
+ * misspelled field, a bad enum or a "250ms" duration fails here.
+ */
+final class EnvoyBootstrap {
+  private static final JsonFormat.TypeRegistry TYPES =
+      JsonFormat.TypeRegistry.newBuilder()
+          .add(HttpConnectionManager.getDescriptor())
+          .add(RateLimit.getDescriptor())
+          .add(Router.getDescriptor())
+          .add(HttpProtocolOptions.getDescriptor())
+          .add(UpstreamTlsContext.getDescriptor())
+          .add(StdoutAccessLog.getDescriptor())
+          .add(ReqWithoutQuery.getDescriptor())
+          .add(CacheConfig.getDescriptor())
+          .add(SimpleHttpCacheConfig.getDescriptor())
+          .build();
+
+  private EnvoyBootstrap() {}
+
+  static Bootstrap parse(String yaml) {
+    Bootstrap.Builder builder = Bootstrap.newBuilder();
+    try {
+      JsonFormat.parser().usingTypeRegistry(TYPES).merge(new KubernetesSerialization().convertToJson(yaml), builder);
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError("the Envoy bootstrap does not parse: " + e.getMessage(), e);
+    }
+    return builder.build();
+  }
+
+  static <T extends Message> T unpack(Any any, Class<T> type) {
+    try {
+      return any.unpack(type);
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError("typed_config is not a " + type.getSimpleName() + ": " + any.getTypeUrl(), e);
+    }
+  }
+
+  static Cluster cluster(Bootstrap bootstrap, String name) {
+    return bootstrap.getStaticResources().getClustersList().stream()
+        .filter(c -> c.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no cluster " + name));
+  }
+
+  /** The single endpoint of a static cluster. */
+  static SocketAddress endpoint(Cluster cluster) {
+    return cluster.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress();
+  }
+
+  static HttpConnectionManager connectionManager(Listener listener) {
+    return unpack(listener.getFilterChains(0).getFilters(0).getTypedConfig(), HttpConnectionManager.class);
+  }
+
+  static RateLimit rateLimitFilter(HttpConnectionManager manager) {
+    return manager.getHttpFiltersList().stream()
+        .filter(f -> f.getName().equals("envoy.filters.http.ratelimit"))
+        .map(f -> unpack(f.getTypedConfig(), RateLimit.class))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no envoy.filters.http.ratelimit filter"));
+  }
+}
