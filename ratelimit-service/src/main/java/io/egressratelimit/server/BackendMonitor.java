@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Runs every second: keeps gRPC health in step with {@link ServingState}, and probes an open
- * circuit breaker. The probe matters because a replica out of rotation gets no requests, and
- * without requests the breaker would never try Redis again: the replica would stay out for good.
+ * Runs every second: keeps the RateLimitService's gRPC health in step with {@link ServingState},
+ * and probes an open circuit breaker. The probe matters because a replica out of rotation gets no
+ * requests, and without requests the breaker would never try Redis again: it would stay out for
+ * good. The overall health ({@code ""}) is left alone: it answers liveness probes, and restarting
+ * a replica because Redis is down would only add churn.
  */
 final class BackendMonitor implements Runnable {
   /** A check of one token that consumes nothing, on a key of its own. */
@@ -37,7 +39,6 @@ final class BackendMonitor implements Runnable {
   public void run() {
     breaker.filter(b -> b.state() != CircuitBreakingStore.State.CLOSED).ifPresent(b -> b.consume(PROBE));
     ServingStatus status = state.problem().isEmpty() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
-    health.setStatus("", status);
     health.setStatus(serviceName, status);
   }
 }

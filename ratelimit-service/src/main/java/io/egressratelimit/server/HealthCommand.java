@@ -27,6 +27,11 @@ final class HealthCommand implements Callable<Integer> {
   @Option(names = "--target", defaultValue = "127.0.0.1:8081", description = "HOST:PORT of the gRPC server.")
   String target;
 
+  @Option(names = "--service", defaultValue = "", paramLabel = "NAME",
+      description = "Service to ask about: empty for the process (draining or not, for liveness), "
+          + "envoy.service.ratelimit.v3.RateLimitService for whether it can answer (for readiness).")
+  String service;
+
   @Option(names = "--timeout-ms", defaultValue = "2000", description = "Deadline for the check.")
   long timeoutMillis;
 
@@ -56,7 +61,7 @@ final class HealthCommand implements Callable<Integer> {
     try {
       HealthCheckResponse response = HealthGrpc.newBlockingStub(channel)
           .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
-          .check(HealthCheckRequest.getDefaultInstance());
+          .check(HealthCheckRequest.newBuilder().setService(service).build());
       System.out.println(target + ": " + response.getStatus());
       return response.getStatus() == HealthCheckResponse.ServingStatus.SERVING ? 0 : 1;
     } catch (StatusRuntimeException e) {

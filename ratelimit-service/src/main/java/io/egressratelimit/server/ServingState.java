@@ -7,7 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Whether this replica should get traffic, for {@code /healthcheck} and gRPC health alike. It
+ * Whether this replica should get traffic, for {@code /healthcheck} and the RateLimitService's gRPC
+ * health (what readiness probes ask; the process's own health only fails while draining). It
  * should not while draining, nor while the bucket store is down if the failure policy is to answer
  * UNAVAILABLE: then it cannot answer at all, and a replica that still reaches Redis should get the
  * traffic. With deny or allow it still gives the answer the operator chose, so it stays in.

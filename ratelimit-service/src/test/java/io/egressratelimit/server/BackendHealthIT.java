@@ -12,6 +12,7 @@ import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.Http;
 import io.egressratelimit.testing.RlsClient;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 /** /healthcheck and gRPC health follow the backend when the failure policy is to answer UNAVAILABLE. */
 class BackendHealthIT {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
+  private static final String SERVICE = RateLimitServiceGrpc.SERVICE_NAME;
 
   private RedisServerProcess redis;
 
@@ -69,12 +71,16 @@ class BackendHealthIT {
       assertEquals(503, Http.status(http, "/healthcheck"));
       assertEquals("the bucket store is unavailable and the failure policy is unavailable\n",
           Http.get(http, "/healthcheck").body());
-      assertTrue(Eventually.within(DEADLINE, () -> rls.health() == ServingStatus.NOT_SERVING));
+      assertTrue(Eventually.within(DEADLINE, () -> rls.health(SERVICE) == ServingStatus.NOT_SERVING));
+      assertEquals(ServingStatus.SERVING, rls.health(), "the process is alive: no reason to restart it");
+      String target = "127.0.0.1:" + server.grpcPort();
+      assertEquals(1, Main.execute("health", "--target", target, "--service", SERVICE));
+      assertEquals(0, Main.execute("health", "--target", target));
 
       redis.restart();
       assertTrue(Eventually.within(DEADLINE, () -> Http.status(http, "/healthcheck") == 200),
           "the probe should close the breaker with no traffic at all");
-      assertTrue(Eventually.within(DEADLINE, () -> rls.health() == ServingStatus.SERVING));
+      assertTrue(Eventually.within(DEADLINE, () -> rls.health(SERVICE) == ServingStatus.SERVING));
       assertEquals(RateLimitResponse.Code.OK,
           rls.askGeocode().getOverallCode());
     }
@@ -90,7 +96,7 @@ class BackendHealthIT {
       assertEquals(200, Http.status(http, "/healthcheck"), "it still gives the answer the operator chose");
       assertEquals(RateLimitResponse.Code.OVER_LIMIT,
           rls.askGeocode().getOverallCode());
-      assertEquals(ServingStatus.SERVING, rls.health());
+      assertEquals(ServingStatus.SERVING, rls.health(SERVICE));
     }
   }
 }

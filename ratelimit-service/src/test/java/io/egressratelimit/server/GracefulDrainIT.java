@@ -45,6 +45,7 @@ class GracefulDrainIT {
             "/healthcheck never said 503; output:\n" + service.output());
         assertEquals("draining\n", Http.get(httpPort, "/healthcheck").body());
         assertEquals(ServingStatus.NOT_SERVING, rls.health());
+        assertEquals(ServingStatus.NOT_SERVING, rls.health(RateLimitServiceGrpc.SERVICE_NAME));
         assertEquals(RateLimitResponse.Code.OK, rls.askGeocode().getOverallCode(),
             "calls are still answered during the drain delay");
 

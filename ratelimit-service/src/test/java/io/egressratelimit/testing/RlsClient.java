@@ -53,9 +53,15 @@ public final class RlsClient implements AutoCloseable {
     return ask(request("geocode", descriptor("generic_key", "geocode")));
   }
 
+  /** The health of the process as a whole, what liveness probes ask. */
   public ServingStatus health() {
+    return health("");
+  }
+
+  /** The health of one service: for the RateLimitService, whether this replica can answer now. */
+  public ServingStatus health(String service) {
     return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+        .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
   }
 
   @Override
