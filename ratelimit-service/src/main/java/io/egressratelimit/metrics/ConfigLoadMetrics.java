@@ -6,6 +6,7 @@ import io.egressratelimit.config.RateLimitConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,10 +31,8 @@ public final class ConfigLoadMetrics implements ConfigReloader.Listener {
   }
 
   private static Counter loads(MeterRegistry registry, String result) {
-    return Counter.builder("ratelimit.config.loads")
-        .description("Limits config loads, by result; a rejected config leaves the last good one in force")
-        .tag("result", result)
-        .register(registry);
+    return Meters.counter(registry, "ratelimit.config.loads",
+        "Limits config loads, by result; a rejected config leaves the last good one in force", Tags.of("result", result));
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.egressratelimit.domain.Rule;
 import io.egressratelimit.limiter.DecisionListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,16 +39,12 @@ public final class DecisionMetrics implements DecisionListener {
         .register(registry);
     this.ok = requests(registry, "ok");
     this.overLimit = requests(registry, "over_limit");
-    this.storeFailures = Counter.builder("ratelimit.store.failures")
-        .description("Requests the bucket store could not answer; the failure policy decided them")
-        .register(registry);
+    this.storeFailures = Meters.counter(registry, "ratelimit.store.failures",
+        "Requests the bucket store could not answer; the failure policy decided them", Tags.empty());
   }
 
   private static Counter requests(MeterRegistry registry, String code) {
-    return Counter.builder("ratelimit.requests")
-        .description("Requests decided, by overall code")
-        .tag("code", code)
-        .register(registry);
+    return Meters.counter(registry, "ratelimit.requests", "Requests decided, by overall code", Tags.of("code", code));
   }
 
   @Override

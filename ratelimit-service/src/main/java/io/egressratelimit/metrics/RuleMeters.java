@@ -14,18 +14,14 @@ final class RuleMeters {
 
   RuleMeters(MeterRegistry registry, String domain, String key) {
     Tags tags = Tags.of("domain", domain, "key", key);
-    total = counter(registry, "ratelimit.hits", "Hits on the rule: each request adds its hits addend", tags);
-    withinLimit = counter(registry, "ratelimit.within.limit", "Hits admitted by the rule", tags);
-    overLimit = counter(registry, "ratelimit.over.limit",
+    total = Meters.counter(registry, "ratelimit.hits", "Hits on the rule: each request adds its hits addend", tags);
+    withinLimit = Meters.counter(registry, "ratelimit.within.limit", "Hits admitted by the rule", tags);
+    overLimit = Meters.counter(registry, "ratelimit.over.limit",
         "Hits over the rule's limit, including would-be denials of shadow-mode rules", tags);
-    nearLimit = counter(registry, "ratelimit.near.limit",
+    nearLimit = Meters.counter(registry, "ratelimit.near.limit",
         "Admitted hits that took the bucket past NEAR_LIMIT_RATIO of its capacity", tags);
-    shadowMode = counter(registry, "ratelimit.shadow.mode",
+    shadowMode = Meters.counter(registry, "ratelimit.shadow.mode",
         "Hits a shadow-mode (or quota-mode, or SHADOW_MODE) rule would have denied but admitted", tags);
-  }
-
-  private static Counter counter(MeterRegistry registry, String name, String help, Tags tags) {
-    return Counter.builder(name).description(help).tags(tags).register(registry);
   }
 
   void add(HitCounts counts) {

@@ -17,9 +17,6 @@ import java.util.function.Supplier;
 
 /** The Prometheus registry of the process, with the JVM's own metrics bound to it. */
 public final class ServiceMetrics implements AutoCloseable {
-  /** What {@link #scrape()} returns: the Prometheus text exposition format. */
-  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 

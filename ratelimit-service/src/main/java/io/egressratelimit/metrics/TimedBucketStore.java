@@ -5,6 +5,7 @@ import io.egressratelimit.limiter.BucketBatch;
 import io.egressratelimit.limiter.BucketStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -23,9 +24,8 @@ public final class TimedBucketStore implements BucketStore {
             + "shared by coalesced requests)")
         .serviceLevelObjectives(LatencyBuckets.ALL)
         .register(registry);
-    this.errors = Counter.builder("ratelimit.backend.errors")
-        .description("Calls to the bucket store that failed or timed out")
-        .register(registry);
+    this.errors = Meters.counter(registry, "ratelimit.backend.errors",
+        "Calls to the bucket store that failed or timed out", Tags.empty());
   }
 
   @Override
