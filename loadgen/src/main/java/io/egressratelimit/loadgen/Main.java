@@ -1,11 +1,19 @@
 package io.egressratelimit.loadgen;
 
-/** Entry point of the load generator; its subcommands arrive with the loadgen work. */
+import io.egressratelimit.loadgen.cli.LoadgenCommand;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+
+/** Process entry point: {@code java -jar loadgen.jar http|rls|upstream ...}. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.err.println("loadgen: no subcommands yet");
-    System.exit(2);
+    Charset charset = Charset.defaultCharset();
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, charset), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, charset), true);
+    int code = LoadgenCommand.execute(args, System.getenv(), System.console() != null, out, err);
+    System.exit(code);
   }
 }

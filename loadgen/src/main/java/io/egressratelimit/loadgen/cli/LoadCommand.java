@@ -1,0 +1,209 @@
+package io.egressratelimit.loadgen.cli;
+
+import io.egressratelimit.loadgen.output.Durations;
+import io.egressratelimit.loadgen.output.HtmlReportWriter;
+import io.egressratelimit.loadgen.output.JsonSummaryWriter;
+import io.egressratelimit.loadgen.output.ProgressPrinter;
+import io.egressratelimit.loadgen.output.SummaryPrinter;
+import io.egressratelimit.loadgen.stats.LatencySummary;
+import io.egressratelimit.loadgen.stats.RunStats;
+import io.egressratelimit.loadgen.stats.RunSummary;
+import io.egressratelimit.loadgen.stats.Verdict;
+import io.egressratelimit.loadgen.traffic.ApiKey;
+import io.egressratelimit.loadgen.traffic.Caller;
+import io.egressratelimit.loadgen.traffic.HttpCaller;
+import io.egressratelimit.loadgen.traffic.LoadRun;
+import io.egressratelimit.loadgen.traffic.RunBounds;
+import io.egressratelimit.loadgen.upstream.UpstreamStatsClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * One load run from start to verdict, shared by {@code http} and {@code rls}: they differ only in
+ * the {@link Caller} they build.
+ */
+abstract class LoadCommand implements Callable<Integer> {
+  /** Arrivals a little before our own start are still ours if the two clocks differ slightly. */
+  private static final long CLOCK_SLACK_MILLIS = 1_000;
+
+  @ParentCommand LoadgenCommand parent;
+  @Spec CommandSpec spec;
+  @Mixin TrafficOptions traffic;
+  @Mixin VerdictOptions verdict;
+
+  /** The mode's name in the summary. */
+  abstract String mode();
+
+  /** The upstream whose /stats judge the run, when the user named one. */
+  abstract Optional<URI> upstream();
+
+  /** Mode-specific problems with the options, as a message; empty when there are none. */
+  abstract String modeProblems();
+
+  /** Mode-specific settings for the summary; no URLs, no secrets. */
+  abstract Map<String, String> modeSettings();
+
+  abstract Caller openCaller(HttpClient http, Optional<ApiKey> apiKey) throws IOException, InterruptedException;
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    PrintWriter out = spec.commandLine().getOut();
+    Optional<ApiKey> apiKey = resolveApiKey(out);
+    HttpClient http = HttpCaller.newClient(traffic.timeout);
+    Optional<UpstreamStatsClient> stub = findStub(http, out);
+    try (Caller caller = openCaller(http, apiKey)) {
+      // the run's clock starts once the caller is connected, so connecting costs none of --duration
+      RunBounds bounds = new RunBounds(traffic.effectiveDuration(), traffic.requestLimit());
+      CountDownLatch reported = new CountDownLatch(1);
+      Thread onSignal = new Thread(() -> stopAndAwaitReport(bounds, reported), "stop-on-signal");
+      Runtime.getRuntime().addShutdownHook(onSignal);
+      try {
+        RunSummary summary = run(caller, bounds, stub, out);
+        SummaryPrinter.print(summary, out);
+        int exitCode = exitCode(summary);
+        if (exitCode == ExitCodes.NOTHING_ADMITTED) {
+          out.println("NOTHING ADMITTED: every call was rejected or failed; check the target and its limits");
+        }
+        writeFiles(summary, out);
+        return exitCode;
+      } finally {
+        reported.countDown();
+        removeHook(onSignal);
+      }
+    }
+  }
+
+  private RunSummary run(Caller caller, RunBounds bounds, Optional<UpstreamStatsClient> stub, PrintWriter out)
+      throws InterruptedException {
+    Instant startedAt = Instant.now();
+    long startNanos = System.nanoTime();
+    RunStats stats = new RunStats(startNanos);
+    try (ProgressPrinter progress = new ProgressPrinter(out, parent.terminal(), stats)) {
+      progress.start();
+      LoadRun.run(caller, traffic.settings(), bounds, stats);
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+    Verdict v = Verdicts.judge(stub, stats, verdict, startedAt.toEpochMilli() - CLOCK_SLACK_MILLIS);
+    Map<String, String> settings = traffic.describe();
+    settings.putAll(modeSettings());
+    if (verdict.budget != null) {
+      settings.put("budget", verdict.budget + " per " + Durations.format(verdict.window));
+    }
+    int seconds = (int) Math.max(1, Math.ceil(elapsed.toNanos() / 1e9));
+    return new RunSummary(
+        mode(),
+        startedAt,
+        elapsed,
+        settings,
+        stats.counts(),
+        LatencySummary.of(stats.latency().total()),
+        stats.perSecond(seconds, verdict.countingWindow().toNanos()),
+        v);
+  }
+
+  /**
+   * Ctrl-C ends the run early; the JVM waits (a bounded time) until the summary of what ran so far
+   * is printed and written.
+   */
+  private static void stopAndAwaitReport(RunBounds bounds, CountDownLatch reported) {
+    bounds.stop();
+    try {
+      reported.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down (Ctrl-C): the hook is running and will end by itself
+    }
+  }
+
+  private void validate() {
+    for (String problem : new String[] {traffic.problems(), verdict.problems(), modeProblems()}) {
+      if (!problem.isEmpty()) {
+        throw new ParameterException(spec.commandLine(), problem);
+      }
+    }
+  }
+
+  private Optional<ApiKey> resolveApiKey(PrintWriter out) {
+    Optional<ApiKey> key;
+    try {
+      key = ApiKey.resolve(traffic.apiKeyFile, parent.env());
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+    if (key.isEmpty()) {
+      out.println("note: no API key (set " + ApiKey.ENV_VAR + " or --api-key-file); requests carry none");
+    }
+    return key;
+  }
+
+  private Optional<UpstreamStatsClient> findStub(HttpClient http, PrintWriter out) {
+    if (upstream().isEmpty()) {
+      return Optional.empty();
+    }
+    UpstreamStatsClient client = new UpstreamStatsClient(http, upstream().get());
+    try {
+      if (client.fetch(verdict.window, verdict.grace, System.currentTimeMillis()).isPresent()) {
+        return Optional.of(client);
+      }
+    } catch (IOException e) {
+      throw new UserError("cannot reach the upstream given with --upstream; is it running?");
+    }
+    out.println("note: the upstream serves no /stats, so the verdict comes from this client's own count");
+    return Optional.empty();
+  }
+
+  private void writeFiles(RunSummary summary, PrintWriter out) {
+    write(verdict.json, "summary", file -> JsonSummaryWriter.write(summary, file), out);
+    write(verdict.report, "report", file -> HtmlReportWriter.write(summary, file), out);
+  }
+
+  private interface FileWriter {
+    void write(Path file) throws IOException;
+  }
+
+  private static void write(Path file, String what, FileWriter writer, PrintWriter out) {
+    if (file == null) {
+      return;
+    }
+    try {
+      writer.write(file);
+      out.println(what + ": " + file.toAbsolutePath());
+    } catch (IOException e) {
+      throw new UserError("cannot write the " + what + " to " + file + ": " + e.getMessage());
+    }
+    out.flush();
+  }
+
+  private static int exitCode(RunSummary summary) {
+    if (!summary.verdict().held()) {
+      return ExitCodes.BUDGET_EXCEEDED;
+    }
+    if (summary.counts().sent() > 0 && summary.counts().admitted() == 0) {
+      return ExitCodes.NOTHING_ADMITTED;
+    }
+    return ExitCodes.BUDGET_HELD;
+  }
+}

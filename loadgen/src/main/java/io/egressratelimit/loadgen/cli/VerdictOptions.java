@@ -1,0 +1,46 @@
+package io.egressratelimit.loadgen.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** What the run is judged against, and where its results are written. */
+final class VerdictOptions {
+  @Option(names = "--budget", order = 30, paramLabel = "N",
+      description = "The budget: at most N admitted calls in any --window. Without it the run reports the maximum but passes no judgement.")
+  Integer budget;
+
+  @Option(names = "--window", order = 31, defaultValue = "10s", paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description = "The budget's window, measured as a sliding window (default: ${DEFAULT-VALUE}).")
+  Duration window;
+
+  @Option(names = "--grace", order = 32, defaultValue = "100ms", paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description = "How much shorter than --window the counting window is. Calls the limiter admitted exactly one window apart can reach the upstream a few milliseconds closer together, because their transit times differ (default: ${DEFAULT-VALUE}).")
+  Duration grace;
+
+  @Option(names = "--json", order = 33, paramLabel = "FILE", description = "Also write the summary as JSON to FILE.")
+  Path json;
+
+  @Option(names = "--report", order = 34, paramLabel = "FILE.html",
+      description = "Also write a self-contained HTML report (inline SVG charts, no external assets) to FILE.")
+  Path report;
+
+  String problems() {
+    if (budget != null && budget < 0) {
+      return "--budget must be 0 or more";
+    }
+    if (window.isZero()) {
+      return "--window must be longer than 0s";
+    }
+    if (grace.compareTo(window) >= 0) {
+      return "--grace must be shorter than --window";
+    }
+    return "";
+  }
+
+  Duration countingWindow() {
+    return window.minus(grace);
+  }
+}

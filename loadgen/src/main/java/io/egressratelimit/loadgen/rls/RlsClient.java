@@ -1,0 +1,132 @@
+package io.egressratelimit.loadgen.rls;
+
+import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc.RateLimitServiceBlockingStub;
+import io.grpc.ChannelCredentials;
+import io.grpc.ConnectivityState;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Calls {@code ShouldRateLimit} the way Envoy's http ratelimit filter does: one request per call
+ * with the configured domain and descriptors, under a short deadline, spread round-robin over the
+ * service's replicas.
+ */
+public final class RlsClient implements AutoCloseable {
+  private final List<RlsTarget> targets;
+  private final List<ManagedChannel> channels;
+  private final List<RateLimitServiceBlockingStub> stubs = new ArrayList<>();
+  private final RateLimitRequest request;
+  private final long deadlineNanos;
+  private final AtomicInteger next = new AtomicInteger();
+
+  private RlsClient(
+      List<RlsTarget> targets, List<ManagedChannel> channels, RateLimitRequest request, Duration deadline) {
+    this.targets = List.copyOf(targets);
+    this.channels = List.copyOf(channels);
+    this.request = request;
+    this.deadlineNanos = deadline.toNanos();
+    channels.forEach(c -> stubs.add(RateLimitServiceGrpc.newBlockingStub(c)));
+  }
+
+  /**
+   * @param caFile when present, TLS to every target, trusting this CA bundle (PEM)
+   * @throws IOException when the CA file cannot be read
+   */
+  public static RlsClient open(
+      List<RlsTarget> targets,
+      Optional<Path> caFile,
+      String domain,
+      List<RateLimitDescriptor> descriptors,
+      Duration deadline)
+      throws IOException {
+    if (targets.isEmpty()) {
+      throw new IllegalArgumentException("at least one rate limit service target is needed");
+    }
+    ChannelCredentials credentials =
+        caFile.isPresent()
+            ? TlsChannelCredentials.newBuilder().trustManager(caFile.get().toFile()).build()
+            : InsecureChannelCredentials.create();
+    List<ManagedChannel> channels = new ArrayList<>();
+    for (RlsTarget target : targets) {
+      channels.add(Grpc.newChannelBuilderForAddress(target.host(), target.port(), credentials).build());
+    }
+    RateLimitRequest request =
+        RateLimitRequest.newBuilder().setDomain(domain).addAllDescriptors(descriptors).build();
+    return new RlsClient(targets, channels, request, deadline);
+  }
+
+  /**
+   * Connects every channel before the run, so the first calls do not spend their short deadline on
+   * connection setup (Envoy keeps its connections warm too).
+   *
+   * @return the targets that did not become ready in time
+   */
+  public List<RlsTarget> awaitReady(Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    List<RlsTarget> notReady = new ArrayList<>();
+    for (int i = 0; i < channels.size(); i++) {
+      ManagedChannel channel = channels.get(i);
+      while (channel.getState(true) != ConnectivityState.READY && System.nanoTime() < end) {
+        TimeUnit.MILLISECONDS.sleep(20);
+      }
+      if (channel.getState(false) != ConnectivityState.READY) {
+        notReady.add(targets.get(i));
+      }
+    }
+    return notReady;
+  }
+
+  public RlsDecision decide() {
+    RateLimitServiceBlockingStub stub = stubs.get(Math.floorMod(next.getAndIncrement(), stubs.size()));
+    RateLimitResponse response;
+    try {
+      response = stub.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS).shouldRateLimit(request);
+    } catch (StatusRuntimeException e) {
+      return RlsDecision.failed();
+    }
+    // Envoy's filter treats anything but OVER_LIMIT (UNKNOWN included) as OK; so do we
+    if (response.getOverallCode() != RateLimitResponse.Code.OVER_LIMIT) {
+      return RlsDecision.ok();
+    }
+    Optional<Duration> hint =
+        response.getStatusesList().stream()
+            .filter(s -> s.getCode() == RateLimitResponse.Code.OVER_LIMIT && s.hasDurationUntilReset())
+            .map(s -> toJava(s.getDurationUntilReset()))
+            .max(Duration::compareTo);
+    return new RlsDecision(RlsDecision.Verdict.OVER_LIMIT, hint);
+  }
+
+  private static Duration toJava(com.google.protobuf.Duration d) {
+    return Duration.ofSeconds(d.getSeconds(), d.getNanos());
+  }
+
+  @Override
+  public void close() {
+    for (ManagedChannel channel : channels) {
+      channel.shutdownNow();
+    }
+    for (ManagedChannel channel : channels) {
+      try {
+        channel.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

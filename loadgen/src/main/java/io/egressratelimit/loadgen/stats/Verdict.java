@@ -1,0 +1,65 @@
+package io.egressratelimit.loadgen.stats;
+
+import io.egressratelimit.loadgen.output.Durations;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * Whether a run stayed within its budget: the most admitted calls seen in any window of the budget's
+ * length.
+ *
+ * @param source who counted: the upstream stub (the truth) or the client itself
+ * @param admittedTotal every admitted call the source saw during the run
+ * @param grace how much shorter than {@code window} the counting window was, to absorb the transit
+ *     jitter between the limiter's decision and the arrival that was timed
+ */
+public record Verdict(
+    Source source,
+    long admittedTotal,
+    int maxInWindow,
+    Duration window,
+    Duration grace,
+    OptionalInt budget) {
+
+  /** Who counted the admitted calls. */
+  public enum Source {
+    UPSTREAM("upstream stub"),
+    CLIENT("client count");
+
+    private final String label;
+
+    Source(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
+
+  public Verdict {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(window, "window");
+    Objects.requireNonNull(grace, "grace");
+    Objects.requireNonNull(budget, "budget");
+  }
+
+  public boolean held() {
+    return budget.isEmpty() || maxInWindow <= budget.getAsInt();
+  }
+
+  /** The one line a person reads to learn whether the budget held. */
+  public String line() {
+    String window = Durations.format(this.window);
+    if (budget.isEmpty()) {
+      return "max " + maxInWindow + " admitted in any " + window + " window (no --budget given)";
+    }
+    if (held()) {
+      return "budget held: max " + maxInWindow + " admitted in any " + window + " window (budget "
+          + budget.getAsInt() + ")";
+    }
+    return "BUDGET EXCEEDED: max " + maxInWindow + " admitted in a " + window + " window (budget "
+        + budget.getAsInt() + ")";
+  }
+}

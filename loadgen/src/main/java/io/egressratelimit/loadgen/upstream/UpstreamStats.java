@@ -1,0 +1,45 @@
+package io.egressratelimit.loadgen.upstream;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.egressratelimit.loadgen.output.Durations;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The stub's answer on {@code GET /stats}: {@code {"total":N,"maxInWindow":M,"windowSeconds":S,
+ * "graceMillis":G}}. The first three fields are a shared contract.
+ */
+public record UpstreamStats(long total, int maxInWindow, Duration window, Duration grace) {
+  public UpstreamStats {
+    Objects.requireNonNull(window, "window");
+    Objects.requireNonNull(grace, "grace");
+  }
+
+  public String toJson() {
+    JsonObject json = new JsonObject();
+    json.addProperty("total", total);
+    json.addProperty("maxInWindow", maxInWindow);
+    json.addProperty("windowSeconds", Durations.seconds(window));
+    json.addProperty("graceMillis", grace.toMillis());
+    return json.toString();
+  }
+
+  /**
+   * @throws IllegalArgumentException when the text is not a stats answer
+   */
+  public static UpstreamStats fromJson(String text) {
+    try {
+      JsonObject json = JsonParser.parseString(text).getAsJsonObject();
+      long total = json.get("total").getAsLong();
+      int max = json.get("maxInWindow").getAsInt();
+      double windowSeconds = json.get("windowSeconds").getAsDouble();
+      long graceMillis = json.has("graceMillis") ? json.get("graceMillis").getAsLong() : 0;
+      return new UpstreamStats(
+          total, max, Duration.ofMillis(Math.round(windowSeconds * 1000)), Duration.ofMillis(graceMillis));
+    } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException e) {
+      throw new IllegalArgumentException("not a stats answer of the stub upstream");
+    }
+  }
+}

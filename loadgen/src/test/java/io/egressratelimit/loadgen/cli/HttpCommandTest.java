@@ -1,0 +1,90 @@
+package io.egressratelimit.loadgen.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.egressratelimit.loadgen.traffic.ApiKey;
+import io.egressratelimit.loadgen.upstream.StubUpstream;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** {@code loadgen http} end to end over real sockets. */
+class HttpCommandTest {
+  private static final String SECRET = "env-key-never-shown";
+
+  @Test
+  void countsAdmittedAndRejectedAgainstALimitingTarget() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    List<String> queries = new CopyOnWriteArrayList<>();
+    HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    target.createContext("/", exchange -> {
+      queries.add(exchange.getRequestURI().getRawQuery());
+      if (calls.incrementAndGet() <= 3) {
+        exchange.sendResponseHeaders(200, -1);
+      } else {
+        exchange.getResponseHeaders().set("Retry-After", "0");
+        exchange.sendResponseHeaders(429, -1);
+      }
+      exchange.close();
+    });
+    target.start();
+    try {
+      CommandRun run = CommandRun.of(Map.of(ApiKey.ENV_VAR, SECRET),
+          "http", "--target", "http://127.0.0.1:" + target.getAddress().getPort(),
+          "--requests", "10", "--workers", "1", "--interval", "5ms", "--start-jitter", "0s",
+          "--static-every", "2", "--budget", "3", "--seed", "9");
+      assertEquals(ExitCodes.BUDGET_HELD, run.exitCode(), run.err() + run.out());
+      assertTrue(run.out().contains("2xx            3"), run.out());
+      assertTrue(run.out().contains("429            7"), run.out());
+      assertTrue(run.out().contains("admitted       3 (counted by the client count)"), run.out());
+      assertTrue(run.out().contains("budget held: max 3 admitted in any 10s window (budget 3)"), run.out());
+      assertEquals(10, queries.size());
+      assertTrue(queries.stream().allMatch(q -> q.endsWith("&key=" + SECRET)), "the key goes to the target");
+      // the worker's 2nd, 4th.. call asks for the static coordinate: 5 of 10
+      assertEquals(5, queries.stream().filter(q -> q.startsWith("latlng=37.789980,-122.400860&")).count());
+      assertFalse(run.out().contains(SECRET) || run.err().contains(SECRET), "the API key leaked");
+    } finally {
+      target.stop(0);
+    }
+  }
+
+  @Test
+  void verdictComesFromTheStubWhenOneIsNamed() throws Exception {
+    try (StubUpstream stub = StubUpstream.start("127.0.0.1", 0, 2)) {
+      String url = "http://127.0.0.1:" + stub.port();
+      CommandRun run = CommandRun.of(Map.of(ApiKey.ENV_VAR, SECRET),
+          "http", "--target", url, "--upstream", url, "--requests", "6", "--workers", "3",
+          "--interval", "5ms", "--start-jitter", "0s", "--budget", "4");
+      assertEquals(ExitCodes.BUDGET_EXCEEDED, run.exitCode(), run.err() + run.out());
+      assertTrue(run.out().contains("admitted       6 (counted by the upstream stub)"), run.out());
+      assertTrue(run.out().contains("BUDGET EXCEEDED: max 6 admitted in a 10s window (budget 4)"), run.out());
+    }
+  }
+
+  @Test
+  void anUnreachableUpstreamIsOneReadableLine() {
+    CommandRun run = CommandRun.of("http", "--target", "http://127.0.0.1:9", "--upstream", "http://127.0.0.1:9", "--requests", "1");
+    assertEquals(ExitCodes.USAGE, run.exitCode());
+    assertEquals("loadgen: cannot reach the upstream given with --upstream; is it running?", run.err().strip());
+  }
+
+  @Test
+  void aMissingKeyFileIsNamed() {
+    CommandRun run = CommandRun.of("http", "--target", "http://127.0.0.1:9", "--api-key-file", "/nonexistent/key");
+    assertEquals(ExitCodes.USAGE, run.exitCode());
+    assertEquals("loadgen: --api-key-file /nonexistent/key: no such file", run.err().strip());
+  }
+
+  @Test
+  void aTargetUrlIsNeverEchoed() {
+    CommandRun run = CommandRun.of("http", "--target", "http://127.0.0.1:9/?key=" + SECRET);
+    assertEquals(ExitCodes.USAGE, run.exitCode());
+    assertFalse(run.err().contains(SECRET), run.err());
+  }
+}

@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# The one-command demo (./setup.sh demo): two rate limit service replicas share one budget in Redis,
+# six workers hammer a stub Geocoding API through them for about a minute, and the stub, which
+# times every call that got through, says whether the budget held.
+#
+# Everything runs on 127.0.0.1 and stops when the demo ends: on success, on failure and on Ctrl-C.
+# Settings (environment): DEMO_DURATION (default 60s), DEMO_WORKERS (default 6),
+# ENVOY_IMAGE (when Envoy runs from Docker).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+DURATION="${DEMO_DURATION:-60s}"
+WORKERS="${DEMO_WORKERS:-6}"
+LIMITS_DIR="$ROOT/scripts/demo-limits"
+SERVICE_JAR="$ROOT/ratelimit-service/target/ratelimit-service.jar"
+LOADGEN_JAR="$ROOT/loadgen/target/loadgen.jar"
+ENVOY_CONFIG="$ROOT/envoy-config/envoy-local.yaml"
+ENVOY_IMAGE="${ENVOY_IMAGE:-envoyproxy/envoy:v1.34-latest}"
+RUN_DIR="$ROOT/run/demo-$(date +%Y%m%d-%H%M%S)"
+
+# The shared local ports (see the README); Redis takes a free one so a Redis of your own is never touched.
+REPLICA1_HTTP=8080 REPLICA1_GRPC=8081 REPLICA2_HTTP=8082 REPLICA2_GRPC=8083
+UPSTREAM_PORT=8090 ENVOY_PORT=10000 ENVOY_ADMIN_PORT=9901
+
+PIDS=()
+DOCKER_NAME=""
+
+say() { printf '==> %s\n' "$*"; }
+warn() { printf '\n!!! %s\n\n' "$*" >&2; }
+die() { printf 'demo.sh: %s\n' "$*" >&2; exit 1; }
+
+cleanup() {
+  local pid
+  if [ -n "$DOCKER_NAME" ]; then
+    docker rm -f "$DOCKER_NAME" >/dev/null 2>&1 || true
+  fi
+  for pid in ${PIDS[@]+"${PIDS[@]}"}; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in ${PIDS[@]+"${PIDS[@]}"}; do
+    wait "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# port_in_use PORT: something already listens on 127.0.0.1:PORT.
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+free_port() {
+  local port
+  for port in $(seq "$1" "$(($1 + 200))"); do
+    if ! port_in_use "$port"; then
+      echo "$port"
+      return 0
+    fi
+  done
+  die "no free port from $1 to $(($1 + 200))"
+}
+
+# http_ok PORT PATH: GET http://127.0.0.1:PORT/PATH answers 200 (no curl needed).
+http_ok() {
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >&3
+    IFS= read -r -t 3 status <&3 || exit 1
+    [[ "$status" == HTTP/1.?" 200"* ]]
+  ) 2>/dev/null
+}
+
+redis_pong() {
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+    printf 'PING\r\n' >&3
+    IFS= read -r -t 3 reply <&3 || exit 1
+    [[ "$reply" == "+PONG"* ]]
+  ) 2>/dev/null
+}
+
+# start NAME COMMAND...: runs COMMAND in the background, its output in $RUN_DIR/NAME.log.
+start() {
+  local name="$1"
+  shift
+  "$@" >"$RUN_DIR/$name.log" 2>&1 &
+  PIDS+=("$!")
+  LAST_PID="$!"
+}
+
+# await NAME PID CHECK...: waits up to 60s until CHECK succeeds, failing early if PID died.
+await() {
+  local name="$1" pid="$2"
+  shift 2
+  local tries=0
+  until "$@"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 20 "$RUN_DIR/$name.log" >&2 || true
+      die "$name exited during start-up; its log: $RUN_DIR/$name.log"
+    fi
+    tries=$((tries + 1))
+    if [ "$tries" -ge 120 ]; then
+      tail -n 20 "$RUN_DIR/$name.log" >&2 || true
+      die "$name was not ready after 60s; its log: $RUN_DIR/$name.log"
+    fi
+    sleep 0.5
+  done
+}
+
+limit_field() {
+  awk -v key="$1:" '$1 == key { print $2; exit }' "$LIMITS_DIR/geocode.yaml"
+}
+
+build_if_missing() {
+  if [ -f "$SERVICE_JAR" ] && [ -f "$LOADGEN_JAR" ]; then
+    return 0
+  fi
+  command -v mvn >/dev/null 2>&1 || die "the jars are not built and 'mvn' is missing: install Maven (or run ./setup.sh demo)"
+  say "building the jars (mvn -B -q -DskipTests package)"
+  mvn -B -q -DskipTests package
+}
+
+check_ports() {
+  local port
+  for port in "$@"; do
+    if port_in_use "$port"; then
+      die "port $port on 127.0.0.1 is already in use; stop whatever listens there and run the demo again"
+    fi
+  done
+}
+
+start_redis() {
+  if ! command -v redis-server >/dev/null 2>&1; then
+    warn "redis-server not found: each replica falls back to its own in-memory store, so the budget
+    is PER PROCESS and two replicas together may admit up to twice it. Expect the verdict to say
+    BUDGET EXCEEDED. Install Redis for one shared budget: sudo apt-get install -y redis-server"
+    REDIS_ARGS=()
+    return 0
+  fi
+  local port
+  port="$(free_port 6380)"
+  say "redis-server on 127.0.0.1:$port (no persistence)"
+  start redis redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no \
+    --dir "$RUN_DIR"
+  await redis "$LAST_PID" redis_pong "$port"
+  REDIS_ARGS=(--redis-url "redis://127.0.0.1:$port")
+}
+
+start_replica() {
+  local name="$1" grpc="$2" http="$3"
+  say "$name: gRPC 127.0.0.1:$grpc, admin http://127.0.0.1:$http"
+  start "$name" env LOG_FORMAT=text java -jar "$SERVICE_JAR" --config "$LIMITS_DIR" --host 127.0.0.1 \
+    --grpc-port "$grpc" --http-port "$http" ${REDIS_ARGS[@]+"${REDIS_ARGS[@]}"}
+  await "$name" "$LAST_PID" http_ok "$http" /healthcheck
+}
+
+start_upstream() {
+  say "stub Geocoding API on http://127.0.0.1:$UPSTREAM_PORT"
+  start upstream java -jar "$LOADGEN_JAR" upstream --port "$UPSTREAM_PORT"
+  await upstream "$LAST_PID" http_ok "$UPSTREAM_PORT" /healthz
+}
+
+docker_usable() {
+  command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1
+}
+
+# Envoy when there is one (binary, else Docker); else the load generator plays its ratelimit filter.
+choose_front() {
+  if [ ! -f "$ENVOY_CONFIG" ]; then
+    say "no $ENVOY_CONFIG: the load generator plays Envoy's ratelimit filter (rls mode)"
+  elif command -v envoy >/dev/null 2>&1; then
+    check_ports "$ENVOY_PORT" "$ENVOY_ADMIN_PORT"
+    say "envoy on http://127.0.0.1:$ENVOY_PORT (admin 127.0.0.1:$ENVOY_ADMIN_PORT)"
+    start envoy envoy -c "$ENVOY_CONFIG" --log-level warn
+    await envoy "$LAST_PID" http_ok "$ENVOY_ADMIN_PORT" /ready
+    LOAD=(http --target "http://127.0.0.1:$ENVOY_PORT")
+    return 0
+  elif docker_usable; then
+    check_ports "$ENVOY_PORT" "$ENVOY_ADMIN_PORT"
+    DOCKER_NAME="egress-demo-envoy-$$"
+    say "envoy ($ENVOY_IMAGE, host network) on http://127.0.0.1:$ENVOY_PORT"
+    start envoy docker run --rm --name "$DOCKER_NAME" --network host \
+      -v "$ENVOY_CONFIG:/etc/envoy/envoy.yaml:ro" "$ENVOY_IMAGE" \
+      -c /etc/envoy/envoy.yaml --log-level warn
+    await envoy "$LAST_PID" http_ok "$ENVOY_ADMIN_PORT" /ready
+    LOAD=(http --target "http://127.0.0.1:$ENVOY_PORT")
+    return 0
+  else
+    say "no envoy binary and no Docker: the load generator plays Envoy's ratelimit filter (rls mode)"
+  fi
+  # as envoy-config/envoy-local.yaml sets up the filter: fail closed (a call that cannot be counted
+  # is not made), with Envoy's 20ms bound on the service's answer
+  LOAD=(rls --rls "127.0.0.1:$REPLICA1_GRPC" --rls "127.0.0.1:$REPLICA2_GRPC" --failure-mode-deny
+    --rls-timeout 20ms)
+}
+
+main() {
+  command -v java >/dev/null 2>&1 || die "'java' is missing: install a JDK 17 or newer (or run ./setup.sh demo)"
+  build_if_missing
+  [ -f "$SERVICE_JAR" ] || die "$SERVICE_JAR is missing after the build"
+  [ -f "$LOADGEN_JAR" ] || die "$LOADGEN_JAR is missing after the build"
+  local budget period
+  budget="$(limit_field requests_per_unit)"
+  period="$(limit_field period)"
+  if [ -z "$budget" ] || [ -z "$period" ]; then
+    die "cannot read requests_per_unit and period from $LIMITS_DIR/geocode.yaml"
+  fi
+
+  check_ports "$REPLICA1_HTTP" "$REPLICA1_GRPC" "$REPLICA2_HTTP" "$REPLICA2_GRPC" "$UPSTREAM_PORT"
+  mkdir -p "$RUN_DIR"
+  say "logs and results in $RUN_DIR"
+
+  start_redis
+  start_replica replica-1 "$REPLICA1_GRPC" "$REPLICA1_HTTP"
+  start_replica replica-2 "$REPLICA2_GRPC" "$REPLICA2_HTTP"
+  start_upstream
+  choose_front
+
+  say "$WORKERS workers for $DURATION against a strict budget of $budget per $period, shared by both replicas"
+  local rc=0
+  java -jar "$LOADGEN_JAR" "${LOAD[@]}" --upstream "http://127.0.0.1:$UPSTREAM_PORT" \
+    --workers "$WORKERS" --duration "$DURATION" --budget "$budget" --window "$period" \
+    --json "$RUN_DIR/summary.json" --report "$RUN_DIR/report.html" || rc=$?
+
+  echo
+  if [ -f "$RUN_DIR/report.html" ]; then
+    say "report: $RUN_DIR/report.html (open it in a browser)"
+  fi
+  say "logs:   $RUN_DIR"
+  case "$rc" in
+    0) say "the budget held" ;;
+    1) say "the budget was exceeded (exit 1)" ;;
+    *) say "the load run failed (exit $rc)" ;;
+  esac
+  return "$rc"
+}
+
+main "$@"
