@@ -79,6 +79,7 @@ cmd_test() {
   want_redis
   command -v redis-server >/dev/null 2>&1 || die "the tests need redis-server: sudo apt-get install -y redis-server"
   need shellcheck shellcheck
+  need openssl openssl # the Redis TLS tests make their certificates with it
   say "running the test suite"
   mvn -B verify "$@"
 }

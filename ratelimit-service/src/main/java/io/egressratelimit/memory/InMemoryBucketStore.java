@@ -1,6 +1,7 @@
 package io.egressratelimit.memory;
 
 import io.egressratelimit.limiter.BatchOutcome;
+import io.egressratelimit.bucket4j.Bucket4jShapes;
 import io.egressratelimit.limiter.BucketBatch;
 import io.egressratelimit.limiter.BucketClaim;
 import io.egressratelimit.limiter.BucketSpec;
@@ -8,13 +9,11 @@ import io.egressratelimit.limiter.BucketState;
 import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RefillMath;
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.LocalBucket;
 import io.github.bucket4j.local.SynchronizationStrategy;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,17 +38,7 @@ public final class InMemoryBucketStore implements BucketStore {
 
   public InMemoryBucketStore(NanoClock clock) {
     this.clock = clock;
-    this.timeMeter = new TimeMeter() {
-      @Override
-      public long currentTimeNanos() {
-        return clock.epochNanos();
-      }
-
-      @Override
-      public boolean isWallClockBased() {
-        return true;
-      }
-    };
+    this.timeMeter = Bucket4jShapes.timeMeter(clock);
   }
 
   @Override
@@ -152,14 +141,8 @@ public final class InMemoryBucketStore implements BucketStore {
   }
 
   private LocalBucket newBucket(BucketSpec spec) {
-    var limit = Bandwidth.builder().capacity(spec.capacity());
-    var refill = switch (spec.style()) {
-      case GREEDY -> limit.refillGreedy(spec.refillTokens(), spec.refillPeriod());
-      // Anchored at the epoch, so every replica and every store agree on where windows start.
-      case INTERVAL_ALIGNED -> limit.refillIntervallyAligned(spec.refillTokens(), spec.refillPeriod(), Instant.EPOCH);
-    };
     return Bucket.builder()
-        .addLimit(refill.initialTokens(spec.initialTokens()).build())
+        .addLimit(Bucket4jShapes.bandwidth(spec))
         .withCustomTimePrecision(timeMeter)
         .withSynchronizationStrategy(SynchronizationStrategy.NONE)
         .build();

@@ -54,20 +54,28 @@ final class CoalescingQueue {
     }
   }
 
+  /**
+   * Takes the next group off the queue. Only one drainer takes at a time: with two, a request seen
+   * by one could be taken by the other in between, and the first would take (and drop) the request
+   * behind it.
+   */
   private List<Pending> takeGroup() {
     List<Pending> group = new ArrayList<>();
     int claims = 0;
-    Pending next;
-    while ((next = queue.peek()) != null) {
-      int size = next.batch.claims().size();
-      if (!group.isEmpty() && claims + size > maxClaimsPerCall) {
-        break;
+    synchronized (queue) {
+      Pending next;
+      while ((next = queue.peek()) != null) {
+        if (next.result.isDone()) {
+          queue.poll(); // answered already (its deadline passed): sending it would spend tokens for nobody
+          continue;
+        }
+        int size = next.batch.claims().size();
+        if (!group.isEmpty() && claims + size > maxClaimsPerCall) {
+          break;
+        }
+        group.add(queue.poll());
+        claims += size;
       }
-      if (queue.poll() != next) {
-        break; // another drainer took it; only happens when both raced for the same slot
-      }
-      group.add(next);
-      claims += size;
     }
     return group;
   }

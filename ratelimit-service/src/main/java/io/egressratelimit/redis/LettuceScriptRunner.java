@@ -2,8 +2,7 @@ package io.egressratelimit.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
-import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -14,17 +13,12 @@ import java.util.concurrent.CompletionStage;
  * the source once with EVAL, which also caches it again.
  */
 final class LettuceScriptRunner implements ScriptRunner {
-  private final RedisScriptingAsyncCommands<String, String> commands;
-  private final boolean cluster;
-  private final String description;
-  private final AutoCloseable resources;
+  private final RedisConnection<String> connection;
+  private final RedisClusterAsyncCommands<String, String> commands;
 
-  LettuceScriptRunner(
-      RedisScriptingAsyncCommands<String, String> commands, boolean cluster, String description, AutoCloseable resources) {
-    this.commands = commands;
-    this.cluster = cluster;
-    this.description = description;
-    this.resources = resources;
+  LettuceScriptRunner(RedisConnection<String> connection) {
+    this.connection = connection;
+    this.commands = connection.commands();
   }
 
   @Override
@@ -47,20 +41,16 @@ final class LettuceScriptRunner implements ScriptRunner {
 
   @Override
   public int slotOf(String key) {
-    return cluster ? SlotHash.getSlot(key) : 0;
+    return connection.slotOf(key);
   }
 
   @Override
   public String describe() {
-    return description;
+    return connection.describe();
   }
 
   @Override
   public void close() {
-    try {
-      resources.close();
-    } catch (Exception e) {
-      throw new IllegalStateException("closing the Redis connection failed", e);
-    }
+    connection.close();
   }
 }

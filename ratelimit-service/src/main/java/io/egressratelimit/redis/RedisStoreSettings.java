@@ -11,13 +11,23 @@ import java.util.Optional;
  *     Sentinel either {@code redis-sentinel://host:port[,host:port]#master} or envoyproxy/ratelimit's
  *     {@code master,host:port[,host:port]}; for Cluster one or more comma-separated seed nodes
  * @param topology single, sentinel or cluster
- * @param password a password given apart from the URL (REDIS_AUTH); never logged
+ * @param password a password given apart from the URL (REDIS_AUTH), {@code user:password} for an
+ *     ACL user; it wins over credentials in the URL; never logged
  * @param keyPrefix prepended to every key (CACHE_KEY_PREFIX)
- * @param timeout the longest one round trip may take before a request fails as unavailable
- * @param maxInFlight script calls in flight per cluster slot
+ * @param timeout the longest one request may wait for Redis before it fails as unavailable
+ * @param maxInFlight script calls in flight per cluster slot (the atomic script strategy)
+ * @param strategy the atomic script (default) or bucket4j's compare-and-swap buckets
+ * @param tls TLS towards Redis
  */
 public record RedisStoreSettings(
-    String url, RedisTopology topology, Optional<String> password, String keyPrefix, Duration timeout, int maxInFlight) {
+    String url,
+    RedisTopology topology,
+    Optional<String> password,
+    String keyPrefix,
+    Duration timeout,
+    int maxInFlight,
+    RedisStrategy strategy,
+    RedisTlsSettings tls) {
 
   public RedisStoreSettings {
     Objects.requireNonNull(url, "url");
@@ -25,16 +35,61 @@ public record RedisStoreSettings(
     Objects.requireNonNull(password, "password");
     Objects.requireNonNull(keyPrefix, "keyPrefix");
     Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(strategy, "strategy");
+    Objects.requireNonNull(tls, "tls");
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new IllegalArgumentException("the Redis timeout must be positive, got " + timeout.toMillis() + " ms");
+    }
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("Redis calls in flight must be at least 1, got " + maxInFlight);
+    }
+  }
+
+  /** The atomic script strategy with TLS only as the URL asks. */
+  public RedisStoreSettings(
+      String url, RedisTopology topology, Optional<String> password, String keyPrefix, Duration timeout,
+      int maxInFlight) {
+    this(url, topology, password, keyPrefix, timeout, maxInFlight, RedisStrategy.ATOMIC_SCRIPT,
+        RedisTlsSettings.FROM_URL);
   }
 
   public static RedisStoreSettings standalone(String url) {
-    return new RedisStoreSettings(url, RedisTopology.SINGLE, Optional.empty(), "ratelimit:", Duration.ofMillis(10), 2);
+    return of(url, RedisTopology.SINGLE);
+  }
+
+  /** Defaults for {@code topology}: prefix {@code ratelimit:}, a 10 ms timeout, 2 calls in flight. */
+  public static RedisStoreSettings of(String url, RedisTopology topology) {
+    return new RedisStoreSettings(url, topology, Optional.empty(), "ratelimit:", Duration.ofMillis(10), 2);
+  }
+
+  public RedisStoreSettings withPassword(String secret) {
+    return new RedisStoreSettings(url, topology, Optional.of(secret), keyPrefix, timeout, maxInFlight, strategy, tls);
+  }
+
+  public RedisStoreSettings withKeyPrefix(String prefix) {
+    return new RedisStoreSettings(url, topology, password, prefix, timeout, maxInFlight, strategy, tls);
+  }
+
+  public RedisStoreSettings withTimeout(Duration limit) {
+    return new RedisStoreSettings(url, topology, password, keyPrefix, limit, maxInFlight, strategy, tls);
+  }
+
+  public RedisStoreSettings withMaxInFlight(int calls) {
+    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, calls, strategy, tls);
+  }
+
+  public RedisStoreSettings withStrategy(RedisStrategy chosen) {
+    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, maxInFlight, chosen, tls);
+  }
+
+  public RedisStoreSettings withTls(RedisTlsSettings tlsSettings) {
+    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, maxInFlight, strategy, tlsSettings);
   }
 
   @Override
   public String toString() {
     return "RedisStoreSettings[url=" + RedisUrls.redact(url) + ", topology=" + topology + ", password="
         + (password.isPresent() ? "<redacted>" : "<none>") + ", keyPrefix=" + keyPrefix + ", timeout=" + timeout
-        + ", maxInFlight=" + maxInFlight + "]";
+        + ", maxInFlight=" + maxInFlight + ", strategy=" + strategy + ", tls=" + tls + "]";
   }
 }

@@ -24,13 +24,13 @@ import org.junit.jupiter.api.Test;
  * to build the store; the scenarios are the same for all of them.
  */
 public abstract class BucketStoreContract {
-  protected static final BucketSpec TEN_PER_MINUTE_WINDOW =
+  public static final BucketSpec TEN_PER_MINUTE_WINDOW =
       new BucketSpec(10, 10, Duration.ofMinutes(1), RefillStyle.INTERVAL_ALIGNED, 10);
-  protected static final BucketSpec FIVE_PER_MINUTE_WINDOW =
+  public static final BucketSpec FIVE_PER_MINUTE_WINDOW =
       new BucketSpec(5, 5, Duration.ofMinutes(1), RefillStyle.INTERVAL_ALIGNED, 5);
-  protected static final BucketSpec BUCKET_4_REFILL_60_PER_MINUTE =
+  public static final BucketSpec BUCKET_4_REFILL_60_PER_MINUTE =
       new BucketSpec(4, 60, Duration.ofMinutes(1), RefillStyle.GREEDY, 4);
-  protected static final BucketSpec STRICT_20_PER_10S_BURST_10 =
+  public static final BucketSpec STRICT_20_PER_10S_BURST_10 =
       new BucketSpec(10, 10, Duration.ofSeconds(10), RefillStyle.GREEDY, 0);
 
   protected ManualClock clock;
@@ -202,7 +202,7 @@ public abstract class BucketStoreContract {
         "the wide bucket lost only the five admitted tokens");
   }
 
-  private int admittedConcurrently(int requests, java.util.function.Supplier<List<BucketClaim>> claims)
+  protected int admittedConcurrently(int requests, java.util.function.Supplier<List<BucketClaim>> claims)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {

@@ -5,71 +5,54 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real redis-server on 127.0.0.1 and a free port, started by the test. There is no fallback to a
- * fake: without the binary the test fails and says how to install it.
+ * A redis-server process on this machine. Tests of other packages may start one directly; the
+ * Redis tests go through {@link RedisNodes}, which prefers a container where Docker answers.
  */
-public final class RedisServerProcess implements AutoCloseable {
-  private final int port;
-  private final Path dir;
-  private final List<String> extraArgs;
+public final class RedisServerProcess extends LaunchedNode {
   private Process process;
 
-  private RedisServerProcess(int port, Path dir, List<String> extraArgs) {
-    this.port = port;
-    this.dir = dir;
-    this.extraArgs = extraArgs;
+  private RedisServerProcess(int port, Path dir, List<String> args) {
+    super(port, dir, args);
   }
 
+  /** A standalone redis-server without persistence on a free port; {@code extraArgs} are redis-server flags. */
   public static RedisServerProcess start(String... extraArgs) {
-    try {
-      RedisServerProcess redis = new RedisServerProcess(
-          freePort(), Files.createTempDirectory("redis-test"), List.of(extraArgs));
-      redis.launch();
-      return redis;
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start redis-server: " + e.getMessage(), e);
-    }
+    int port = RedisNodes.freePort();
+    Path dir = RedisNodes.newDir("redis-" + port);
+    return start(port, dir, RedisNodes.serverArgs(port, dir, extraArgs));
   }
 
-  public static String binary() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      Path candidate = Path.of(dir, "redis-server");
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
+  /** Starts {@code redis-server args...} and waits until it answers PING on {@code port}. */
+  static RedisServerProcess start(int port, Path dir, List<String> args) {
+    RedisServerProcess redis = new RedisServerProcess(port, dir, args);
+    redis.launch();
+    return redis;
+  }
+
+  /** The redis-server binary on the PATH or in the usual places, if there is one. */
+  static Optional<String> binary() {
+    List<Path> candidates = new ArrayList<>();
+    for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!entry.isEmpty()) {
+        candidates.add(Path.of(entry, "redis-server"));
       }
     }
-    for (String known : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
-      if (Files.isExecutable(Path.of(known))) {
-        return known;
-      }
-    }
-    throw new IllegalStateException("redis-server is not installed; the Redis tests need a real server: "
-        + "apt-get install -y redis-server (./setup.sh test installs it)");
+    candidates.add(Path.of("/usr/bin/redis-server"));
+    candidates.add(Path.of("/usr/local/bin/redis-server"));
+    return candidates.stream().filter(Files::isExecutable).map(Path::toString).findFirst();
   }
 
-  public int port() {
-    return port;
-  }
-
-  public String url() {
-    return "redis://127.0.0.1:" + port;
-  }
-
-  public Path dir() {
-    return dir;
-  }
-
-  /** Kills the server without saving, as a crash would. */
+  @Override
   public void kill() {
     if (process != null) {
       process.destroyForcibly();
@@ -82,68 +65,56 @@ public final class RedisServerProcess implements AutoCloseable {
     }
   }
 
-  /** Starts the server again on the same port, empty unless persistence was configured. */
-  public void restart() {
-    kill();
-    launch();
-  }
-
-  /** Sends one inline command and returns the first reply line, e.g. {@code +PONG}. */
+  /** Sends one inline command and returns the first line of the reply, e.g. {@code +OK}. */
   public String command(String inline) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-      socket.setSoTimeout(2000);
+      socket.setSoTimeout(5000);
       OutputStream out = socket.getOutputStream();
       out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-      return in.readLine();
+      return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
     } catch (IOException e) {
       return "-" + e.getMessage();
     }
   }
 
-  private void launch() {
-    List<String> command = new ArrayList<>(List.of(binary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no"));
-    command.addAll(extraArgs);
+  @Override
+  public void pause() {
+    signal("-STOP");
+  }
+
+  @Override
+  public void resume() {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) {
     try {
-      process = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(dir.resolve("redis.log").toFile())
-          .start();
+      Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+      }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      if ("+PONG".equals(command("PING"))) {
-        return;
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException("redis-server exited at start; see " + dir.resolve("redis.log"));
-      }
-      sleep(20);
-    }
-    throw new IllegalStateException("redis-server did not answer PING within 10 s; see " + dir.resolve("redis.log"));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
+      throw new IllegalStateException("cannot send " + signal + " to redis-server: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
   @Override
-  public void close() {
-    kill();
+  void launch() {
+    List<String> command = new ArrayList<>();
+    command.add(binary().orElseThrow(() -> new IllegalStateException(RedisNodes.NOTHING_TO_RUN_REDIS)));
+    command.addAll(args);
+    try {
+      process = new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
+    }
+    RedisNodes.awaitPing(port, () -> process.isAlive(), dir);
   }
 }

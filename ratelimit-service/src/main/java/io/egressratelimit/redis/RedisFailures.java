@@ -1,0 +1,22 @@
+package io.egressratelimit.redis;
+
+import io.egressratelimit.limiter.StoreUnavailableException;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+
+/** Turns whatever Lettuce or bucket4j failed with into the one failure the engine knows. */
+final class RedisFailures {
+  private RedisFailures() {}
+
+  static StoreUnavailableException unavailable(Throwable failure, Duration timeout) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof StoreUnavailableException already) {
+      return already;
+    }
+    if (cause instanceof TimeoutException) {
+      return new StoreUnavailableException("redis did not answer within " + timeout.toMillis() + " ms");
+    }
+    return new StoreUnavailableException("redis: " + cause.getMessage(), cause);
+  }
+}

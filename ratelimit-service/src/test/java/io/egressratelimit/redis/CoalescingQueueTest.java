@@ -1,0 +1,99 @@
+package io.egressratelimit.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.egressratelimit.limiter.BatchOutcome;
+import io.egressratelimit.limiter.BucketBatch;
+import io.egressratelimit.limiter.BucketClaim;
+import io.egressratelimit.limiter.BucketSpec;
+import io.egressratelimit.limiter.BucketSpec.RefillStyle;
+import io.egressratelimit.limiter.BucketState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+/** The coalescing queue on a fake Redis that answers from another thread after a random pause. */
+class CoalescingQueueTest {
+  private static final BucketSpec SPEC = new BucketSpec(1, 1, Duration.ofSeconds(1), RefillStyle.GREEDY, 1);
+  /** Several drainers at once: two of them taking from the queue together once lost requests. */
+  private static final int MAX_IN_FLIGHT = 4;
+  private static final int MAX_CLAIMS_PER_CALL = 7;
+
+  private final ExecutorService redis = Executors.newFixedThreadPool(4);
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger mostInFlight = new AtomicInteger();
+  private final AtomicInteger largestCall = new AtomicInteger();
+  private final AtomicInteger calls = new AtomicInteger();
+
+  /** Answers each batch with its own number as the remaining tokens, so a misrouted answer shows. */
+  private CompletionStage<List<BatchOutcome>> fakeRedis(List<BucketBatch> batches) {
+    calls.incrementAndGet();
+    mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    largestCall.accumulateAndGet(batches.stream().mapToInt(b -> b.claims().size()).sum(), Math::max);
+    return CompletableFuture.supplyAsync(() -> {
+      LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(20_000));
+      List<BatchOutcome> outcomes = new ArrayList<>();
+      for (BucketBatch batch : batches) {
+        long id = Long.parseLong(batch.claims().get(0).key());
+        outcomes.add(new BatchOutcome(true, List.of(new BucketState(true, id, Duration.ZERO, Duration.ZERO))));
+      }
+      inFlight.decrementAndGet();
+      return outcomes;
+    }, redis);
+  }
+
+  @Test
+  void everyRequestGetsItsOwnAnswerWithinTheLimitsOfOneCall() throws Exception {
+    CoalescingQueue queue = new CoalescingQueue(MAX_IN_FLIGHT, MAX_CLAIMS_PER_CALL, this::fakeRedis);
+    int threads = 8;
+    int perThread = 5_000;
+    ExecutorService callers = Executors.newFixedThreadPool(threads);
+    List<CompletableFuture<BatchOutcome>> answers = new ArrayList<>();
+    List<CompletableFuture<List<CompletableFuture<BatchOutcome>>>> submitted = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int first = t * perThread;
+      submitted.add(CompletableFuture.supplyAsync(() -> {
+        List<CompletableFuture<BatchOutcome>> mine = new ArrayList<>();
+        for (int i = first; i < first + perThread; i++) {
+          int claims = 1 + i % 3;
+          List<BucketClaim> batch = new ArrayList<>();
+          for (int c = 0; c < claims; c++) {
+            batch.add(new BucketClaim(Integer.toString(i), SPEC, 1, 1, true));
+          }
+          mine.add(queue.submit(new BucketBatch(batch)));
+        }
+        return mine;
+      }, callers));
+    }
+    for (CompletableFuture<List<CompletableFuture<BatchOutcome>>> thread : submitted) {
+      answers.addAll(thread.get(30, TimeUnit.SECONDS));
+    }
+    try {
+      CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      fail(answers.stream().filter(a -> !a.isDone()).count() + " requests were never answered");
+    }
+    for (int i = 0; i < answers.size(); i++) {
+      long id = answers.get(i).join().states().get(0).remaining();
+      long expected = (long) (i / perThread) * perThread + i % perThread;
+      assertEquals(expected, id, "request " + i + " got another request's answer");
+    }
+    assertTrue(mostInFlight.get() <= MAX_IN_FLIGHT, "at most " + MAX_IN_FLIGHT + " calls in flight, saw " + mostInFlight);
+    assertTrue(largestCall.get() <= MAX_CLAIMS_PER_CALL, "at most " + MAX_CLAIMS_PER_CALL + " claims per call");
+    assertTrue(calls.get() < threads * perThread, "requests shared calls: " + calls + " calls");
+    callers.shutdownNow();
+    redis.shutdownNow();
+  }
+}

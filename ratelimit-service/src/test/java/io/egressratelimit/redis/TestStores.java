@@ -1,0 +1,26 @@
+package io.egressratelimit.redis;
+
+import io.egressratelimit.limiter.BucketStore;
+import io.egressratelimit.limiter.NanoClock;
+import java.time.Duration;
+
+/** Redis stores as the tests build them. */
+final class TestStores {
+  private TestStores() {}
+
+  /**
+   * A generous timeout: these tests are about answers, and a loaded two-core machine can stall a
+   * round trip for longer than production's 10 ms.
+   */
+  static RedisStoreSettings settings(String url, RedisTopology topology, RedisStrategy strategy) {
+    return RedisStoreSettings.of(url, topology)
+        .withKeyPrefix("test:")
+        .withTimeout(Duration.ofSeconds(5))
+        .withStrategy(strategy);
+  }
+
+  /** A store deciding at {@code clock}'s time, so tests can move time by hand. */
+  static BucketStore atClientTime(String url, RedisTopology topology, RedisStrategy strategy, NanoClock clock) {
+    return RedisStores.connect(settings(url, topology, strategy), DecisionTime.client(clock));
+  }
+}
