@@ -2,8 +2,9 @@ package io.egressratelimit.server;
 
 import io.egressratelimit.logging.Redaction;
 import io.egressratelimit.redis.RedisStoreSettings;
+import io.egressratelimit.redis.RedisStrategy;
+import io.egressratelimit.redis.RedisTlsSettings;
 import io.egressratelimit.redis.RedisTopology;
-import io.egressratelimit.redis.RedisUrls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,11 +30,12 @@ final class RedisOptions {
 
   @Option(names = "--redis-tls", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", showDefaultValue = Help.Visibility.ALWAYS, converter = BooleanConverter.class,
       defaultValue = "${env:REDIS_TLS:-false}",
-      description = "Connect to Redis over TLS even when the URL says redis://. Env: REDIS_TLS.")
+      description = "Connect to Redis over TLS even when the URL says redis://; a rediss:// URL or any of the "
+          + "three files below turns it on too. Env: REDIS_TLS.")
   boolean tls;
 
   @Option(names = "--redis-tls-cacert", defaultValue = "${env:REDIS_TLS_CACERT}", paramLabel = "PEM",
-      description = "CA certificate that signed Redis's certificate; default: the JVM's trusted CAs. "
+      description = "CA certificate that signed Redis's certificate; without it the JVM's trusted CAs. "
           + "Env: REDIS_TLS_CACERT.")
   Path tlsCaCert;
 
@@ -55,6 +57,11 @@ final class RedisOptions {
           + "20 ms filter timeout. Env: BACKEND_TIMEOUT.")
   Duration backendTimeout;
 
+  @Option(names = "--redis-strategy", defaultValue = "${env:REDIS_STRATEGY:-script}", paramLabel = "STRATEGY",
+      description = "script (one atomic Lua script per round trip, shared by queued requests) or bucket4j "
+          + "(bucket4j's compare-and-swap buckets, kept for comparison). Env: REDIS_STRATEGY.")
+  String strategy;
+
   @Option(names = "--redis-max-in-flight", defaultValue = "${env:REDIS_MAX_IN_FLIGHT:-2}", paramLabel = "N",
       description = "Script calls on the wire per cluster slot; requests arriving meanwhile share the next call. "
           + "Env: REDIS_MAX_IN_FLIGHT.")
@@ -74,30 +81,23 @@ final class RedisOptions {
     if (maxInFlight < 1) {
       throw new SettingsException("--redis-max-in-flight (REDIS_MAX_IN_FLIGHT) must be at least 1, got " + maxInFlight);
     }
-    String effectiveUrl = url.trim();
-    if (tls || tlsCaCert != null || tlsClientCert != null || tlsClientKey != null) {
-      effectiveUrl = withTls(effectiveUrl);
-    }
     try {
-      return Optional.of(new RedisStoreSettings(effectiveUrl, RedisTopology.parse(type),
-          Optional.ofNullable(auth).filter(a -> !a.isEmpty()), keyPrefix, backendTimeout, maxInFlight));
+      return Optional.of(new RedisStoreSettings(url.trim(), RedisTopology.parse(type),
+          Optional.ofNullable(auth).filter(a -> !a.isEmpty()), keyPrefix, backendTimeout, maxInFlight,
+          RedisStrategy.parse(strategy), tlsSettings()));
     } catch (IllegalArgumentException e) {
       throw new SettingsException(Redaction.redact(e.getMessage()));
     }
   }
 
-  private String withTls(String redisUrl) {
-    if (tlsCaCert != null || tlsClientCert != null || tlsClientKey != null) {
-      throw new SettingsException("REDIS_TLS_CACERT, REDIS_TLS_CLIENT_CERT and REDIS_TLS_CLIENT_KEY are not "
-          + "supported yet; use a rediss:// URL and the JVM's trust store");
-    }
-    if (redisUrl.startsWith("redis://")) {
-      return "rediss://" + redisUrl.substring("redis://".length());
-    }
-    if (!redisUrl.startsWith("rediss://")) {
-      throw new SettingsException("--redis-tls (REDIS_TLS) needs a redis:// or rediss:// URL, got "
-          + RedisUrls.redact(redisUrl));
-    }
-    return redisUrl;
+  private RedisTlsSettings tlsSettings() {
+    Optional<Path> ca = Optional.ofNullable(tlsCaCert)
+        .map(file -> SettingChecks.readableFile("--redis-tls-cacert (REDIS_TLS_CACERT)", file));
+    Optional<Path> cert = Optional.ofNullable(tlsClientCert)
+        .map(file -> SettingChecks.readableFile("--redis-tls-client-cert (REDIS_TLS_CLIENT_CERT)", file));
+    Optional<Path> key = Optional.ofNullable(tlsClientKey)
+        .map(file -> SettingChecks.readableFile("--redis-tls-client-key (REDIS_TLS_CLIENT_KEY)", file));
+    // A CA or a client certificate only makes sense over TLS: giving one turns it on.
+    return new RedisTlsSettings(tls || ca.isPresent() || cert.isPresent(), ca, cert, key);
   }
 }

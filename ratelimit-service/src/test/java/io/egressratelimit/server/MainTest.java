@@ -83,7 +83,14 @@ class MainTest {
         Arguments.of("--failure-policy-domains (FAILURE_POLICY_DOMAINS): expected domain=policy, got 'geocode'",
             new String[] {"--failure-policy-domains", "geocode"}),
         Arguments.of("REDIS_TYPE must be single, sentinel or cluster, got 'ring'",
-            new String[] {"--redis-url", "redis://127.0.0.1:1", "--redis-type", "ring"}));
+            new String[] {"--redis-url", "redis://127.0.0.1:1", "--redis-type", "ring"}),
+        Arguments.of("REDIS_STRATEGY must be script or bucket4j, got 'paxos'",
+            new String[] {"--redis-url", "redis://127.0.0.1:1", "--redis-strategy", "paxos"}),
+        Arguments.of("--redis-tls-cacert (REDIS_TLS_CACERT): no such file: /nonexistent/ca.pem",
+            new String[] {"--redis-url", "redis://127.0.0.1:1", "--redis-tls-cacert", "/nonexistent/ca.pem"}),
+        Arguments.of("a Redis TLS client certificate needs its key and a key its certificate (REDIS_TLS_CLIENT_CERT "
+            + "and REDIS_TLS_CLIENT_KEY go together)", new String[] {"--redis-url", "redis://127.0.0.1:1",
+                "--redis-tls-client-cert", "/etc/hostname"}));
   }
 
   @ParameterizedTest
