@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 final class RedisOptions {
   @Option(names = "--redis-url", defaultValue = "${env:REDIS_URL}", paramLabel = "URL",
       showDefaultValue = Help.Visibility.NEVER,
-      description = "Redis URL (redis:// or rediss://; for sentinel 'master,host:port,...'; for cluster "
-          + "comma-separated seeds). Without it the embedded in-memory store is used, and each process has its "
-          + "own budget. Credentials in it are never logged. Env: REDIS_URL.")
+      description = "Redis address: host:port, or a redis:// or rediss:// URL; for sentinel "
+          + "'master,host:port,...'; for cluster comma-separated seeds. Without it the embedded in-memory store is "
+          + "used, and each process has its own budget. Credentials in it are never logged. Env: REDIS_URL.")
   String url;
 
   @Option(names = "--redis-type", defaultValue = "${env:REDIS_TYPE:-single}", paramLabel = "TYPE",
