@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  */
 public final class AdminHttpServer implements AutoCloseable {
   private static final String INDEX = """
-      /healthcheck  200 while serving, 503 while draining or while the backend is down and the failure policy is unavailable
+      /healthcheck  200 while serving; 503 while draining, or while the backend is down and the
+                    failure policy is unavailable
       /rlconfig     the rules in force
       /json         POST a RateLimitRequest as JSON; 200 OK, 429 OVER_LIMIT
       /metrics      Prometheus metrics

@@ -37,8 +37,8 @@ final class JsonEndpoint implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     if (!"POST".equals(exchange.getRequestMethod())) {
-      HttpResponses.methodNotAllowed(exchange, "POST", "POST a RateLimitRequest as JSON, e.g. "
-          + "{\"domain\":\"geocode\",\"descriptors\":[{\"entries\":[{\"key\":\"generic_key\",\"value\":\"geocode\"}]}]}");
+      HttpResponses.methodNotAllowed(exchange, "POST", "POST a RateLimitRequest as JSON, e.g. {\"domain\":\"geocode\","
+          + "\"descriptors\":[{\"entries\":[{\"key\":\"generic_key\",\"value\":\"geocode\"}]}]}");
       return;
     }
     byte[] body;

@@ -32,7 +32,8 @@ public final class ConfigLoadMetrics implements ConfigReloader.Listener {
 
   private static Counter loads(MeterRegistry registry, String result) {
     return Meters.counter(registry, "ratelimit.config.loads",
-        "Limits config loads, by result; a rejected config leaves the last good one in force", Tags.of("result", result));
+        "Limits config loads, by result; a rejected config leaves the last good one in force",
+        Tags.of("result", result));
   }
 
   @Override

@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 
 /** TLS and mTLS on the gRPC port, with envoyproxy/ratelimit's environment names. */
 final class GrpcTlsOptions {
-  @Option(names = "--grpc-tls", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", showDefaultValue = Help.Visibility.ALWAYS, converter = BooleanConverter.class,
+  @Option(names = "--grpc-tls", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+      showDefaultValue = Help.Visibility.ALWAYS, converter = BooleanConverter.class,
       defaultValue = "${env:GRPC_SERVER_USE_TLS:-false}",
       description = "Serve gRPC over TLS; on by itself when a certificate and key are given. Env: GRPC_SERVER_USE_TLS.")
   boolean useTls;
@@ -37,6 +38,7 @@ final class GrpcTlsOptions {
     return Optional.of(new GrpcTlsSettings(
         SettingChecks.readableFile("--grpc-tls-cert (GRPC_SERVER_TLS_CERT)", certificate),
         SettingChecks.readableFile("--grpc-tls-key (GRPC_SERVER_TLS_KEY)", key),
-        Optional.ofNullable(clientCa).map(ca -> SettingChecks.readableFile("--grpc-tls-client-ca (GRPC_CLIENT_TLS_CACERT)", ca))));
+        Optional.ofNullable(clientCa)
+            .map(ca -> SettingChecks.readableFile("--grpc-tls-client-ca (GRPC_CLIENT_TLS_CACERT)", ca))));
   }
 }

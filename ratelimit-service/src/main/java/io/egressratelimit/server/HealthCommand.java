@@ -38,10 +38,12 @@ final class HealthCommand implements Callable<Integer> {
   @Option(names = "--tls", description = "Connect over TLS, trusting the JVM's CAs unless --tls-ca is given.")
   boolean tls;
 
-  @Option(names = "--tls-ca", paramLabel = "PEM", description = "CA certificate to verify the server with; implies --tls.")
+  @Option(names = "--tls-ca", paramLabel = "PEM",
+      description = "CA certificate to verify the server with; implies --tls.")
   Path caCert;
 
-  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Client certificate, for a server that requires mTLS.")
+  @Option(names = "--tls-cert", paramLabel = "PEM",
+      description = "Client certificate, for a server that requires mTLS.")
   Path clientCert;
 
   @Option(names = "--tls-key", paramLabel = "PEM", description = "Its private key, PKCS#8 PEM.")

@@ -28,7 +28,8 @@ final class RedisOptions {
       paramLabel = "PASSWORD", description = "Redis password, if not in the URL. Never logged. Env: REDIS_AUTH.")
   String auth;
 
-  @Option(names = "--redis-tls", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", showDefaultValue = Help.Visibility.ALWAYS, converter = BooleanConverter.class,
+  @Option(names = "--redis-tls", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+      showDefaultValue = Help.Visibility.ALWAYS, converter = BooleanConverter.class,
       defaultValue = "${env:REDIS_TLS:-false}",
       description = "Connect to Redis over TLS even when the URL says redis://; a rediss:// URL or any of the "
           + "three files below turns it on too. Env: REDIS_TLS.")

@@ -7,8 +7,9 @@ import picocli.CommandLine.Option;
 
 /** The budget headers of envoyproxy/ratelimit: whether to add them, and their names. */
 final class ResponseHeaderOptions {
-  @Option(names = "--limit-response-headers-enabled", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", showDefaultValue = Help.Visibility.ALWAYS,
-      converter = BooleanConverter.class, defaultValue = "${env:LIMIT_RESPONSE_HEADERS_ENABLED:-false}",
+  @Option(names = "--limit-response-headers-enabled", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+      showDefaultValue = Help.Visibility.ALWAYS, converter = BooleanConverter.class,
+      defaultValue = "${env:LIMIT_RESPONSE_HEADERS_ENABLED:-false}",
       description = "Add the limit, remaining and reset headers of the descriptor closest to its limit to every "
           + "answer, through response_headers_to_add. Env: LIMIT_RESPONSE_HEADERS_ENABLED.")
   boolean enabled;

@@ -61,7 +61,8 @@ public final class ServeCommand implements Callable<Integer> {
           + "Env: OVER_LIMIT_CACHE_SIZE.")
   int overLimitCacheSize;
 
-  @Option(names = "--shadow-mode", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", showDefaultValue = Help.Visibility.ALWAYS, converter = BooleanConverter.class,
+  @Option(names = "--shadow-mode", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+      showDefaultValue = Help.Visibility.ALWAYS, converter = BooleanConverter.class,
       defaultValue = "${env:SHADOW_MODE:-false}",
       description = "Global shadow mode: every limit only reports and every answer is OK, while metrics still "
           + "count what would have been denied. Env: SHADOW_MODE.")
