@@ -3,6 +3,7 @@ package io.egressratelimit.metrics;
 import io.egressratelimit.limiter.BatchOutcome;
 import io.egressratelimit.limiter.BucketBatch;
 import io.egressratelimit.limiter.BucketStore;
+import io.egressratelimit.limiter.ForwardingBucketStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -12,13 +13,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /** Times every call to the real backend and counts its failures; it sits right around the Redis or in-memory store. */
-public final class TimedBucketStore implements BucketStore {
-  private final BucketStore delegate;
+public final class TimedBucketStore extends ForwardingBucketStore {
   private final Timer latency;
   private final Counter errors;
 
   public TimedBucketStore(BucketStore delegate, MeterRegistry registry) {
-    this.delegate = delegate;
+    super(delegate);
     this.latency = Timer.builder("ratelimit.backend")
         .description("Time for one call to the bucket store (one batch; with Redis, one script round trip "
             + "shared by coalesced requests)")
@@ -45,13 +45,5 @@ public final class TimedBucketStore implements BucketStore {
     });
   }
 
-  @Override
-  public String describe() {
-    return delegate.describe();
-  }
 
-  @Override
-  public void close() {
-    delegate.close();
-  }
 }
