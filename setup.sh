@@ -70,7 +70,7 @@ want_redis() {
 build_jars() {
   if [ ! -f ratelimit-service/target/ratelimit-service.jar ] || [ ! -f loadgen/target/loadgen.jar ]; then
     say "building (mvn -B -q -DskipTests package)"
-    mvn -B -q -DskipTests package
+    mvn -B -q -Dstyle.color=never -DskipTests package
   fi
 }
 

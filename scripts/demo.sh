@@ -152,7 +152,7 @@ start_redis() {
 start_replica() {
   local name="$1" grpc="$2" http="$3"
   say "$name: gRPC 127.0.0.1:$grpc, admin http://127.0.0.1:$http"
-  start "$name" env LOG_FORMAT=text java -jar "$SERVICE_JAR" --config "$LIMITS_DIR" --host 127.0.0.1 \
+  start "$name" env LOG_FORMAT=text DRAIN_DELAY=0s java -jar "$SERVICE_JAR" --config "$LIMITS_DIR" --host 127.0.0.1 \
     --grpc-port "$grpc" --http-port "$http" ${REDIS_ARGS[@]+"${REDIS_ARGS[@]}"}
   await "$name" "$LAST_PID" http_ok "$http" /healthcheck
 }

@@ -23,19 +23,32 @@ public final class ConfigLoader {
    * timestamped directories behind it.
    */
   public static RateLimitConfig load(Path fileOrDirectory) throws ConfigException {
+    return parse(read(fileOrDirectory));
+  }
+
+  /** Reads the text of every file {@link #load} would parse, without parsing it. */
+  static List<ConfigSource> read(Path fileOrDirectory) throws ConfigException {
     if (Files.isDirectory(fileOrDirectory)) {
-      List<DomainConfig> domains = new ArrayList<>();
+      List<ConfigSource> sources = new ArrayList<>();
       for (Path file : yamlFiles(fileOrDirectory)) {
         String name = file.getFileName().toString();
-        domains.add(DomainFileParser.parse(name, read(file, name)));
+        sources.add(new ConfigSource(name, read(file, name)));
       }
-      return LoadedConfig.of(domains);
+      return sources;
     }
     if (Files.isRegularFile(fileOrDirectory)) {
       String name = fileOrDirectory.toString();
-      return LoadedConfig.of(List.of(DomainFileParser.parse(name, read(fileOrDirectory, name))));
+      return List.of(new ConfigSource(name, read(fileOrDirectory, name)));
     }
     throw new ConfigException(fileOrDirectory + ": no such file or directory");
+  }
+
+  static RateLimitConfig parse(List<ConfigSource> sources) throws ConfigException {
+    List<DomainConfig> domains = new ArrayList<>();
+    for (ConfigSource source : sources) {
+      domains.add(DomainFileParser.parse(source.fileName(), source.text()));
+    }
+    return LoadedConfig.of(domains);
   }
 
   /** Parses the text of one file; {@code fileName} is only used in error messages. */

@@ -8,7 +8,10 @@ import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,24 +20,41 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
   private static final Logger LOG = LoggerFactory.getLogger(RateLimitGrpcService.class);
 
   private final RateLimitEngine engine;
+  private final Optional<RateLimitHeaders> headers;
 
   public RateLimitGrpcService(RateLimitEngine engine) {
+    this(engine, Optional.empty());
+  }
+
+  /** @param headers the names of the budget headers to add to every answer; empty adds none */
+  public RateLimitGrpcService(RateLimitEngine engine, Optional<RateLimitHeaders> headers) {
     this.engine = engine;
+    this.headers = headers;
   }
 
   @Override
   public void shouldRateLimit(RateLimitRequest request, StreamObserver<RateLimitResponse> responses) {
+    decide(request).whenComplete((response, failure) -> {
+      if (failure == null) {
+        responses.onNext(response);
+        responses.onCompleted();
+      } else {
+        responses.onError(statusOf(unwrap(failure)).asRuntimeException());
+      }
+    });
+  }
+
+  /**
+   * The whole call without the transport, for the admin {@code /json} endpoint too. The stage
+   * fails with {@link InvalidRequestException} for a malformed request and with
+   * {@link StoreUnavailableException} when the store cannot answer and the policy says UNAVAILABLE.
+   */
+  public CompletionStage<RateLimitResponse> decide(RateLimitRequest request) {
     try {
-      engine.shouldRateLimit(RequestTranslator.toDomain(request)).whenComplete((decision, failure) -> {
-        if (failure == null) {
-          responses.onNext(ResponseTranslator.toProto(decision));
-          responses.onCompleted();
-        } else {
-          responses.onError(statusOf(unwrap(failure)).asRuntimeException());
-        }
-      });
+      return engine.shouldRateLimit(RequestTranslator.toDomain(request))
+          .thenApply(decision -> ResponseTranslator.toProto(decision, headers));
     } catch (RuntimeException e) {
-      responses.onError(statusOf(e).asRuntimeException());
+      return CompletableFuture.failedFuture(e);
     }
   }
 

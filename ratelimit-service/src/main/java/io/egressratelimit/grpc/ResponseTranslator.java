@@ -9,7 +9,9 @@ import io.egressratelimit.domain.DescriptorStatus;
 import io.egressratelimit.domain.LimitPolicy;
 import io.egressratelimit.domain.RateUnit;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The engine's decision → Envoy's RateLimitResponse. */
 final class ResponseTranslator {
@@ -18,6 +20,10 @@ final class ResponseTranslator {
   private ResponseTranslator() {}
 
   static RateLimitResponse toProto(Decision decision) {
+    return toProto(decision, Optional.empty());
+  }
+
+  static RateLimitResponse toProto(Decision decision, Optional<RateLimitHeaders> headers) {
     RateLimitResponse.Builder response = RateLimitResponse.newBuilder().setOverallCode(codeOf(decision.overallCode()));
     boolean anyQuotaMode = false;
     for (DescriptorStatus status : decision.statuses()) {
@@ -27,7 +33,45 @@ final class ResponseTranslator {
     if (anyQuotaMode) {
       response.setDynamicMetadata(quotaModeMetadata(decision));
     }
+    headers.ifPresent(names -> closestToItsLimit(decision).ifPresent(status -> addHeaders(response, names, status)));
     return response.build();
+  }
+
+  /**
+   * As envoyproxy/ratelimit picks it: the descriptor over its limit, else the limited one with the
+   * fewest requests remaining. The headers describe that one limit.
+   */
+  static Optional<DescriptorStatus> closestToItsLimit(Decision decision) {
+    DescriptorStatus closest = null;
+    for (DescriptorStatus status : decision.statuses()) {
+      if (status.currentLimit().isPresent() && (closest == null || headroom(status) < headroom(closest))) {
+        closest = status;
+      }
+    }
+    return Optional.ofNullable(closest);
+  }
+
+  private static long headroom(DescriptorStatus status) {
+    return status.code() == Code.OVER_LIMIT ? -1 : status.limitRemaining();
+  }
+
+  /**
+   * The limit is the rule's own N per period (for a calendar unit, what Envoy's current_limit
+   * says too); reset is whole seconds, rounded up, until the answer changes: for OVER_LIMIT until
+   * a request would be admitted, otherwise until the bucket is full again.
+   */
+  private static void addHeaders(RateLimitResponse.Builder response, RateLimitHeaders names, DescriptorStatus status) {
+    long limit = status.currentLimit().orElseThrow().requestsPerPeriod();
+    long remaining = status.code() == Code.OVER_LIMIT ? 0 : status.limitRemaining();
+    Duration reset = status.durationUntilReset();
+    long resetSeconds = reset.getSeconds() + (reset.getNano() > 0 ? 1 : 0);
+    response.addResponseHeadersToAdd(header(names.limit(), limit))
+        .addResponseHeadersToAdd(header(names.remaining(), remaining))
+        .addResponseHeadersToAdd(header(names.reset(), resetSeconds));
+  }
+
+  private static HeaderValue header(String name, long value) {
+    return HeaderValue.newBuilder().setKey(name).setValue(Long.toString(value)).build();
   }
 
   private static RateLimitResponse.DescriptorStatus statusOf(DescriptorStatus status) {

@@ -14,10 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * requests no time at all, and recovery needs no operator. Requests share round trips, so one slow
  * round trip fails many requests at once: that alone, being brief, does not open the circuit.
  */
-public final class CircuitBreakingStore implements BucketStore {
+public final class CircuitBreakingStore extends ForwardingBucketStore {
   public enum State { CLOSED, OPEN, HALF_OPEN }
 
-  private final BucketStore delegate;
   private final NanoClock clock;
   private final int threshold;
   private final long openForNanos;
@@ -29,7 +28,7 @@ public final class CircuitBreakingStore implements BucketStore {
 
   public CircuitBreakingStore(
       BucketStore delegate, NanoClock clock, int threshold, Duration failingFor, Duration openFor) {
-    this.delegate = delegate;
+    super(delegate);
     this.clock = clock;
     this.threshold = threshold;
     this.failingForNanos = failingFor.toNanos();
@@ -83,13 +82,5 @@ public final class CircuitBreakingStore implements BucketStore {
         "the bucket store is failing; calls are refused for " + openForNanos / 1_000_000 + " ms between probes"));
   }
 
-  @Override
-  public String describe() {
-    return delegate.describe();
-  }
 
-  @Override
-  public void close() {
-    delegate.close();
-  }
 }

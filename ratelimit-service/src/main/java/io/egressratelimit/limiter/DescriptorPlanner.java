@@ -15,6 +15,11 @@ import java.util.Set;
 
 /** Looks up the rule for each descriptor and decides what each one claims from its bucket. */
 final class DescriptorPlanner {
+  private final boolean reportOnly;
+
+  DescriptorPlanner(Enforcement enforcement) {
+    this.reportOnly = enforcement == Enforcement.REPORT_ONLY;
+  }
 
   List<DescriptorPlan> plan(LimitRequest request, RateLimitConfig config) {
     List<Optional<RuleMatch>> matches = new ArrayList<>();
@@ -41,7 +46,7 @@ final class DescriptorPlanner {
     return replaced;
   }
 
-  private static DescriptorPlan planOne(
+  private DescriptorPlan planOne(
       LimitRequest request, RequestDescriptor descriptor, Optional<RuleMatch> match, Set<String> replaced) {
     long hits = descriptor.hitsAddend().orElse(request.effectiveHits());
     long required = Math.max(1, hits);
@@ -49,12 +54,13 @@ final class DescriptorPlanner {
     String metricKey = match.map(RuleMatch::metricKey).orElse("");
 
     if (descriptor.limitOverride().isPresent()) {
-      // Envoy's override replaces the configured limit; like envoyproxy/ratelimit it is always enforced.
+      // Envoy's override replaces the configured limit; like envoyproxy/ratelimit it is enforced
+      // even when the matched rule is in shadow mode; only the service-wide report-only mode spares it.
       var override = descriptor.limitOverride().get();
       LimitPolicy policy = LimitPolicy.fixedWindow(override.requestsPerUnit(), override.unit());
       String key = BucketKeys.withPolicy(BucketKey.of(request.domain(), descriptor.entries()), policy);
       String overrideMetricKey = metricKey.isEmpty() ? request.domain() + "." + descriptor : metricKey;
-      return new DescriptorPlan(rule, overrideMetricKey, Optional.of(policy), key, required, hits, true);
+      return new DescriptorPlan(rule, overrideMetricKey, Optional.of(policy), key, required, hits, !reportOnly);
     }
     if (match.isEmpty()) {
       return DescriptorPlan.notLimited(Optional.empty(), "");
@@ -66,6 +72,7 @@ final class DescriptorPlanner {
     }
     LimitPolicy policy = matched.policy().orElseThrow();
     String key = BucketKeys.withPolicy(match.get().bucketKey(), policy);
-    return new DescriptorPlan(rule, metricKey, matched.policy(), key, required, hits, !matched.reportOnly());
+    return new DescriptorPlan(rule, metricKey, matched.policy(), key, required, hits,
+        !reportOnly && !matched.reportOnly());
   }
 }

@@ -13,14 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * deny what the store would deny, so it never admits more; it saves the store the round trips of a
  * flood of over-limit traffic. The number of remembered buckets is bounded.
  */
-public final class OverLimitCache implements BucketStore {
-  private final BucketStore delegate;
+public final class OverLimitCache extends ForwardingBucketStore {
   private final NanoClock clock;
   private final int maxEntries;
   private final Map<String, Long> emptyUntil = new ConcurrentHashMap<>();
 
   public OverLimitCache(BucketStore delegate, NanoClock clock, int maxEntries) {
-    this.delegate = delegate;
+    super(delegate);
     this.clock = clock;
     this.maxEntries = maxEntries;
   }
@@ -81,13 +80,5 @@ public final class OverLimitCache implements BucketStore {
     return emptyUntil.size();
   }
 
-  @Override
-  public String describe() {
-    return delegate.describe();
-  }
 
-  @Override
-  public void close() {
-    delegate.close();
-  }
 }

@@ -24,7 +24,7 @@ public final class RateLimitEngine {
   private final LongSupplier nanoTicker;
   private final RequestValidator validator;
   private final FailurePolicies failurePolicies;
-  private final DescriptorPlanner planner = new DescriptorPlanner();
+  private final DescriptorPlanner planner;
 
   public RateLimitEngine(
       Supplier<RateLimitConfig> config,
@@ -33,12 +33,24 @@ public final class RateLimitEngine {
       LongSupplier nanoTicker,
       RequestLimits limits,
       FailurePolicies failurePolicies) {
+    this(config, store, listener, nanoTicker, limits, failurePolicies, Enforcement.AS_CONFIGURED);
+  }
+
+  public RateLimitEngine(
+      Supplier<RateLimitConfig> config,
+      BucketStore store,
+      DecisionListener listener,
+      LongSupplier nanoTicker,
+      RequestLimits limits,
+      FailurePolicies failurePolicies,
+      Enforcement enforcement) {
     this.config = config;
     this.store = store;
     this.listener = listener;
     this.nanoTicker = nanoTicker;
     this.validator = new RequestValidator(limits);
     this.failurePolicies = failurePolicies;
+    this.planner = new DescriptorPlanner(enforcement);
   }
 
   /**

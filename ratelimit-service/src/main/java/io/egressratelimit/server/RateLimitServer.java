@@ -1,65 +1,67 @@
 package io.egressratelimit.server;
 
 import io.egressratelimit.config.ConfigException;
-import io.egressratelimit.config.ConfigLoader;
-import io.egressratelimit.config.RateLimitConfig;
+import io.egressratelimit.config.ConfigReloader;
+import io.egressratelimit.config.RulesDump;
 import io.egressratelimit.grpc.RateLimitGrpcService;
+import io.egressratelimit.http.AdminEndpoints;
 import io.egressratelimit.http.AdminHttpServer;
-import io.egressratelimit.limiter.BucketStore;
-import io.egressratelimit.limiter.CircuitBreakingStore;
-import io.egressratelimit.limiter.OverLimitCache;
-import io.egressratelimit.redis.RedisStores;
-import java.time.Duration;
-import io.egressratelimit.limiter.DecisionListener;
-import io.egressratelimit.limiter.NanoClock;
+import io.egressratelimit.limiter.Enforcement;
 import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.RequestLimits;
-import io.egressratelimit.memory.InMemoryBucketStore;
+import io.egressratelimit.metrics.ConfigLoadMetrics;
+import io.egressratelimit.metrics.DecisionMetrics;
+import io.egressratelimit.metrics.ServiceMetrics;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Server;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The composition root: builds every part from the settings, starts them, and drains them on stop. */
+/**
+ * The composition root: builds every part from the settings, starts them, and drains them on
+ * stop. Nothing else wires parts together.
+ */
 public final class RateLimitServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimitServer.class);
   private static final String SERVICE_NAME = RateLimitServiceGrpc.SERVICE_NAME;
+  private static final Duration CONFIG_DEBOUNCE = Duration.ofMillis(250);
 
   private final ServerSettings settings;
   private final Server grpcServer;
   private final AdminHttpServer httpServer;
   private final HealthStatusManager health;
-  private final BucketStore store;
-  private final ScheduledExecutorService housekeeping;
-  private final AtomicBoolean serving;
+  private final ServingState serving;
+  private final Deque<AutoCloseable> closeLast;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private RateLimitServer(ServerSettings settings, Server grpcServer, AdminHttpServer httpServer,
-      HealthStatusManager health, BucketStore store, ScheduledExecutorService housekeeping, AtomicBoolean serving) {
+      HealthStatusManager health, ServingState serving, Deque<AutoCloseable> closeLast) {
     this.settings = settings;
     this.grpcServer = grpcServer;
     this.httpServer = httpServer;
     this.health = health;
-    this.store = store;
-    this.housekeeping = housekeeping;
     this.serving = serving;
+    this.closeLast = closeLast;
   }
 
-  /** Starts, serves until SIGTERM, drains, and returns the exit code. */
+  /** Starts, serves until SIGTERM, drains, and exits 0. */
   static int run(ServerSettings settings) {
     RateLimitServer server = start(settings);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "drain"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      // A JVM stopped by a signal exits 143 once its hooks end; a finished drain is a clean stop, so
+      // say so to Kubernetes and to scripts. Logging is synchronous, so nothing is lost here.
+      Runtime.getRuntime().halt(0);
+    }, "drain"));
     try {
       server.grpcServer.awaitTermination();
     } catch (InterruptedException e) {
@@ -68,76 +70,63 @@ public final class RateLimitServer implements AutoCloseable {
     return 0;
   }
 
-  /** Builds and starts every part; a config or bind error surfaces as a {@link StartupException}. */
+  /** Builds and starts every part; a user-fixable failure surfaces as a {@link StartupException}. */
   public static RateLimitServer start(ServerSettings settings) {
-    RateLimitConfig initial = loadConfig(settings);
-    AtomicReference<RateLimitConfig> config = new AtomicReference<>(initial);
+    Deque<AutoCloseable> started = new ArrayDeque<>();
+    try {
+      return start(settings, started);
+    } catch (RuntimeException e) {
+      closeAll(started);
+      throw e;
+    }
+  }
+
+  private static RateLimitServer start(ServerSettings settings, Deque<AutoCloseable> started) {
+    ServiceMetrics metrics = new ServiceMetrics();
+    started.push(metrics);
+    ConfigReloader config;
+    try {
+      config = ConfigReloader.start(settings.configPath(), settings.configPollInterval(), CONFIG_DEBOUNCE,
+          new ConfigLoadMetrics(metrics.registry()));
+    } catch (ConfigException e) {
+      throw new StartupException("invalid limits config: " + e.getMessage(), e);
+    }
+    started.push(config);
     ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "housekeeping");
       thread.setDaemon(true);
       return thread;
     });
-    BucketStore store = createStore(settings, housekeeping);
-    RateLimitEngine engine = new RateLimitEngine(
-        config::get, store, DecisionListener.NONE, System::nanoTime, RequestLimits.DEFAULT,
-        settings.failurePolicies());
+    started.push(housekeeping::shutdownNow);
+    StoreFactory.Stores stores = StoreFactory.create(settings, housekeeping, metrics.registry());
+    started.push(stores.store());
+    stores.breaker().ifPresent(breaker -> metrics.watchCircuitBreaker(breaker::state));
 
+    RateLimitEngine engine = new RateLimitEngine(config::current, stores.store(),
+        new DecisionMetrics(metrics.registry(), settings.nearLimitRatio()), System::nanoTime, RequestLimits.DEFAULT,
+        settings.failurePolicies(), settings.enforcement());
+    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders());
     HealthStatusManager health = new HealthStatusManager();
-    Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.grpcPort()))
-        // Decisions never block (the stores answer asynchronously), so they run on the event loop
-        // and skip a thread hop per call.
-        .directExecutor()
-        .addService(new RateLimitGrpcService(engine))
-        .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .build();
-    AtomicBoolean serving = new AtomicBoolean(true);
+    ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies());
+
+    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService());
     AdminHttpServer httpServer;
     try {
       grpcServer.start();
-      httpServer = AdminHttpServer.start(settings.host(), settings.httpPort(), serving::get);
+      started.push(grpcServer::shutdownNow);
+      httpServer = AdminHttpServer.start(settings.host(), settings.httpPort(), new AdminEndpoints(
+          serving::problem, () -> RulesDump.render(config.current()), metrics::scrape, rateLimit::decide));
     } catch (IOException e) {
-      grpcServer.shutdownNow();
-      store.close();
       throw new StartupException("cannot listen on " + settings.host() + ": " + e.getMessage(), e);
     }
-    health.setStatus("", ServingStatus.SERVING);
-    health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
-    RateLimitServer server =
-        new RateLimitServer(settings, grpcServer, httpServer, health, store, housekeeping, serving);
-    LOG.info("ratelimit-service serving gRPC on {}:{} and HTTP on {}:{}, store {}, {} domain(s) from {}",
-        settings.host(), server.grpcPort(), settings.host(), httpServer.port(), store.describe(),
-        initial.domains().size(), settings.configPath());
-    return server;
-  }
-
-  private static RateLimitConfig loadConfig(ServerSettings settings) {
-    try {
-      return ConfigLoader.load(settings.configPath());
-    } catch (ConfigException e) {
-      throw new StartupException("invalid limits config: " + e.getMessage(), e);
-    }
-  }
-
-  /** The store, wrapped so a failing backend costs no waiting and a known-empty bucket no round trip. */
-  private static BucketStore createStore(ServerSettings settings, ScheduledExecutorService housekeeping) {
-    BucketStore store;
-    if (settings.redis().isPresent()) {
-      try {
-        store = new CircuitBreakingStore(
-            RedisStores.connect(settings.redis().get()), NanoClock.SYSTEM, 5, Duration.ofMillis(250),
-            Duration.ofSeconds(1));
-      } catch (RuntimeException e) {
-        throw new StartupException(e.getMessage(), e);
-      }
-    } else {
-      InMemoryBucketStore memory = new InMemoryBucketStore(NanoClock.SYSTEM);
-      housekeeping.scheduleWithFixedDelay(memory::evictIdle, 10, 10, TimeUnit.SECONDS);
-      store = memory;
-    }
-    return settings.overLimitCacheSize() > 0
-        ? new OverLimitCache(store, NanoClock.SYSTEM, settings.overLimitCacheSize())
-        : store;
+    BackendMonitor monitor = new BackendMonitor(serving, stores.breaker(), health, SERVICE_NAME);
+    monitor.run();
+    housekeeping.scheduleWithFixedDelay(monitor, 1, 1, TimeUnit.SECONDS);
+    LOG.info("ratelimit-service serving gRPC{} on {}:{} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
+        settings.grpcTls().isPresent() ? " over TLS" : "", settings.host(), grpcServer.getPort(), settings.host(),
+        httpServer.port(), stores.store().describe(), config.current().domains().size(), settings.configPath(),
+        settings.enforcement() == Enforcement.REPORT_ONLY ? ", in global shadow mode" : "");
+    return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started);
   }
 
   public int grpcPort() {
@@ -149,20 +138,24 @@ public final class RateLimitServer implements AutoCloseable {
   }
 
   /**
-   * Drains: health goes NOT_SERVING so load balancers stop sending, in-flight calls get the drain
-   * period to finish, then everything closes.
+   * Drains: health fails at once so load balancers stop sending, calls are still answered for the
+   * drain delay, then the gRPC server stops taking calls and those in flight get the drain period
+   * to finish. Then everything closes, Redis connections included.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    LOG.info("draining for up to {}", settings.drainPeriod());
-    serving.set(false);
+    serving.startDraining();
     health.enterTerminalState();
-    grpcServer.shutdown();
+    LOG.info("draining: health checks fail now; answering for {} ms more, then up to {} ms for calls in flight",
+        settings.drain().delay().toMillis(), settings.drain().period().toMillis());
     try {
-      if (!grpcServer.awaitTermination(settings.drainPeriod().toMillis(), TimeUnit.MILLISECONDS)) {
+      Thread.sleep(settings.drain().delay().toMillis());
+      grpcServer.shutdown();
+      if (!grpcServer.awaitTermination(settings.drain().period().toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("calls still in flight after the drain period are cut");
         grpcServer.shutdownNow();
       }
     } catch (InterruptedException e) {
@@ -170,8 +163,17 @@ public final class RateLimitServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     httpServer.close();
-    housekeeping.shutdownNow();
-    store.close();
+    closeAll(closeLast);
     LOG.info("stopped");
+  }
+
+  private static void closeAll(Deque<AutoCloseable> resources) {
+    while (!resources.isEmpty()) {
+      try {
+        resources.pop().close();
+      } catch (Exception e) {
+        LOG.warn("while closing: {}", e.toString());
+      }
+    }
   }
 }

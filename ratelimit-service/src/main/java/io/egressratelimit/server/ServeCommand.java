@@ -1,73 +1,54 @@
 package io.egressratelimit.server;
 
+import io.egressratelimit.limiter.Enforcement;
 import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.limiter.FailurePolicy;
-import io.egressratelimit.redis.RedisStoreSettings;
-import io.egressratelimit.redis.RedisTopology;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Option;
 
-/** The flags of the service. Each falls back to an environment variable named as envoyproxy/ratelimit names it. */
+/**
+ * The settings of the service, each a flag that falls back to an environment variable, named as
+ * envoyproxy/ratelimit names it where the meaning is the same. They are read here once, checked,
+ * and handed on as one {@link ServerSettings}.
+ */
 @Command(
     name = "ratelimit-service",
     mixinStandardHelpOptions = true,
     description = "Envoy RateLimitService v3 with one exact budget shared by every replica.",
     subcommands = HealthCommand.class,
-    showDefaultValues = true)
+    showDefaultValues = true,
+    sortOptions = false)
 public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--config", defaultValue = "${env:CONFIG_PATH}", paramLabel = "PATH",
-      description = "Limits YAML file, or a directory of them (one domain per file). Env: CONFIG_PATH.")
+      description = "Limits YAML file, or a directory of them (one domain per file); reloaded when it changes. "
+          + "Env: CONFIG_PATH.")
   Path configPath;
 
-  @Option(names = "--host", defaultValue = "${env:HOST:-0.0.0.0}",
+  @Option(names = "--host", defaultValue = "${env:HOST:-0.0.0.0}", paramLabel = "ADDRESS",
       description = "Address to bind the gRPC and HTTP servers to. Env: HOST.")
   String host;
 
-  @Option(names = "--grpc-port", defaultValue = "${env:GRPC_PORT:-8081}",
+  @Option(names = "--grpc-port", defaultValue = "${env:GRPC_PORT:-8081}", paramLabel = "PORT",
       description = "gRPC port for Envoy's RateLimitService. Env: GRPC_PORT.")
   int grpcPort;
 
-  @Option(names = "--http-port", defaultValue = "${env:PORT:-8080}",
-      description = "Admin HTTP port (health, metrics, config). Env: PORT.")
+  @Option(names = "--http-port", defaultValue = "${env:PORT:-8080}", paramLabel = "PORT",
+      description = "Admin HTTP port: /healthcheck, /rlconfig, /json, /metrics. Env: PORT.")
   int httpPort;
 
-  @Option(names = "--redis-url", defaultValue = "${env:REDIS_URL}", paramLabel = "URL",
-      description = "Redis URL (redis:// or rediss://). Without it the embedded in-memory store is used, "
-          + "and each process has its own budget. Env: REDIS_URL.")
-  String redisUrl;
+  @Mixin
+  RedisOptions redis;
 
-  @Option(names = "--redis-type", defaultValue = "${env:REDIS_TYPE:-single}",
-      description = "single, sentinel or cluster. Env: REDIS_TYPE.")
-  String redisType;
-
-  @Option(names = "--redis-auth", defaultValue = "${env:REDIS_AUTH}", showDefaultValue = Help.Visibility.NEVER,
-      paramLabel = "PASSWORD", description = "Redis password, if not in the URL. Never logged. Env: REDIS_AUTH.")
-  String redisAuth;
-
-  @Option(names = "--cache-key-prefix", defaultValue = "${env:CACHE_KEY_PREFIX:-ratelimit:}",
-      description = "Prefix of every Redis key. Env: CACHE_KEY_PREFIX.")
-  String keyPrefix;
-
-  @Option(names = "--backend-timeout", defaultValue = "${env:BACKEND_TIMEOUT:-10ms}", paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description = "Longest wait for Redis before the failure policy applies; keep it well inside Envoy's "
-          + "20 ms filter timeout. Env: BACKEND_TIMEOUT.")
-  Duration backendTimeout;
-
-  @Option(names = "--redis-max-in-flight", defaultValue = "${env:REDIS_MAX_IN_FLIGHT:-2}",
-      description = "Script calls on the wire per cluster slot; requests arriving meanwhile share the next call. "
-          + "Env: REDIS_MAX_IN_FLIGHT.")
-  int maxInFlight;
-
-  @Option(names = "--failure-policy", defaultValue = "${env:FAILURE_POLICY:-unavailable}",
+  @Option(names = "--failure-policy", defaultValue = "${env:FAILURE_POLICY:-unavailable}", paramLabel = "POLICY",
       description = "When the store cannot answer: unavailable (gRPC UNAVAILABLE, so Envoy's failure_mode_deny "
-          + "decides), deny (OVER_LIMIT) or allow (OK). Env: FAILURE_POLICY.")
+          + "decides, and /healthcheck fails while the store is down), deny (OVER_LIMIT) or allow (OK). "
+          + "Env: FAILURE_POLICY.")
   String failurePolicy;
 
   @Option(names = "--failure-policy-domains", defaultValue = "${env:FAILURE_POLICY_DOMAINS:-}",
@@ -75,60 +56,90 @@ public final class ServeCommand implements Callable<Integer> {
           + "Env: FAILURE_POLICY_DOMAINS.")
   String failurePolicyDomains;
 
-  @Option(names = "--over-limit-cache-size", defaultValue = "${env:OVER_LIMIT_CACHE_SIZE:-100000}",
+  @Option(names = "--over-limit-cache-size", defaultValue = "${env:OVER_LIMIT_CACHE_SIZE:-100000}", paramLabel = "N",
       description = "Buckets remembered as empty and answered locally until their next token; 0 disables. "
           + "Env: OVER_LIMIT_CACHE_SIZE.")
   int overLimitCacheSize;
 
+  @Option(names = "--shadow-mode", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+      showDefaultValue = Help.Visibility.ALWAYS, converter = BooleanConverter.class,
+      defaultValue = "${env:SHADOW_MODE:-false}",
+      description = "Global shadow mode: every limit only reports and every answer is OK, while metrics still "
+          + "count what would have been denied. Env: SHADOW_MODE.")
+  boolean shadowMode;
+
+  @Option(names = "--near-limit-ratio", defaultValue = "${env:NEAR_LIMIT_RATIO:-0.8}", paramLabel = "RATIO",
+      description = "Share of a bucket's capacity past which admitted hits count as near the limit "
+          + "(ratelimit_near_limit_total). Env: NEAR_LIMIT_RATIO.")
+  double nearLimitRatio;
+
+  @Mixin
+  ResponseHeaderOptions responseHeaders;
+
+  @Mixin
+  GrpcTlsOptions grpcTls;
+
+  @Option(names = "--config-poll-interval", defaultValue = "${env:CONFIG_POLL_INTERVAL:-5s}", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How often the config is re-read besides file change events; 0s relies on events alone. "
+          + "Env: CONFIG_POLL_INTERVAL.")
+  Duration configPollInterval;
+
+  @Option(names = "--drain-delay", defaultValue = "${env:DRAIN_DELAY:-2s}", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "On SIGTERM, how long to keep answering while health checks already fail, so that load "
+          + "balancers stop sending first. Env: DRAIN_DELAY.")
+  Duration drainDelay;
+
   @Option(names = "--drain-period", defaultValue = "${env:DRAIN_PERIOD:-5s}", paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "How long in-flight calls may take to finish on SIGTERM. Env: DRAIN_PERIOD.")
+      description = "Then, how long calls in flight may take to finish. Env: DRAIN_PERIOD.")
   Duration drainPeriod;
+
+  @Mixin
+  LoggingOptions logging;
 
   @Override
   public Integer call() {
+    redis.registerSecrets();
+    logging.apply();
+    return RateLimitServer.run(settings());
+  }
+
+  ServerSettings settings() {
     if (configPath == null) {
       throw new SettingsException("--config (or CONFIG_PATH) is required: the limits YAML file or directory");
     }
-    checkPort("--grpc-port", grpcPort);
-    checkPort("--http-port", httpPort);
+    SettingChecks.port("--grpc-port (GRPC_PORT)", grpcPort);
+    SettingChecks.port("--http-port (PORT)", httpPort);
     if (overLimitCacheSize < 0) {
-      throw new SettingsException("--over-limit-cache-size must not be negative, got " + overLimitCacheSize);
+      throw new SettingsException("--over-limit-cache-size (OVER_LIMIT_CACHE_SIZE) must not be negative, got "
+          + overLimitCacheSize);
     }
-    ServerSettings settings = new ServerSettings(configPath, host, grpcPort, httpPort, redisSettings(),
-        failurePolicies(), overLimitCacheSize, drainPeriod);
-    return RateLimitServer.run(settings);
-  }
-
-  private Optional<RedisStoreSettings> redisSettings() {
-    if (redisUrl == null || redisUrl.isBlank()) {
-      return Optional.empty();
+    if (!(nearLimitRatio >= 0 && nearLimitRatio <= 1)) {
+      throw new SettingsException("--near-limit-ratio (NEAR_LIMIT_RATIO) must be between 0 and 1, got "
+          + nearLimitRatio);
     }
-    if (backendTimeout.isZero() || backendTimeout.isNegative()) {
-      throw new SettingsException("--backend-timeout must be positive, got " + backendTimeout.toMillis() + "ms");
-    }
-    if (maxInFlight < 1) {
-      throw new SettingsException("--redis-max-in-flight must be at least 1, got " + maxInFlight);
-    }
-    try {
-      return Optional.of(new RedisStoreSettings(redisUrl.trim(), RedisTopology.parse(redisType),
-          Optional.ofNullable(redisAuth).filter(a -> !a.isEmpty()), keyPrefix, backendTimeout, maxInFlight));
-    } catch (IllegalArgumentException e) {
-      throw new SettingsException(e.getMessage());
-    }
+    SettingChecks.notNegative("--config-poll-interval (CONFIG_POLL_INTERVAL)", configPollInterval);
+    SettingChecks.notNegative("--drain-delay (DRAIN_DELAY)", drainDelay);
+    SettingChecks.positive("--drain-period (DRAIN_PERIOD)", drainPeriod);
+    return new ServerSettings(configPath, host, grpcPort, httpPort, redis.toSettings(), failurePolicies(),
+        overLimitCacheSize, new DrainSettings(drainDelay, drainPeriod),
+        shadowMode ? Enforcement.REPORT_ONLY : Enforcement.AS_CONFIGURED, nearLimitRatio,
+        responseHeaders.toSettings(), configPollInterval, grpcTls.toSettings());
   }
 
   private FailurePolicies failurePolicies() {
+    FailurePolicy fallback;
     try {
-      return new FailurePolicies(FailurePolicy.parse(failurePolicy), FailurePolicies.parseOverrides(failurePolicyDomains));
+      fallback = FailurePolicy.parse(failurePolicy);
     } catch (IllegalArgumentException e) {
-      throw new SettingsException("--failure-policy: " + e.getMessage());
+      throw new SettingsException("--failure-policy (FAILURE_POLICY): " + e.getMessage());
     }
-  }
-
-  private static void checkPort(String flag, int port) {
-    if (port < 0 || port > 65535) {
-      throw new SettingsException(flag + " must be between 0 and 65535, got " + port);
+    try {
+      return new FailurePolicies(fallback, FailurePolicies.parseOverrides(failurePolicyDomains));
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException("--failure-policy-domains (FAILURE_POLICY_DOMAINS): " + e.getMessage());
     }
   }
 }

@@ -1,13 +1,17 @@
 package io.egressratelimit.server;
 
+import io.egressratelimit.grpc.RateLimitHeaders;
+import io.egressratelimit.limiter.Enforcement;
 import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.redis.RedisStoreSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Every setting of the service, read once at start-up. Nothing else reads flags or the environment.
+ * Every setting of the service, read once at start-up by {@link ServeCommand}. Nothing else reads
+ * flags or the environment.
  *
  * @param configPath a limits YAML file or a directory of them
  * @param host the address both servers bind to
@@ -16,7 +20,13 @@ import java.util.Optional;
  * @param redis the Redis store; empty selects the embedded in-memory store
  * @param failurePolicies what a request gets when the store cannot answer
  * @param overLimitCacheSize buckets remembered as empty, answered without a round trip; 0 disables
- * @param drainPeriod how long in-flight calls may take to finish on shutdown
+ * @param drain what happens on SIGTERM
+ * @param enforcement REPORT_ONLY is the global shadow mode: nothing is ever denied
+ * @param nearLimitRatio the share of a bucket's capacity past which admitted hits count as near the limit
+ * @param responseHeaders the budget headers added to every answer; empty adds none
+ * @param configPollInterval how often the config files are compared with the config in force, besides
+ *     file system events; zero relies on the events alone
+ * @param grpcTls TLS (and mTLS) on the gRPC port; empty serves plaintext
  */
 public record ServerSettings(
     Path configPath,
@@ -26,20 +36,105 @@ public record ServerSettings(
     Optional<RedisStoreSettings> redis,
     FailurePolicies failurePolicies,
     int overLimitCacheSize,
-    Duration drainPeriod) {
+    DrainSettings drain,
+    Enforcement enforcement,
+    double nearLimitRatio,
+    Optional<RateLimitHeaders> responseHeaders,
+    Duration configPollInterval,
+    Optional<GrpcTlsSettings> grpcTls) {
 
-  /** Settings for a local in-memory service; tests start from here. */
+  public ServerSettings {
+    Objects.requireNonNull(configPath, "configPath");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(redis, "redis");
+    Objects.requireNonNull(failurePolicies, "failurePolicies");
+    Objects.requireNonNull(drain, "drain");
+    Objects.requireNonNull(enforcement, "enforcement");
+    Objects.requireNonNull(responseHeaders, "responseHeaders");
+    Objects.requireNonNull(configPollInterval, "configPollInterval");
+    Objects.requireNonNull(grpcTls, "grpcTls");
+  }
+
+  /** Settings for a local in-memory service with the documented defaults; tests start from here. */
   public static ServerSettings inMemory(Path configPath, int grpcPort, int httpPort) {
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
-        10_000, Duration.ofSeconds(1));
+        10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
+        Optional.empty(), Duration.ofSeconds(5), Optional.empty());
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
-    return new ServerSettings(configPath, host, grpcPort, httpPort, Optional.of(redisSettings), failurePolicies,
-        overLimitCacheSize, drainPeriod);
+    return toBuilder().redis(Optional.of(redisSettings)).build();
   }
 
   public ServerSettings withFailurePolicies(FailurePolicies policies) {
-    return new ServerSettings(configPath, host, grpcPort, httpPort, redis, policies, overLimitCacheSize, drainPeriod);
+    return toBuilder().failurePolicies(policies).build();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** A copy with some settings changed. */
+  public static final class Builder {
+    private final ServerSettings base;
+    private Optional<RedisStoreSettings> redis;
+    private FailurePolicies failurePolicies;
+    private DrainSettings drain;
+    private Enforcement enforcement;
+    private Optional<RateLimitHeaders> responseHeaders;
+    private Duration configPollInterval;
+    private Optional<GrpcTlsSettings> grpcTls;
+
+    private Builder(ServerSettings base) {
+      this.base = base;
+      this.redis = base.redis;
+      this.failurePolicies = base.failurePolicies;
+      this.drain = base.drain;
+      this.enforcement = base.enforcement;
+      this.responseHeaders = base.responseHeaders;
+      this.configPollInterval = base.configPollInterval;
+      this.grpcTls = base.grpcTls;
+    }
+
+    public Builder redis(Optional<RedisStoreSettings> value) {
+      this.redis = value;
+      return this;
+    }
+
+    public Builder failurePolicies(FailurePolicies value) {
+      this.failurePolicies = value;
+      return this;
+    }
+
+    public Builder drain(DrainSettings value) {
+      this.drain = value;
+      return this;
+    }
+
+    public Builder enforcement(Enforcement value) {
+      this.enforcement = value;
+      return this;
+    }
+
+    public Builder responseHeaders(Optional<RateLimitHeaders> value) {
+      this.responseHeaders = value;
+      return this;
+    }
+
+    public Builder configPollInterval(Duration value) {
+      this.configPollInterval = value;
+      return this;
+    }
+
+    public Builder grpcTls(Optional<GrpcTlsSettings> value) {
+      this.grpcTls = value;
+      return this;
+    }
+
+    public ServerSettings build() {
+      return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
+          base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
+          grpcTls);
+    }
   }
 }

@@ -29,6 +29,9 @@ class DependencyDirectionTest {
       "memory, io.egressratelimit.(redis|grpc|http|server|metrics)|io.grpc|io.lettuce|io.micrometer",
       "redis, io.egressratelimit.(memory|grpc|http|server|metrics)|io.grpc|io.micrometer",
       "grpc, io.egressratelimit.(memory|redis|http|server|metrics)|io.lettuce|io.github.bucket4j",
+      "metrics, io.egressratelimit.(memory|redis|grpc|http|server|logging)|io.grpc|io.lettuce|io.envoyproxy",
+      "http, io.egressratelimit.(memory|redis|grpc|server|metrics|logging)|io.micrometer|io.lettuce|io.github.bucket4j",
+      "logging, io.egressratelimit.(domain|config|limiter|memory|redis|grpc|http|server|metrics)|io.grpc|io.micrometer",
   })
   void packagesDependOnlyInward(String pkg, String forbidden) throws IOException {
     Pattern forbiddenImport = Pattern.compile("^(" + forbidden + ")\\b.*");

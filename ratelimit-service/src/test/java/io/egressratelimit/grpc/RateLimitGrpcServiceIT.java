@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.server.RateLimitServer;
 import io.egressratelimit.server.ServerSettings;
+import io.egressratelimit.testing.RlsClient;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
-import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.ManagedChannel;
@@ -22,8 +22,6 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -51,19 +49,11 @@ class RateLimitGrpcServiceIT {
   }
 
   private static RateLimitDescriptor descriptor(String... keyValues) {
-    RateLimitDescriptor.Builder descriptor = RateLimitDescriptor.newBuilder();
-    for (int i = 0; i < keyValues.length; i += 2) {
-      descriptor.addEntries(RateLimitDescriptor.Entry.newBuilder().setKey(keyValues[i]).setValue(keyValues[i + 1]));
-    }
-    return descriptor.build();
+    return RlsClient.descriptor(keyValues);
   }
 
   private static RateLimitResponse ask(String domain, RateLimitDescriptor... descriptors) {
-    RateLimitRequest.Builder request = RateLimitRequest.newBuilder().setDomain(domain);
-    for (RateLimitDescriptor descriptor : descriptors) {
-      request.addDescriptors(descriptor);
-    }
-    return rateLimit.withDeadlineAfter(5, TimeUnit.SECONDS).shouldRateLimit(request.build());
+    return rateLimit.withDeadlineAfter(5, TimeUnit.SECONDS).shouldRateLimit(RlsClient.request(domain, descriptors));
   }
 
   @Test

@@ -224,4 +224,20 @@ class RateLimitEngineTest {
   void checksDoNotCountAsDenialsForReportOnlyRules() {
     assertFalse(decide(1, RequestDescriptor.of(GEOCODE)).statuses().get(0).wouldHaveBeenDenied());
   }
+
+  @Test
+  void reportOnlyEnforcementDeniesNothingYetShowsEveryWouldBeDenial() {
+    RateLimitEngine reportOnly = new RateLimitEngine(() -> config, store, DecisionListener.NONE, System::nanoTime,
+        RequestLimits.DEFAULT, FailurePolicies.DEFAULT, Enforcement.REPORT_ONLY);
+    RequestDescriptor overridden = new RequestDescriptor(
+        List.of(CALLER), Optional.of(new LimitOverride(1, RateUnit.HOUR)), OptionalLong.empty());
+    LimitRequest request = new LimitRequest("test", List.of(RequestDescriptor.of(GEOCODE), overridden), 3);
+    reportOnly.shouldRateLimit(request).toCompletableFuture().join();
+    Decision shadowed = reportOnly.shouldRateLimit(request).toCompletableFuture().join();
+    assertEquals(Code.OK, shadowed.overallCode());
+    for (DescriptorStatus status : shadowed.statuses()) {
+      assertEquals(Code.OK, status.code());
+      assertTrue(status.wouldHaveBeenDenied(), "a configured rule and an override from the request alike");
+    }
+  }
 }

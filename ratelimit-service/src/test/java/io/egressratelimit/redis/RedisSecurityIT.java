@@ -1,5 +1,7 @@
 package io.egressratelimit.redis;
 
+import io.egressratelimit.testing.TestCertificates;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,7 +34,8 @@ class RedisSecurityIT {
   private static final String USER_SECRET = "limiter-s3cret";
   private static final String DEFAULT_SECRET = "default-s3cret";
 
-  private static TlsMaterial tls;
+  private static TestCertificates tls;
+  private static java.nio.file.Path tlsDir;
   private static RedisNode redis;
   private static int tlsPort;
   private static RedisNode mutualTlsRedis;
@@ -40,15 +43,23 @@ class RedisSecurityIT {
 
   @BeforeAll
   static void startRedis() {
-    tls = TlsMaterial.generate();
+    tlsDir = RedisNodes.newDir("tls");
+    tls = TestCertificates.create(tlsDir);
     tlsPort = RedisNodes.freePort();
-    redis = RedisNodes.server(tls.serverArgs(tlsPort, false).toArray(String[]::new));
+    redis = RedisNodes.server(tlsServerArgs(tlsPort, false).toArray(String[]::new));
     // Only what the store needs, on only its keys: the commands its scripts run included.
     RespClient.call(redis.port(), "ACL", "SETUSER", USER, "on", ">" + USER_SECRET, "~test:*", "-@all", "+evalsha",
         "+eval", "+get", "+mget", "+set", "+time");
     RespClient.call(redis.port(), "CONFIG", "SET", "requirepass", DEFAULT_SECRET);
     mutualTlsPort = RedisNodes.freePort();
-    mutualTlsRedis = RedisNodes.server(tls.serverArgs(mutualTlsPort, true).toArray(String[]::new));
+    mutualTlsRedis = RedisNodes.server(tlsServerArgs(mutualTlsPort, true).toArray(String[]::new));
+  }
+
+  /** redis-server flags for a TLS port next to the plain one, trusting the test CA for client certificates. */
+  private static java.util.List<String> tlsServerArgs(int port, boolean requireClientCertificate) {
+    return java.util.List.of("--tls-port", Integer.toString(port), "--tls-cert-file", tls.serverCert().toString(),
+        "--tls-key-file", tls.serverKey().toString(), "--tls-ca-cert-file", tls.caCert().toString(),
+        "--tls-auth-clients", requireClientCertificate ? "yes" : "no");
   }
 
   @AfterAll
@@ -125,21 +136,21 @@ class RedisSecurityIT {
   void tlsWithTheServersCaSpendsTokens(RedisStrategy strategy) {
     assertServes(settings("rediss://127.0.0.1:" + tlsPort, strategy)
         .withPassword(DEFAULT_SECRET)
-        .withTls(RedisTlsSettings.trusting(tls.caCert)));
+        .withTls(RedisTlsSettings.trusting(tls.caCert())));
   }
 
   @Test
   void theTlsSettingTurnsTlsOnForAPlainAddressAndAnAclUserWorksOverIt() {
     assertServes(settings("127.0.0.1:" + tlsPort, RedisStrategy.ATOMIC_SCRIPT)
         .withPassword(USER + ":" + USER_SECRET)
-        .withTls(RedisTlsSettings.trusting(tls.caCert)));
+        .withTls(RedisTlsSettings.trusting(tls.caCert())));
   }
 
   @Test
   void theServersHostNameIsVerifiedAgainstItsCertificate() {
     assertServes(settings("rediss://localhost:" + tlsPort, RedisStrategy.ATOMIC_SCRIPT)
         .withPassword(DEFAULT_SECRET)
-        .withTls(RedisTlsSettings.trusting(tls.caCert)));
+        .withTls(RedisTlsSettings.trusting(tls.caCert())));
   }
 
   @Test
@@ -147,7 +158,7 @@ class RedisSecurityIT {
     List<String> messages = new ArrayList<>();
     messages.add(connectFailure(settings("rediss://127.0.0.1:" + tlsPort, RedisStrategy.ATOMIC_SCRIPT)
         .withPassword(DEFAULT_SECRET)
-        .withTls(RedisTlsSettings.trusting(tls.strangerCaCert))));
+        .withTls(RedisTlsSettings.trusting(tls.strangerCert()))));
     // Without a CA file the JVM's trust store decides, and it has never heard of this CA either.
     messages.add(connectFailure(settings("rediss://127.0.0.1:" + tlsPort, RedisStrategy.ATOMIC_SCRIPT)
         .withPassword(DEFAULT_SECRET)));
@@ -159,15 +170,15 @@ class RedisSecurityIT {
 
   @Test
   void aServerDemandingClientCertificatesAcceptsOursAndRefusesWithout() {
-    RedisTlsSettings withoutCertificate = RedisTlsSettings.trusting(tls.caCert);
+    RedisTlsSettings withoutCertificate = RedisTlsSettings.trusting(tls.caCert());
     RedisStoreSettings settings = settings("rediss://127.0.0.1:" + mutualTlsPort, RedisStrategy.BUCKET4J_CAS);
-    assertServes(settings.withTls(withoutCertificate.withClientCertificate(tls.clientCert, tls.clientKey)));
+    assertServes(settings.withTls(withoutCertificate.withClientCertificate(tls.clientCert(), tls.clientKey())));
     assertTrue(connectFailure(settings.withTls(withoutCertificate)).startsWith("cannot connect to Redis"));
   }
 
   @Test
   void aMissingCertificateFileIsNamedBeforeAnyConnection() {
-    Path missing = tls.dir.resolve("no-such-ca.crt");
+    Path missing = tlsDir.resolve("no-such-ca.crt");
     String message = connectFailure(settings("rediss://127.0.0.1:" + tlsPort, RedisStrategy.ATOMIC_SCRIPT)
         .withTls(RedisTlsSettings.trusting(missing)));
     assertEquals("the Redis TLS CA certificate (REDIS_TLS_CACERT) " + missing + " is not a readable file", message);
@@ -176,7 +187,7 @@ class RedisSecurityIT {
   @Test
   void aClientCertificateWithoutItsKeyIsRefused() {
     IllegalArgumentException failure = assertThrows(IllegalArgumentException.class,
-        () -> new RedisTlsSettings(true, java.util.Optional.empty(), java.util.Optional.of(tls.clientCert),
+        () -> new RedisTlsSettings(true, java.util.Optional.empty(), java.util.Optional.of(tls.clientCert()),
             java.util.Optional.empty()));
     assertTrue(failure.getMessage().contains("REDIS_TLS_CLIENT_KEY"), failure.getMessage());
   }

@@ -1,0 +1,74 @@
+package io.egressratelimit.metrics;
+
+import io.egressratelimit.domain.Code;
+import io.egressratelimit.domain.Decision;
+import io.egressratelimit.domain.DescriptorStatus;
+import io.egressratelimit.domain.LimitRequest;
+import io.egressratelimit.domain.Rule;
+import io.egressratelimit.limiter.DecisionListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Counts every decision per rule, and times it. Rules are labelled by their metric key, which
+ * carries descriptor values only for {@code detailed_metric} rules, so the number of series is
+ * bounded by the config; limits Envoy sends without a matching rule share one key per domain.
+ */
+public final class DecisionMetrics implements DecisionListener {
+  static final String REQUEST_LIMIT_KEY = "_request_limit";
+
+  private final MeterRegistry registry;
+  private final double nearLimitRatio;
+  private final Timer decisionTime;
+  private final Counter ok;
+  private final Counter overLimit;
+  private final Counter storeFailures;
+  private final Map<String, RuleMeters> rules = new ConcurrentHashMap<>();
+
+  public DecisionMetrics(MeterRegistry registry, double nearLimitRatio) {
+    this.registry = registry;
+    this.nearLimitRatio = nearLimitRatio;
+    this.decisionTime = Timer.builder("ratelimit.decision")
+        .description("Time to decide a request, from arrival in the engine to the answer, store round trip included")
+        .serviceLevelObjectives(LatencyBuckets.ALL)
+        .register(registry);
+    this.ok = requests(registry, "ok");
+    this.overLimit = requests(registry, "over_limit");
+    this.storeFailures = Meters.counter(registry, "ratelimit.store.failures",
+        "Requests the bucket store could not answer; the failure policy decided them", Tags.empty());
+  }
+
+  private static Counter requests(MeterRegistry registry, String code) {
+    return Meters.counter(registry, "ratelimit.requests", "Requests decided, by overall code", Tags.of("code", code));
+  }
+
+  @Override
+  public void onDecision(LimitRequest request, Decision decision, long elapsedNanos) {
+    decisionTime.record(elapsedNanos, TimeUnit.NANOSECONDS);
+    (decision.overallCode() == Code.OK ? ok : overLimit).increment();
+    for (int i = 0; i < decision.statuses().size(); i++) {
+      DescriptorStatus status = decision.statuses().get(i);
+      if (status.rule().isEmpty() && status.currentLimit().isEmpty()) {
+        continue; // no rule and no limit: nothing to count against
+      }
+      long hits = request.descriptors().get(i).hitsAddend().orElse(request.effectiveHits());
+      metersFor(request.domain(), status).add(HitCounts.of(status, hits, nearLimitRatio));
+    }
+  }
+
+  @Override
+  public void onStoreFailure(LimitRequest request, Throwable cause) {
+    storeFailures.increment();
+  }
+
+  private RuleMeters metersFor(String requestDomain, DescriptorStatus status) {
+    String domain = status.rule().map(Rule::domain).orElse(requestDomain);
+    String key = status.rule().isPresent() ? status.metricKey() : REQUEST_LIMIT_KEY;
+    return rules.computeIfAbsent(domain + '\n' + key, k -> new RuleMeters(registry, domain, key));
+  }
+}

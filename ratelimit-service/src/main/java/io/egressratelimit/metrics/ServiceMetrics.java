@@ -1,0 +1,58 @@
+package io.egressratelimit.metrics;
+
+import io.egressratelimit.limiter.CircuitBreakingStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/** The Prometheus registry of the process, with the JVM's own metrics bound to it. */
+public final class ServiceMetrics implements AutoCloseable {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+
+  public ServiceMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** One gauge per breaker state, 1 for the current one, so a dashboard can plot each directly. */
+  public void watchCircuitBreaker(Supplier<CircuitBreakingStore.State> state) {
+    for (CircuitBreakingStore.State each : CircuitBreakingStore.State.values()) {
+      Gauge.builder("ratelimit.circuit.breaker.state", state, s -> s.get() == each ? 1 : 0)
+          .description("1 for the bucket store circuit breaker's current state: closed (calls go to Redis), "
+              + "open (calls fail at once), half_open (one probe in flight)")
+          .tag("state", each.name().toLowerCase(Locale.ROOT))
+          .strongReference(true)
+          .register(registry);
+    }
+  }
+
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    gcMetrics.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,49 @@
+package io.egressratelimit.metrics;
+
+import io.egressratelimit.limiter.BatchOutcome;
+import io.egressratelimit.limiter.BucketBatch;
+import io.egressratelimit.limiter.BucketStore;
+import io.egressratelimit.limiter.ForwardingBucketStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/** Times every call to the real backend and counts its failures; it sits right around the Redis or in-memory store. */
+public final class TimedBucketStore extends ForwardingBucketStore {
+  private final Timer latency;
+  private final Counter errors;
+
+  public TimedBucketStore(BucketStore delegate, MeterRegistry registry) {
+    super(delegate);
+    this.latency = Timer.builder("ratelimit.backend")
+        .description("Time for one call to the bucket store (one batch; with Redis, one script round trip "
+            + "shared by coalesced requests)")
+        .serviceLevelObjectives(LatencyBuckets.ALL)
+        .register(registry);
+    this.errors = Meters.counter(registry, "ratelimit.backend.errors",
+        "Calls to the bucket store that failed or timed out", Tags.empty());
+  }
+
+  @Override
+  public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
+    long started = System.nanoTime();
+    CompletionStage<BatchOutcome> call;
+    try {
+      call = delegate.consume(batch);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    return call.whenComplete((outcome, failure) -> {
+      latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      if (failure != null) {
+        errors.increment();
+      }
+    });
+  }
+
+
+}

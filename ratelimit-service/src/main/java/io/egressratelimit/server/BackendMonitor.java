@@ -1,0 +1,44 @@
+package io.egressratelimit.server;
+
+import io.egressratelimit.limiter.BucketBatch;
+import io.egressratelimit.limiter.BucketClaim;
+import io.egressratelimit.limiter.BucketSpec;
+import io.egressratelimit.limiter.CircuitBreakingStore;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs every second: keeps the RateLimitService's gRPC health in step with {@link ServingState},
+ * and probes an open circuit breaker. The probe matters because a replica out of rotation gets no
+ * requests, and without requests the breaker would never try Redis again: it would stay out for
+ * good. The overall health ({@code ""}) is left alone: it answers liveness probes, and restarting
+ * a replica because Redis is down would only add churn.
+ */
+final class BackendMonitor implements Runnable {
+  /** A check of one token that consumes nothing, on a key of its own. */
+  private static final BucketBatch PROBE = new BucketBatch(List.of(new BucketClaim("_probe",
+      new BucketSpec(1, 1, Duration.ofSeconds(1), BucketSpec.RefillStyle.GREEDY, 1), 1, 0, true)), "_probe");
+
+  private final ServingState state;
+  private final Optional<CircuitBreakingStore> breaker;
+  private final HealthStatusManager health;
+  private final String serviceName;
+
+  BackendMonitor(ServingState state, Optional<CircuitBreakingStore> breaker, HealthStatusManager health,
+      String serviceName) {
+    this.state = state;
+    this.breaker = breaker;
+    this.health = health;
+    this.serviceName = serviceName;
+  }
+
+  @Override
+  public void run() {
+    breaker.filter(b -> b.state() != CircuitBreakingStore.State.CLOSED).ifPresent(b -> b.consume(PROBE));
+    ServingStatus status = state.problem().isEmpty() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    health.setStatus(serviceName, status);
+  }
+}

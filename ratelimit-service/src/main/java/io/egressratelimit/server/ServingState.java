@@ -1,0 +1,40 @@
+package io.egressratelimit.server;
+
+import io.egressratelimit.limiter.CircuitBreakingStore;
+import io.egressratelimit.limiter.FailurePolicies;
+import io.egressratelimit.limiter.FailurePolicy;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Whether this replica should get traffic, for {@code /healthcheck} and the RateLimitService's gRPC
+ * health (what readiness probes ask; the process's own health only fails while draining). It
+ * should not while draining, nor while the bucket store is down if the failure policy is to answer
+ * UNAVAILABLE: then it cannot answer at all, and a replica that still reaches Redis should get the
+ * traffic. With deny or allow it still gives the answer the operator chose, so it stays in.
+ */
+final class ServingState {
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final Optional<CircuitBreakingStore> breaker;
+  private final boolean outWhenBackendDown;
+
+  ServingState(Optional<CircuitBreakingStore> breaker, FailurePolicies policies) {
+    this.breaker = breaker;
+    this.outWhenBackendDown = policies.fallback() == FailurePolicy.UNAVAILABLE;
+  }
+
+  void startDraining() {
+    draining.set(true);
+  }
+
+  /** Why this replica should get no traffic, or empty when it should. */
+  Optional<String> problem() {
+    if (draining.get()) {
+      return Optional.of("draining");
+    }
+    if (outWhenBackendDown && breaker.map(b -> b.state() != CircuitBreakingStore.State.CLOSED).orElse(false)) {
+      return Optional.of("the bucket store is unavailable and the failure policy is unavailable");
+    }
+    return Optional.empty();
+  }
+}

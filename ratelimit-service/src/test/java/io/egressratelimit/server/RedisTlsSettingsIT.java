@@ -1,0 +1,65 @@
+package io.egressratelimit.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.egressratelimit.redis.RedisServerProcess;
+import io.egressratelimit.testing.FreePort;
+import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.ServiceProcess;
+import io.egressratelimit.testing.TestCertificates;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * REDIS_TLS and its three files reach the Redis connection: a service process talks to a
+ * redis-server that only speaks TLS on its port and requires client certificates.
+ */
+class RedisTlsSettingsIT {
+  @TempDir
+  Path dir;
+
+  @Test
+  void theTlsVariablesConnectToARedisThatRequiresClientCertificates() throws Exception {
+    TestCertificates certs = TestCertificates.create(dir);
+    int tlsPort = FreePort.find();
+    try (RedisServerProcess redis = RedisServerProcess.start("--tls-port", Integer.toString(tlsPort),
+        "--tls-cert-file", certs.serverCert().toString(), "--tls-key-file", certs.serverKey().toString(),
+        "--tls-ca-cert-file", certs.caCert().toString(), "--tls-auth-clients", "yes")) {
+      Map<String, String> env = new HashMap<>();
+      env.put("CONFIG_PATH", Path.of(RedisTlsSettingsIT.class.getResource("/server/geocode.yaml").toURI()).toString());
+      env.put("HOST", "127.0.0.1");
+      env.put("REDIS_URL", "redis://127.0.0.1:" + tlsPort);
+      env.put("REDIS_TLS", "true");
+      env.put("REDIS_TLS_CACERT", certs.caCert().toString());
+      env.put("BACKEND_TIMEOUT", "2s");
+      env.put("DRAIN_DELAY", "0s");
+
+      env.put("GRPC_PORT", "0");
+      env.put("PORT", "0");
+      try (ServiceProcess noClientCertificate = ServiceProcess.runToEnd(env)) {
+        assertEquals(1, noClientCertificate.awaitExit(Duration.ofSeconds(5)), noClientCertificate.output());
+        assertTrue(noClientCertificate.output().contains("ratelimit-service: cannot connect to Redis at "),
+            noClientCertificate.output());
+      }
+
+      int grpcPort = FreePort.find();
+      int httpPort = FreePort.find();
+      env.put("GRPC_PORT", Integer.toString(grpcPort));
+      env.put("PORT", Integer.toString(httpPort));
+      env.put("REDIS_TLS_CLIENT_CERT", certs.clientCert().toString());
+      env.put("REDIS_TLS_CLIENT_KEY", certs.clientKey().toString());
+      try (ServiceProcess service = ServiceProcess.start(env);
+          RlsClient rls = RlsClient.plaintext(grpcPort)) {
+        assertTrue(service.awaitServing(httpPort, Duration.ofSeconds(60)), service.output());
+        assertEquals(RateLimitResponse.Code.OK, rls.askGeocode().getOverallCode());
+        assertEquals("1", redis.command("DBSIZE").substring(1), "the bucket went to the TLS server");
+      }
+    }
+  }
+}
