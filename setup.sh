@@ -97,6 +97,8 @@ cmd_bench() {
   command -v redis-server >/dev/null 2>&1 || die "the benchmark needs redis-server: sudo apt-get install -y redis-server"
   need redis-benchmark redis-tools
   need h2load nghttp2-client
+  need node nodejs
+  need curl curl
   build_jars
   exec "$ROOT/scripts/bench.sh" "$@"
 }

@@ -149,4 +149,18 @@ for STORE in memory redis; do
   stop_service
 done
 
+# --- 3. bucket4j's compare-and-swap strategy on the same Redis, for the choice of the script -------
+STORE=bucket4j
+start_service --redis-url "redis://127.0.0.1:$REDIS_PORT" --redis-strategy bucket4j
+say "bucket4j: warming up"
+grpc_load --target "127.0.0.1:$GRPC_PORT" --workload hot --duration 5 >/dev/null
+for workload in hot keys10k; do
+  say "bucket4j: $workload at max throughput"
+  before="$(commands_total)"
+  result="$(drive "$workload")"
+  after="$(commands_total)"
+  record bucket4j "$workload" max GrpcLoad "$result" "$((after - before))"
+done
+stop_service
+
 node "$ROOT/scripts/bench/summarize.mjs" "$RESULTS" | tee "$OUT/summary.txt"

@@ -25,7 +25,7 @@ const line = (store, workload, max, half) => {
     pad(half ? half.p99_ms : '-', 12), pad(max.errors ?? '-', 7), pad(Number.isNaN(perDecision) ? '-' : perDecision.toFixed(3), 20),
   ].join(' '));
 };
-for (const store of ['ceiling', 'memory', 'redis']) {
+for (const store of ['ceiling', 'memory', 'redis', 'bucket4j']) {
   for (const workload of ['hot', 'keys10k', 'over']) {
     const max = find(store, workload);
     if (max) line(store, workload, max, find(store, workload, 'half'));
