@@ -49,13 +49,7 @@ public final class CircuitBreakingStore extends ForwardingBucketStore {
     } else if (current == State.HALF_OPEN) {
       return rejected(); // one probe at a time
     }
-    CompletionStage<BatchOutcome> call;
-    try {
-      call = delegate.consume(batch);
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    return call.whenComplete((outcome, failure) -> {
+    return forward(batch).whenComplete((outcome, failure) -> {
       if (failure == null) {
         consecutiveFailures.set(0);
         state.set(State.CLOSED);

@@ -1,11 +1,23 @@
 package io.egressratelimit.limiter;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /** A store that wraps another to add one behaviour; it describes and closes what it wraps. */
 public abstract class ForwardingBucketStore implements BucketStore {
   protected final BucketStore delegate;
 
   protected ForwardingBucketStore(BucketStore delegate) {
     this.delegate = delegate;
+  }
+
+  /** Calls the wrapped store; a store that throws instead of failing its stage still fails the stage. */
+  protected final CompletionStage<BatchOutcome> forward(BucketBatch batch) {
+    try {
+      return delegate.consume(batch);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   @Override

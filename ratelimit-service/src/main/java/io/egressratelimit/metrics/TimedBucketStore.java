@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -31,13 +30,7 @@ public final class TimedBucketStore extends ForwardingBucketStore {
   @Override
   public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
     long started = System.nanoTime();
-    CompletionStage<BatchOutcome> call;
-    try {
-      call = delegate.consume(batch);
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    return call.whenComplete((outcome, failure) -> {
+    return forward(batch).whenComplete((outcome, failure) -> {
       latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (failure != null) {
         errors.increment();
