@@ -90,7 +90,7 @@ final class ResponseTranslator {
    */
   static RateLimitResponse.RateLimit limitOf(LimitPolicy policy, DescriptorStatus status) {
     RateLimitResponse.RateLimit.Builder limit = RateLimitResponse.RateLimit.newBuilder()
-        .setName(status.rule().flatMap(r -> r.name()).orElse(policy.describe()));
+        .setName(status.rule().flatMap(r -> r.name()).orElseGet(policy::describe));
     if (policy.unit().isPresent()) {
       return limit.setRequestsPerUnit(uint32(policy.requestsPerPeriod())).setUnit(unitOf(policy.unit().get())).build();
     }

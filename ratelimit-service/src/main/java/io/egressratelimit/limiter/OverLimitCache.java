@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * Answers locally for buckets known to be empty until their next token is due. It can only ever
@@ -16,7 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class OverLimitCache extends ForwardingBucketStore {
   private final NanoClock clock;
   private final int maxEntries;
+  private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
+  private static final AtomicLongFieldUpdater<OverLimitCache> SWEEP =
+      AtomicLongFieldUpdater.newUpdater(OverLimitCache.class, "nextSweepNanos");
+
   private final Map<String, Long> emptyUntil = new ConcurrentHashMap<>();
+  private volatile long nextSweepNanos = Long.MIN_VALUE;
 
   public OverLimitCache(BucketStore delegate, NanoClock clock, int maxEntries) {
     super(delegate);
@@ -65,15 +71,24 @@ public final class OverLimitCache extends ForwardingBucketStore {
       BucketClaim claim = batch.claims().get(i);
       BucketState state = outcome.states().get(i);
       if (!state.passed() && claim.required() == 1 && state.remaining() == 0) {
-        if (emptyUntil.size() >= maxEntries) {
-          emptyUntil.values().removeIf(until -> until <= now);
-          if (emptyUntil.size() >= maxEntries) {
-            continue; // full of live entries: not caching is always safe
-          }
+        if (emptyUntil.size() >= maxEntries && !sweptRoomFor(now)) {
+          continue; // full of live entries: not caching is always safe
         }
         emptyUntil.put(claim.key(), now + state.untilPassing().toNanos());
       }
     }
+  }
+
+  /**
+   * Drops entries whose token is due, at most once per {@link #SWEEP_INTERVAL_NANOS}: a cache full of
+   * live entries would otherwise scan itself on every denial, on the request path.
+   */
+  private boolean sweptRoomFor(long now) {
+    long due = nextSweepNanos;
+    if (now >= due && SWEEP.compareAndSet(this, due, now + SWEEP_INTERVAL_NANOS)) {
+      emptyUntil.values().removeIf(until -> until <= now);
+    }
+    return emptyUntil.size() < maxEntries;
   }
 
   int size() {

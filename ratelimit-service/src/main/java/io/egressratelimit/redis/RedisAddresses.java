@@ -1,5 +1,6 @@
 package io.egressratelimit.redis;
 
+import io.egressratelimit.logging.Redaction;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslVerifyMode;
 
@@ -17,7 +18,7 @@ final class RedisAddresses {
     try {
       uri = RedisURI.create(full);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("REDIS_URL '" + RedisUrls.redact(url) + "' is not a Redis address: "
+      throw new IllegalArgumentException("REDIS_URL '" + Redaction.redact(url) + "' is not a Redis address: "
           + e.getMessage(), e);
     }
     applyCredentials(uri, settings);
@@ -58,7 +59,7 @@ final class RedisAddresses {
     try {
       return Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("REDIS_URL '" + RedisUrls.redact(url) + "' has a port that is not a number: '"
+      throw new IllegalArgumentException("REDIS_URL '" + Redaction.redact(url) + "' has a port that is not a number: '"
           + text.trim() + "'", e);
     }
   }

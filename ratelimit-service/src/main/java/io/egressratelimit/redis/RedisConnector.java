@@ -1,5 +1,6 @@
 package io.egressratelimit.redis;
 
+import io.egressratelimit.logging.Redaction;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -150,7 +151,7 @@ final class RedisConnector {
   }
 
   private static String description(RedisStoreSettings settings) {
-    return settings.topology().name().toLowerCase(Locale.ROOT) + " " + RedisUrls.redact(settings.url());
+    return settings.topology().name().toLowerCase(Locale.ROOT) + " " + Redaction.redact(settings.url());
   }
 
   private static Duration max(Duration a, Duration b) {
@@ -163,7 +164,7 @@ final class RedisConnector {
     } catch (RuntimeException e) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       throw new IllegalStateException(
-          "cannot connect to Redis at " + RedisUrls.redact(settings.url()) + ": " + reason(e), e);
+          "cannot connect to Redis at " + Redaction.redact(settings.url()) + ": " + reason(e), e);
     }
   }
 

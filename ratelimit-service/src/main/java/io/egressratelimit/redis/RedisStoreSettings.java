@@ -1,5 +1,6 @@
 package io.egressratelimit.redis;
 
+import io.egressratelimit.logging.Redaction;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -88,7 +89,7 @@ public record RedisStoreSettings(
 
   @Override
   public String toString() {
-    return "RedisStoreSettings[url=" + RedisUrls.redact(url) + ", topology=" + topology + ", password="
+    return "RedisStoreSettings[url=" + Redaction.redact(url) + ", topology=" + topology + ", password="
         + (password.isPresent() ? "<redacted>" : "<none>") + ", keyPrefix=" + keyPrefix + ", timeout=" + timeout
         + ", maxInFlight=" + maxInFlight + ", strategy=" + strategy + ", tls=" + tls + "]";
   }
