@@ -77,6 +77,16 @@ public final class RateLimitEngine {
    *     and the domain's failure policy is {@link FailurePolicy#UNAVAILABLE}
    */
   public CompletionStage<Decision> shouldRateLimit(LimitRequest request) {
+    return shouldRateLimit(request, BucketBatch.NO_CALLER_DEADLINE);
+  }
+
+  /**
+   * Decides one request whose caller waits {@code callerWaitNanos} for the answer; the store
+   * fits its wait into that (see {@link BucketBatch#callerWaitNanos}).
+   *
+   * @param callerWaitNanos what the caller's deadline has left, or {@link BucketBatch#NO_CALLER_DEADLINE}
+   */
+  public CompletionStage<Decision> shouldRateLimit(LimitRequest request, long callerWaitNanos) {
     long started = nanoTicker.getAsLong();
     validator.validate(request);
     List<DescriptorPlan> plans = planner.plan(request, config.get());
@@ -86,7 +96,8 @@ public final class RateLimitEngine {
     if (claimed.isEmpty()) {
       decision = CompletableFuture.completedFuture(combine(plans, claimed, new BatchOutcome(true, List.of())));
     } else {
-      decision = new QuotaAttempts(plans, claimed).decide(request.domain()).handle((done, failure) -> {
+      decision = new QuotaAttempts(plans, claimed, started, callerWaitNanos).decide(request.domain())
+          .handle((done, failure) -> {
         if (failure == null) {
           return done;
         }
@@ -115,11 +126,15 @@ public final class RateLimitEngine {
     private final List<Integer> quotaClaims = new ArrayList<>();
     private final boolean deniedAlready;
     private final boolean quotaDecided;
+    private final long started;
+    private final long callerWaitNanos;
     private int attempts;
 
-    QuotaAttempts(List<DescriptorPlan> plans, List<Integer> claimed) {
+    QuotaAttempts(List<DescriptorPlan> plans, List<Integer> claimed, long started, long callerWaitNanos) {
       this.plans = plans;
       this.claimed = claimed;
+      this.started = started;
+      this.callerWaitNanos = callerWaitNanos;
       boolean quotaPasses = false;
       boolean anyQuota = false;
       for (DescriptorPlan plan : plans) {
@@ -186,7 +201,15 @@ public final class RateLimitEngine {
         claims.add(new BucketClaim(
             plan.bucketKey(), BucketSpecs.of(plan.policy().orElseThrow()), plan.required(), consume, enforced));
       }
-      return new BucketBatch(claims, domain);
+      return new BucketBatch(claims, domain, callerWaitLeft());
+    }
+
+    /** A second attempt gets what the caller's deadline has left after the first. */
+    private long callerWaitLeft() {
+      if (callerWaitNanos == BucketBatch.NO_CALLER_DEADLINE) {
+        return callerWaitNanos;
+      }
+      return Math.max(0, callerWaitNanos - (nanoTicker.getAsLong() - started));
     }
   }
 
