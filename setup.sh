@@ -14,6 +14,8 @@ usage: ./setup.sh <command> [args]
           Envoy (or the load generator's Envoy stand-in), drive traffic, and print the verdict
   test    run the whole test suite (mvn -B verify)
   bench   run the benchmark: Redis ceiling vs in-memory store vs Redis store
+  fuzz    fuzz the limits loader, the gRPC request path and /json with Jazzer
+          (fuzz [seconds-per-target, default 60] [TargetClass ...]); findings land in the corpus
   k8s     create a local cluster and install the Helm chart (--dry-run prints the steps)
 USAGE
 }
@@ -103,6 +105,11 @@ cmd_bench() {
   exec "$ROOT/scripts/bench.sh" "$@"
 }
 
+cmd_fuzz() {
+  need_build_tools
+  exec "$ROOT/scripts/fuzz.sh" "$@"
+}
+
 cmd_k8s() {
   exec "$ROOT/scripts/k8s.sh" "$@"
 }
@@ -114,6 +121,7 @@ main() {
     demo) cmd_demo "$@" ;;
     test) cmd_test "$@" ;;
     bench) cmd_bench "$@" ;;
+    fuzz) cmd_fuzz "$@" ;;
     k8s) cmd_k8s "$@" ;;
     -h|--help|help|"") usage ;;
     *) usage >&2; die "unknown command '$command'" ;;

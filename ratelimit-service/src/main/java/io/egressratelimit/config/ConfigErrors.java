@@ -13,6 +13,23 @@ final class ConfigErrors {
   static ConfigException at(String fileName, String path, String reason, int line) {
     String where = path.isEmpty() ? DOCUMENT : path;
     String suffix = line > 0 ? " (line " + line + ")" : "";
-    return new ConfigException(fileName + ": " + where + ": " + reason + suffix);
+    return new ConfigException(fileName + ": " + oneLine(where) + ": " + oneLine(reason) + suffix);
+  }
+
+  /**
+   * Keeps a message on one line: the YAML parser quotes the offending character, which may be a
+   * line break, and a key may hold one. Control characters are shown as their hexadecimal escape.
+   */
+  private static String oneLine(String text) {
+    StringBuilder line = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+        line.append(String.format("\\u%04x", (int) c));
+      } else {
+        line.append(c);
+      }
+    }
+    return line.toString();
   }
 }

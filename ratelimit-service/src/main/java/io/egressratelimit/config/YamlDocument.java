@@ -23,6 +23,9 @@ final class YamlDocument {
       throw ConfigErrors.at(fileName, "", "invalid YAML: " + problem(e), lineOf(e.getProblemMark()));
     } catch (YAMLException e) {
       throw ConfigErrors.at(fileName, "", "invalid YAML: " + e.getMessage(), 0);
+    } catch (IllegalArgumentException e) {
+      // snakeyaml checks some input (a tag with spaces in it, say) with plain argument checks.
+      throw ConfigErrors.at(fileName, "", "invalid YAML: " + e.getMessage(), 0);
     }
     if (root == null) {
       throw ConfigErrors.at(fileName, "", "the file is empty; expected a map with 'domain' and 'descriptors'", 0);

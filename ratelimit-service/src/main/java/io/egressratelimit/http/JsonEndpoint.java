@@ -45,49 +45,71 @@ final class JsonEndpoint implements HttpHandler {
     try (InputStream in = exchange.getRequestBody()) {
       body = in.readNBytes(MAX_BODY_BYTES + 1);
     }
+    Answer answer = answer(body);
+    HttpResponses.send(exchange, answer.status(), answer.contentType(), answer.body());
+  }
+
+  /** What {@code POST /json} answers: the status, its content type and the body. */
+  record Answer(int status, String contentType, String body) {
+    static Answer text(int status, String body) {
+      return new Answer(status, HttpResponses.TEXT, body);
+    }
+  }
+
+  /**
+   * The whole body handling, without the transport: any bytes get an answer, never an exception.
+   * 200 or 429 with the response as JSON; 400, 413, 503 or 504 with one line saying why.
+   */
+  Answer answer(byte[] body) {
     if (body.length > MAX_BODY_BYTES) {
-      HttpResponses.text(exchange, 413, "the request body is larger than " + MAX_BODY_BYTES + " bytes\n");
-      return;
+      return Answer.text(413, "the request body is larger than " + MAX_BODY_BYTES + " bytes\n");
     }
     RateLimitRequest.Builder request = RateLimitRequest.newBuilder();
     try {
       JsonFormat.parser().merge(new String(body, StandardCharsets.UTF_8), request);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      HttpResponses.text(exchange, 400, "invalid RateLimitRequest JSON: " + e.getMessage() + "\n");
-      return;
+      return Answer.text(400, "invalid RateLimitRequest JSON: " + oneLine(e.getMessage()) + "\n");
     }
-    answer(exchange, request.build());
+    return decide(request.build());
   }
 
-  private void answer(HttpExchange exchange, RateLimitRequest request) throws IOException {
+  private Answer decide(RateLimitRequest request) {
     RateLimitResponse response;
     try {
       response = rateLimit.apply(request).toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      failed(exchange, e.getCause());
-      return;
+      return failed(e.getCause());
     } catch (TimeoutException e) {
-      HttpResponses.text(exchange, 504, "no decision within " + TIMEOUT_SECONDS + " s\n");
-      return;
+      return Answer.text(504, "no decision within " + TIMEOUT_SECONDS + " s\n");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      HttpResponses.text(exchange, 503, "shutting down\n");
-      return;
+      return Answer.text(503, "shutting down\n");
     }
     int status = response.getOverallCode() == RateLimitResponse.Code.OVER_LIMIT ? 429 : 200;
-    HttpResponses.send(exchange, status, HttpResponses.JSON, JsonFormat.printer().print(response) + "\n");
+    try {
+      return new Answer(status, HttpResponses.JSON, JsonFormat.printer().print(response) + "\n");
+    } catch (InvalidProtocolBufferException e) {
+      // Only a Struct holding NaN or infinity fails to print, and config refuses both.
+      LOG.error("cannot print a rate limit response as JSON", e);
+      return Answer.text(500, "internal error; see the service log\n");
+    }
   }
 
-  private static void failed(HttpExchange exchange, Throwable failure) throws IOException {
+  /** A parser message can span lines (gson adds a hint); the answer keeps to one. */
+  private static String oneLine(String message) {
+    return String.valueOf(message).replaceAll("\\s*\\R\\s*", " ");
+  }
+
+  private static Answer failed(Throwable failure) {
     Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
     if (cause instanceof InvalidRequestException) {
-      HttpResponses.text(exchange, 400, "invalid request: " + cause.getMessage() + "\n");
-    } else if (cause instanceof StoreUnavailableException) {
-      HttpResponses.text(exchange, 503, "the bucket store is unavailable: " + cause.getMessage() + "\n");
-    } else {
-      LOG.error("unexpected failure answering /json", cause);
-      HttpResponses.text(exchange, 500, "internal error; see the service log\n");
+      return Answer.text(400, "invalid request: " + cause.getMessage() + "\n");
     }
+    if (cause instanceof StoreUnavailableException) {
+      return Answer.text(503, "the bucket store is unavailable: " + cause.getMessage() + "\n");
+    }
+    LOG.error("unexpected failure answering /json", cause);
+    return Answer.text(500, "internal error; see the service log\n");
   }
 }

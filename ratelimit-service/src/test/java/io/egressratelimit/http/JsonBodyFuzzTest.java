@@ -1,0 +1,33 @@
+package io.egressratelimit.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.google.protobuf.util.JsonFormat;
+import io.egressratelimit.testing.FuzzedService;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
+import java.util.Set;
+
+/**
+ * The body handling of {@code POST /json} on any bytes: 200 or 429 with a RateLimitResponse as
+ * JSON, or 400/413 with one line saying why; never a 500 and never an exception. Without
+ * JAZZER_FUZZ this replays the corpus in {@code JsonBodyFuzzTestInputs/}.
+ */
+class JsonBodyFuzzTest {
+  private static final JsonEndpoint ENDPOINT = new JsonEndpoint(FuzzedService.create(false)::decide);
+
+  @FuzzTest
+  void answersEveryBody(byte[] body) throws Exception {
+    JsonEndpoint.Answer answer = ENDPOINT.answer(body);
+    assertTrue(Set.of(200, 429, 400, 413).contains(answer.status()), answer.status() + " " + answer.body());
+    if (answer.status() == 200 || answer.status() == 429) {
+      RateLimitResponse.Builder response = RateLimitResponse.newBuilder();
+      JsonFormat.parser().merge(answer.body(), response);
+      assertEquals(answer.status() == 429, response.getOverallCode() == RateLimitResponse.Code.OVER_LIMIT);
+    } else {
+      assertTrue(answer.body().endsWith("\n") && answer.body().indexOf('\n') == answer.body().length() - 1,
+          "one line: " + answer.body());
+    }
+  }
+}

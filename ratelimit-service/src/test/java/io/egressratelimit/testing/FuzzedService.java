@@ -1,0 +1,42 @@
+package io.egressratelimit.testing;
+
+import io.egressratelimit.config.ConfigException;
+import io.egressratelimit.config.ConfigLoader;
+import io.egressratelimit.config.RateLimitConfig;
+import io.egressratelimit.grpc.RateLimitGrpcService;
+import io.egressratelimit.limiter.DecisionListener;
+import io.egressratelimit.limiter.Enforcement;
+import io.egressratelimit.limiter.FailurePolicies;
+import io.egressratelimit.limiter.ManualClock;
+import io.egressratelimit.limiter.RateLimitEngine;
+import io.egressratelimit.limiter.RequestLimits;
+import io.egressratelimit.memory.InMemoryBucketStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * The gRPC service as the fuzz targets drive it: the config with every construct
+ * ({@code config/valid/compat.yaml}), the in-memory store on a clock that never moves, dynamic
+ * metadata on, and optionally QUOTA_MODE for every descriptor.
+ */
+public final class FuzzedService {
+  private FuzzedService() {}
+
+  public static RateLimitGrpcService create(boolean quotaModeForAll) {
+    RateLimitConfig config;
+    try (InputStream in = FuzzedService.class.getResourceAsStream("/config/valid/compat.yaml")) {
+      config = ConfigLoader.parse("compat.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e);
+    }
+    RateLimitEngine engine = new RateLimitEngine(() -> config, new InMemoryBucketStore(ManualClock.midMinute()),
+        DecisionListener.NONE, System::nanoTime, RequestLimits.DEFAULT, FailurePolicies.DEFAULT,
+        Enforcement.AS_CONFIGURED, quotaModeForAll);
+    return new RateLimitGrpcService(engine, Optional.empty(), true);
+  }
+}
