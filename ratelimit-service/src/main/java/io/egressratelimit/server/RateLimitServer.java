@@ -7,6 +7,7 @@ import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.http.AdminEndpoints;
 import io.egressratelimit.http.AdminHttpServer;
 import io.egressratelimit.http.PrometheusHttpServer;
+import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.Enforcement;
 import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.RequestLimits;
@@ -15,14 +16,19 @@ import io.egressratelimit.metrics.DecisionMetrics;
 import io.egressratelimit.metrics.GrpcCallMetrics;
 import io.egressratelimit.metrics.ServiceMetrics;
 import io.egressratelimit.metrics.StatsdSink;
+import io.egressratelimit.tracing.Tracing;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -107,7 +113,11 @@ public final class RateLimitServer implements AutoCloseable {
       return thread;
     });
     started.push(housekeeping::shutdownNow);
-    StoreFactory.Stores stores = StoreFactory.create(settings, housekeeping, metrics.registry());
+    Optional<Tracing> tracing = settings.telemetry().tracing().map(Tracing::start);
+    tracing.ifPresent(started::push);
+    settings.telemetry().tracing().ifPresent(t -> LOG.info("tracing on: {}", t));
+    StoreFactory.Stores stores = StoreFactory.create(settings, housekeeping, metrics.registry(),
+        tracing.<UnaryOperator<BucketStore>>map(t -> t::traced).orElse(UnaryOperator.identity()));
     started.push(stores.store());
     stores.breaker().ifPresent(breaker -> metrics.watchCircuitBreaker(breaker::state));
 
@@ -121,7 +131,7 @@ public final class RateLimitServer implements AutoCloseable {
     ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies());
 
     Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService(),
-        List.of(new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream()))));
+        interceptors(metrics, tracing));
     AdminHttpServer httpServer;
     try {
       grpcServer.start();
@@ -140,6 +150,14 @@ public final class RateLimitServer implements AutoCloseable {
         httpServer.port(), stores.store().describe(), config.current().domains().size(), settings.configPath(),
         settings.enforcement() == Enforcement.REPORT_ONLY ? ", in global shadow mode" : "");
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started);
+  }
+
+  /** Tracing, when on, is the outermost, so its span covers the call as the caller sees it. */
+  private static List<ServerInterceptor> interceptors(ServiceMetrics metrics, Optional<Tracing> tracing) {
+    List<ServerInterceptor> interceptors = new ArrayList<>();
+    interceptors.add(new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream())));
+    tracing.ifPresent(t -> interceptors.add(t.serverInterceptor()));
+    return interceptors;
   }
 
   /** envoyproxy/ratelimit's {@code USE_PROMETHEUS} listener, beside the admin port's {@code /metrics}. */

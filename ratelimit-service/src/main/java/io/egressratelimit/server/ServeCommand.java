@@ -108,6 +108,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     redis.registerSecrets();
+    telemetry.registerSecrets();
     logging.apply();
     return RateLimitServer.run(settings());
   }
