@@ -82,6 +82,7 @@ public final class RateLimitServer implements AutoCloseable {
   }
 
   private static RateLimitServer start(ServerSettings settings, Deque<AutoCloseable> started) {
+    settings.upstream().notices().forEach(LOG::info);
     ServiceMetrics metrics = new ServiceMetrics();
     started.push(metrics);
     ConfigReloader config;
@@ -109,7 +110,7 @@ public final class RateLimitServer implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies());
 
-    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService());
+    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService(), started);
     AdminHttpServer httpServer;
     try {
       grpcServer.start();
@@ -117,16 +118,23 @@ public final class RateLimitServer implements AutoCloseable {
       httpServer = AdminHttpServer.start(settings.host(), settings.httpPort(), new AdminEndpoints(
           serving::problem, () -> RulesDump.render(config.current()), metrics::scrape, rateLimit::decide));
     } catch (IOException e) {
-      throw new StartupException("cannot listen on " + settings.host() + ": " + e.getMessage(), e);
+      throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or " + settings.host() + ": "
+          + e.getMessage(), e);
     }
     BackendMonitor monitor = new BackendMonitor(serving, stores.breaker(), health, SERVICE_NAME);
     monitor.run();
     housekeeping.scheduleWithFixedDelay(monitor, 1, 1, TimeUnit.SECONDS);
-    LOG.info("ratelimit-service serving gRPC{} on {}:{} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
-        settings.grpcTls().isPresent() ? " over TLS" : "", settings.host(), grpcServer.getPort(), settings.host(),
+    LOG.info("ratelimit-service serving gRPC{} on {} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
+        settings.grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()), settings.host(),
         httpServer.port(), stores.store().describe(), config.current().domains().size(), settings.configPath(),
         settings.enforcement() == Enforcement.REPORT_ONLY ? ", in global shadow mode" : "");
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started);
+  }
+
+  private static String grpcAddress(ServerSettings settings, int port) {
+    UpstreamSettings upstream = settings.upstream();
+    return upstream.grpcUds().map(socket -> "unix:" + socket)
+        .orElseGet(() -> upstream.grpcHost().orElse(settings.host()) + ":" + (port < 0 ? settings.grpcPort() : port));
   }
 
   public int grpcPort() {
