@@ -25,6 +25,10 @@ import java.util.Set;
 final class UpstreamEnvironment {
   /** envoyproxy/ratelimit's default RUNTIME_ROOT. */
   static final String DEFAULT_RUNTIME_ROOT = "/srv/runtime_data/current";
+  /** The variables read here. */
+  static final Set<String> NAMES = Set.of("RUNTIME_ROOT", "RUNTIME_SUBDIRECTORY", "RUNTIME_APPDIRECTORY",
+      "REDIS_SOCKET_TYPE", "LOCAL_CACHE_SIZE_IN_BYTES", "GRPC_UDS", "GRPC_HOST", "GRPC_MAX_CONNECTION_AGE",
+      "GRPC_MAX_CONNECTION_AGE_GRACE", "GRPC_CLIENT_TLS_SAN");
   /** A remembered empty bucket costs about this much heap: its key, its deadline and the map's node. */
   static final int OVER_LIMIT_CACHE_BYTES_PER_ENTRY = 256;
 
