@@ -4,6 +4,7 @@ import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +34,7 @@ final class GrpcServerFactory {
    * @param closeLast receives what must be closed after the server stops (a socket's event loops)
    */
   static Server build(ServerSettings settings, BindableService rateLimit, BindableService health,
-      Deque<AutoCloseable> closeLast) {
+      List<ServerInterceptor> interceptors, Deque<AutoCloseable> closeLast) {
     UpstreamSettings upstream = settings.upstream();
     ServerCredentials credentials = credentials(settings.grpcTls(), upstream.grpcClientTlsSan());
     NettyServerBuilder builder;
@@ -45,6 +47,7 @@ final class GrpcServerFactory {
       // Netty reads the PEM files here; a wrong format or a key that does not match surfaces so.
       throw new StartupException("the gRPC TLS certificate or key is not usable: " + e.getMessage(), e);
     }
+    interceptors.forEach(builder::intercept);
     return builder
         // Decisions never block (the stores answer asynchronously), so they run on the event loop
         // and skip a thread hop per call.

@@ -114,6 +114,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin
   LoggingOptions logging;
 
+  @Mixin
+  TelemetryOptions telemetry;
+
   @Override
   public Integer call() {
     redis.registerSecrets();
@@ -143,7 +146,8 @@ public final class ServeCommand implements Callable<Integer> {
     return new ServerSettings(config, host, grpcPort, httpPort, upstream.redis(redis.toSettings()), failurePolicies(),
         cacheSize, new DrainSettings(drainDelay, drainPeriod),
         shadowMode ? Enforcement.REPORT_ONLY : Enforcement.AS_CONFIGURED, nearLimitRatio,
-        responseHeaders.toSettings(), configPollInterval, tls, upstreamSettings);
+        responseHeaders.toSettings(), configPollInterval, tls, telemetry.toSettings(),
+        upstreamSettings);
   }
 
   /** The variables that flags fall back to: those are never judged as upstream-only. */

@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param configPollInterval how often the config files are compared with the config in force, besides
  *     file system events; zero relies on the events alone
  * @param grpcTls TLS (and mTLS) on the gRPC port; empty serves plaintext
+ * @param telemetry where metrics go besides the admin port
  * @param upstream envoyproxy/ratelimit's own variables: the gRPC socket, connection age, client SAN,
  *     and the notes on those that do not apply
  */
@@ -44,6 +45,7 @@ public record ServerSettings(
     Optional<RateLimitHeaders> responseHeaders,
     Duration configPollInterval,
     Optional<GrpcTlsSettings> grpcTls,
+    TelemetrySettings telemetry,
     UpstreamSettings upstream) {
 
   public ServerSettings {
@@ -56,6 +58,7 @@ public record ServerSettings(
     Objects.requireNonNull(responseHeaders, "responseHeaders");
     Objects.requireNonNull(configPollInterval, "configPollInterval");
     Objects.requireNonNull(grpcTls, "grpcTls");
+    Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(upstream, "upstream");
   }
 
@@ -63,7 +66,8 @@ public record ServerSettings(
   public static ServerSettings inMemory(Path configPath, int grpcPort, int httpPort) {
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
-        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), UpstreamSettings.DEFAULTS);
+        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE,
+        UpstreamSettings.DEFAULTS);
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
@@ -88,6 +92,7 @@ public record ServerSettings(
     private Optional<RateLimitHeaders> responseHeaders;
     private Duration configPollInterval;
     private Optional<GrpcTlsSettings> grpcTls;
+    private TelemetrySettings telemetry;
     private UpstreamSettings upstream;
 
     private Builder(ServerSettings base) {
@@ -99,6 +104,7 @@ public record ServerSettings(
       this.responseHeaders = base.responseHeaders;
       this.configPollInterval = base.configPollInterval;
       this.grpcTls = base.grpcTls;
+      this.telemetry = base.telemetry;
       this.upstream = base.upstream;
     }
 
@@ -137,6 +143,11 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder telemetry(TelemetrySettings value) {
+      this.telemetry = value;
+      return this;
+    }
+
     public Builder upstream(UpstreamSettings value) {
       this.upstream = value;
       return this;
@@ -145,7 +156,7 @@ public record ServerSettings(
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls, upstream);
+          grpcTls, telemetry, upstream);
     }
   }
 }

@@ -124,8 +124,7 @@ final class UpstreamEnvironment {
           throw new SettingsException("REDIS_TLS is not supported over a unix socket (REDIS_SOCKET_TYPE=unix)");
         }
         String socketUrl = isPath ? "redis-socket://" + url : url;
-        return Optional.of(new RedisStoreSettings(socketUrl, redis.topology(), redis.password(), redis.keyPrefix(),
-            redis.timeout(), redis.maxInFlight(), redis.strategy(), redis.tls()));
+        return Optional.of(redis.withUrl(socketUrl));
       }
       default -> throw new SettingsException("REDIS_SOCKET_TYPE must be tcp or unix, got '"
           + value("REDIS_SOCKET_TYPE").orElseThrow() + "'");
