@@ -94,6 +94,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin
   GrpcTlsOptions grpcTls;
 
+  @Mixin
+  ConfigSemanticsOptions configSemantics;
+
   @Option(names = "--config-poll-interval", defaultValue = "${env:CONFIG_POLL_INTERVAL:-5s}", paramLabel = "DURATION",
       converter = DurationConverter.class,
       description = "How often the config is re-read besides file change events; 0s relies on events alone. "
@@ -147,7 +150,7 @@ public final class ServeCommand implements Callable<Integer> {
         cacheSize, new DrainSettings(drainDelay, drainPeriod),
         shadowMode ? Enforcement.REPORT_ONLY : Enforcement.AS_CONFIGURED, nearLimitRatio,
         responseHeaders.toSettings(), configPollInterval, tls, telemetry.toSettings(),
-        upstreamSettings);
+        configSemantics.toSettings(), upstreamSettings);
   }
 
   /** The variables that flags fall back to: those are never judged as upstream-only. */

@@ -28,6 +28,7 @@ import java.util.Optional;
  *     file system events; zero relies on the events alone
  * @param grpcTls TLS (and mTLS) on the gRPC port; empty serves plaintext
  * @param telemetry where metrics go besides the admin port
+ * @param configSemantics QUOTA_MODE, RESPONSE_DYNAMIC_METADATA and MERGE_DOMAIN_CONFIG
  * @param upstream envoyproxy/ratelimit's own variables: the gRPC socket, connection age, client SAN,
  *     and the notes on those that do not apply
  */
@@ -46,6 +47,7 @@ public record ServerSettings(
     Duration configPollInterval,
     Optional<GrpcTlsSettings> grpcTls,
     TelemetrySettings telemetry,
+    ConfigSemantics configSemantics,
     UpstreamSettings upstream) {
 
   public ServerSettings {
@@ -59,6 +61,7 @@ public record ServerSettings(
     Objects.requireNonNull(configPollInterval, "configPollInterval");
     Objects.requireNonNull(grpcTls, "grpcTls");
     Objects.requireNonNull(telemetry, "telemetry");
+    Objects.requireNonNull(configSemantics, "configSemantics");
     Objects.requireNonNull(upstream, "upstream");
   }
 
@@ -66,7 +69,7 @@ public record ServerSettings(
   public static ServerSettings inMemory(Path configPath, int grpcPort, int httpPort) {
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
-        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE,
+        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE, ConfigSemantics.DEFAULT,
         UpstreamSettings.DEFAULTS);
   }
 
@@ -93,6 +96,7 @@ public record ServerSettings(
     private Duration configPollInterval;
     private Optional<GrpcTlsSettings> grpcTls;
     private TelemetrySettings telemetry;
+    private ConfigSemantics configSemantics;
     private UpstreamSettings upstream;
 
     private Builder(ServerSettings base) {
@@ -105,6 +109,7 @@ public record ServerSettings(
       this.configPollInterval = base.configPollInterval;
       this.grpcTls = base.grpcTls;
       this.telemetry = base.telemetry;
+      this.configSemantics = base.configSemantics;
       this.upstream = base.upstream;
     }
 
@@ -148,6 +153,11 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder configSemantics(ConfigSemantics value) {
+      this.configSemantics = value;
+      return this;
+    }
+
     public Builder upstream(UpstreamSettings value) {
       this.upstream = value;
       return this;
@@ -156,7 +166,7 @@ public record ServerSettings(
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls, telemetry, upstream);
+          grpcTls, telemetry, configSemantics, upstream);
     }
   }
 }

@@ -39,18 +39,4 @@ public record UpstreamSettings(
     Objects.requireNonNull(grpcClientTlsSan, "grpcClientTlsSan");
     notices = List.copyOf(notices);
   }
-
-  public UpstreamSettings withGrpcUds(Path socket) {
-    return new UpstreamSettings(Optional.of(socket), grpcHost, grpcMaxConnectionAge, grpcMaxConnectionAgeGrace,
-        grpcClientTlsSan, notices);
-  }
-
-  public UpstreamSettings withMaxConnectionAge(Duration age, Duration grace) {
-    return new UpstreamSettings(grpcUds, grpcHost, age, grace, grpcClientTlsSan, notices);
-  }
-
-  public UpstreamSettings withClientTlsSan(String san) {
-    return new UpstreamSettings(grpcUds, grpcHost, grpcMaxConnectionAge, grpcMaxConnectionAgeGrace,
-        Optional.of(san), notices);
-  }
 }

@@ -78,12 +78,6 @@ final class UpstreamVariables {
             + "and reading them would load every file twice"));
     byValue("RUNTIME_WATCH_ROOT", value -> Verdict.same()); // either way the directory is watched and polled
 
-    // Rule semantics of upstream main that this build does not implement
-    refusedWhenTrue("QUOTA_MODE", "upstream's global quota mode is not part of this build");
-    refusedWhenTrue("RESPONSE_DYNAMIC_METADATA", "upstream's response dynamic metadata is not part of this build");
-    refusedWhenTrue("MERGE_DOMAIN_CONFIG", "merging one domain across files is not part of this build; "
-        + "a domain in two files is refused naming both");
-
     // Listening
     inert("DEBUG_HOST", NO_DEBUG_PORT);
     inert("DEBUG_PORT", NO_DEBUG_PORT);
@@ -150,10 +144,6 @@ final class UpstreamVariables {
 
   private static void byValue(String name, Function<String, Verdict> verdict) {
     VARIABLES.put(name, verdict);
-  }
-
-  private static void refusedWhenTrue(String name, String reason) {
-    VARIABLES.put(name, value -> BooleanValue.isTrue(value) ? Verdict.refuse(reason) : Verdict.same());
   }
 
   /** Every variable listed here. */
