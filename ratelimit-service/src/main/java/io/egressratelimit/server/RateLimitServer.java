@@ -6,7 +6,10 @@ import io.egressratelimit.config.RulesDump;
 import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.http.AdminEndpoints;
 import io.egressratelimit.http.AdminHttpServer;
+import io.egressratelimit.limiter.BudgetActivity;
+import io.egressratelimit.limiter.BudgetBoard;
 import io.egressratelimit.limiter.Enforcement;
+import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.RequestLimits;
 import io.egressratelimit.metrics.ConfigLoadMetrics;
@@ -102,7 +105,11 @@ public final class RateLimitServer implements AutoCloseable {
     started.push(stores.store());
     stores.breaker().ifPresent(breaker -> metrics.watchCircuitBreaker(breaker::state));
 
-    RateLimitEngine engine = new RateLimitEngine(config::current, stores.store(),
+    // Outermost, so it sees every decision, also those the over-limit cache answers locally.
+    BudgetActivity activity = new BudgetActivity(stores.store(), NanoClock.SYSTEM, settings.budgets().trackedBuckets());
+    BudgetBoard budgets = new BudgetBoard(config::current, activity, activity, settings.redis().isPresent(),
+        settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
+    RateLimitEngine engine = new RateLimitEngine(config::current, activity,
         new DecisionMetrics(metrics.registry(), settings.nearLimitRatio()), System::nanoTime, RequestLimits.DEFAULT,
         settings.failurePolicies(), settings.enforcement());
     RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders());
@@ -115,7 +122,8 @@ public final class RateLimitServer implements AutoCloseable {
       grpcServer.start();
       started.push(grpcServer::shutdownNow);
       httpServer = AdminHttpServer.start(settings.host(), settings.httpPort(), new AdminEndpoints(
-          serving::problem, () -> RulesDump.render(config.current()), metrics::scrape, rateLimit::decide));
+          serving::problem, () -> RulesDump.render(config.current()), metrics::scrape, rateLimit::decide,
+          budgets::view));
     } catch (IOException e) {
       throw new StartupException("cannot listen on " + settings.host() + ": " + e.getMessage(), e);
     }

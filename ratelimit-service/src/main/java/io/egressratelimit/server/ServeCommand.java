@@ -99,6 +99,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin
   LoggingOptions logging;
 
+  @Mixin
+  BudgetsOptions budgets;
+
   @Override
   public Integer call() {
     redis.registerSecrets();
@@ -126,7 +129,7 @@ public final class ServeCommand implements Callable<Integer> {
     return new ServerSettings(configPath, host, grpcPort, httpPort, redis.toSettings(), failurePolicies(),
         overLimitCacheSize, new DrainSettings(drainDelay, drainPeriod),
         shadowMode ? Enforcement.REPORT_ONLY : Enforcement.AS_CONFIGURED, nearLimitRatio,
-        responseHeaders.toSettings(), configPollInterval, grpcTls.toSettings());
+        responseHeaders.toSettings(), configPollInterval, grpcTls.toSettings(), budgets.toSettings());
   }
 
   private FailurePolicies failurePolicies() {
