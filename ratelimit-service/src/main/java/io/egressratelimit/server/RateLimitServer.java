@@ -6,6 +6,7 @@ import io.egressratelimit.config.RulesDump;
 import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.http.AdminEndpoints;
 import io.egressratelimit.http.AdminHttpServer;
+import io.egressratelimit.http.PrometheusHttpServer;
 import io.egressratelimit.limiter.BudgetActivity;
 import io.egressratelimit.limiter.BudgetBoard;
 import io.egressratelimit.limiter.Enforcement;
@@ -14,6 +15,7 @@ import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.RequestLimits;
 import io.egressratelimit.metrics.ConfigLoadMetrics;
 import io.egressratelimit.metrics.DecisionMetrics;
+import io.egressratelimit.metrics.GrpcCallMetrics;
 import io.egressratelimit.metrics.ServiceMetrics;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Server;
@@ -22,6 +24,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -90,7 +93,7 @@ public final class RateLimitServer implements AutoCloseable {
     ConfigReloader config;
     try {
       config = ConfigReloader.start(settings.configPath(), settings.configPollInterval(), CONFIG_DEBOUNCE,
-          new ConfigLoadMetrics(metrics.registry()));
+          new ConfigLoadMetrics(metrics.registry(), metrics.upstream()));
     } catch (ConfigException e) {
       throw new StartupException("invalid limits config: " + e.getMessage(), e);
     }
@@ -110,17 +113,19 @@ public final class RateLimitServer implements AutoCloseable {
     BudgetBoard budgets = new BudgetBoard(config::current, activity, activity, settings.redis().isPresent(),
         settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
     RateLimitEngine engine = new RateLimitEngine(config::current, activity,
-        new DecisionMetrics(metrics.registry(), settings.nearLimitRatio()), System::nanoTime, RequestLimits.DEFAULT,
-        settings.failurePolicies(), settings.enforcement());
+        new DecisionMetrics(metrics.registry(), settings.nearLimitRatio(), metrics.upstream()), System::nanoTime,
+        RequestLimits.DEFAULT, settings.failurePolicies(), settings.enforcement());
     RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders());
     HealthStatusManager health = new HealthStatusManager();
     ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies());
 
-    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService());
+    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService(),
+        List.of(new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream()))));
     AdminHttpServer httpServer;
     try {
       grpcServer.start();
       started.push(grpcServer::shutdownNow);
+      startPrometheusListener(settings, metrics, started);
       httpServer = AdminHttpServer.start(settings.host(), settings.httpPort(), new AdminEndpoints(
           serving::problem, () -> RulesDump.render(config.current()), metrics::scrape, rateLimit::decide,
           budgets::view));
@@ -135,6 +140,19 @@ public final class RateLimitServer implements AutoCloseable {
         httpServer.port(), stores.store().describe(), config.current().domains().size(), settings.configPath(),
         settings.enforcement() == Enforcement.REPORT_ONLY ? ", in global shadow mode" : "");
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started);
+  }
+
+  /** envoyproxy/ratelimit's {@code USE_PROMETHEUS} listener, beside the admin port's {@code /metrics}. */
+  private static void startPrometheusListener(ServerSettings settings, ServiceMetrics metrics,
+      Deque<AutoCloseable> started) throws IOException {
+    if (settings.telemetry().prometheus().isEmpty()) {
+      return;
+    }
+    PrometheusSettings prometheus = settings.telemetry().prometheus().get();
+    PrometheusHttpServer server = PrometheusHttpServer.start(prometheus.address(), prometheus.path(), metrics::scrape);
+    started.push(server);
+    LOG.info("Prometheus metrics also on {}:{}{}", prometheus.address().getHostString(), server.port(),
+        prometheus.path());
   }
 
   public int grpcPort() {

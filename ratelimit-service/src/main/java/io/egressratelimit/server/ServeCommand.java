@@ -100,6 +100,9 @@ public final class ServeCommand implements Callable<Integer> {
   LoggingOptions logging;
 
   @Mixin
+  TelemetryOptions telemetry;
+
+  @Mixin
   BudgetsOptions budgets;
 
   @Override
@@ -129,7 +132,8 @@ public final class ServeCommand implements Callable<Integer> {
     return new ServerSettings(configPath, host, grpcPort, httpPort, redis.toSettings(), failurePolicies(),
         overLimitCacheSize, new DrainSettings(drainDelay, drainPeriod),
         shadowMode ? Enforcement.REPORT_ONLY : Enforcement.AS_CONFIGURED, nearLimitRatio,
-        responseHeaders.toSettings(), configPollInterval, grpcTls.toSettings(), budgets.toSettings());
+        responseHeaders.toSettings(), configPollInterval, grpcTls.toSettings(), telemetry.toSettings(),
+        budgets.toSettings());
   }
 
   private FailurePolicies failurePolicies() {

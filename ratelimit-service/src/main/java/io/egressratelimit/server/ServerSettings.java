@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param configPollInterval how often the config files are compared with the config in force, besides
  *     file system events; zero relies on the events alone
  * @param grpcTls TLS (and mTLS) on the gRPC port; empty serves plaintext
+ * @param telemetry where metrics go besides the admin port
  * @param budgets what {@code /budgets} keeps and shows
  */
 public record ServerSettings(
@@ -43,6 +44,7 @@ public record ServerSettings(
     Optional<RateLimitHeaders> responseHeaders,
     Duration configPollInterval,
     Optional<GrpcTlsSettings> grpcTls,
+    TelemetrySettings telemetry,
     BudgetsSettings budgets) {
 
   public ServerSettings {
@@ -55,6 +57,7 @@ public record ServerSettings(
     Objects.requireNonNull(responseHeaders, "responseHeaders");
     Objects.requireNonNull(configPollInterval, "configPollInterval");
     Objects.requireNonNull(grpcTls, "grpcTls");
+    Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(budgets, "budgets");
   }
 
@@ -62,7 +65,8 @@ public record ServerSettings(
   public static ServerSettings inMemory(Path configPath, int grpcPort, int httpPort) {
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
-        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), BudgetsSettings.DEFAULT);
+        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE,
+        BudgetsSettings.DEFAULT);
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
@@ -87,6 +91,7 @@ public record ServerSettings(
     private Optional<RateLimitHeaders> responseHeaders;
     private Duration configPollInterval;
     private Optional<GrpcTlsSettings> grpcTls;
+    private TelemetrySettings telemetry;
 
     private Builder(ServerSettings base) {
       this.base = base;
@@ -97,6 +102,7 @@ public record ServerSettings(
       this.responseHeaders = base.responseHeaders;
       this.configPollInterval = base.configPollInterval;
       this.grpcTls = base.grpcTls;
+      this.telemetry = base.telemetry;
     }
 
     public Builder redis(Optional<RedisStoreSettings> value) {
@@ -134,10 +140,15 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder telemetry(TelemetrySettings value) {
+      this.telemetry = value;
+      return this;
+    }
+
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls, base.budgets);
+          grpcTls, telemetry, base.budgets);
     }
   }
 }
