@@ -92,13 +92,14 @@ public final class LuaBucketStore implements BucketStore {
       return CompletableFuture.completedFuture(List.of());
     }
     long now = clientClock.map(clock -> clock.epochNanos() / 1000).orElse(-1L);
+    StoreDeadline deadline = StoreDeadline.backendTimeout(timeout);
     TokenBucketScript.Call call = TokenBucketScript.encodePeek(batch, now, keys::of);
     return runner.runReadOnly(call.keys(), call.args())
         .toCompletableFuture()
-        .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+        .orTimeout(deadline.nanos(), TimeUnit.NANOSECONDS)
         .handle((reply, failure) -> {
           if (failure != null) {
-            throw RedisFailures.unavailable(failure, timeout);
+            throw RedisFailures.unavailable(failure, deadline);
           }
           return TokenBucketScript.decode(reply, List.of(batch)).get(0).states().stream()
               .map(state -> new BucketLevel(state.remaining(), state.untilFull()))

@@ -12,6 +12,7 @@ import io.egressratelimit.redis.RedisServerProcess;
 import io.egressratelimit.redis.RedisStoreSettings;
 import io.egressratelimit.redis.RedisTopology;
 import io.egressratelimit.redis.RespClient;
+import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.Http;
 import io.egressratelimit.testing.RlsClient;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
@@ -75,6 +76,9 @@ class BudgetsEndpointIT {
       assertEquals("40/hour token_bucket burst=40", rule(before, RULE).get("limit").getAsString());
 
       assertEquals(40, spend(rls, 43));
+      // the view is rebuilt at most once a second: the one from before may still be served
+      assertTrue(Eventually.within(Duration.ofSeconds(10),
+          () -> rule(budgets(server.httpPort()), RULE).getAsJsonArray("buckets").size() > 0));
       JsonObject after = budgets(server.httpPort());
       assertFalse(after.get("fleetWide").getAsBoolean());
       assertEquals("in-memory", after.get("store").getAsString());
