@@ -93,7 +93,7 @@ public final class RateLimitServer implements AutoCloseable {
     ConfigReloader config;
     try {
       config = ConfigReloader.start(settings.configPath(), settings.configPollInterval(), CONFIG_DEBOUNCE,
-          new ConfigLoadMetrics(metrics.registry(), metrics.upstream()));
+          new ConfigLoadMetrics(metrics.registry(), metrics.upstream()), settings.configSemantics().mergeDomainConfig());
     } catch (ConfigException e) {
       throw new StartupException("invalid limits config: " + e.getMessage(), e);
     }
@@ -114,8 +114,10 @@ public final class RateLimitServer implements AutoCloseable {
         settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
     RateLimitEngine engine = new RateLimitEngine(config::current, activity,
         new DecisionMetrics(metrics.registry(), settings.nearLimitRatio(), metrics.upstream()), System::nanoTime,
-        RequestLimits.DEFAULT, settings.failurePolicies(), settings.enforcement());
-    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders());
+        RequestLimits.DEFAULT,
+        settings.failurePolicies(), settings.enforcement(), settings.configSemantics().quotaModeForAll());
+    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders(),
+        settings.configSemantics().responseDynamicMetadata());
     HealthStatusManager health = new HealthStatusManager();
     ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies());
 

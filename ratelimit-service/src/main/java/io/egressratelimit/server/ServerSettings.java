@@ -28,6 +28,7 @@ import java.util.Optional;
  *     file system events; zero relies on the events alone
  * @param grpcTls TLS (and mTLS) on the gRPC port; empty serves plaintext
  * @param telemetry where metrics go besides the admin port
+ * @param configSemantics QUOTA_MODE, RESPONSE_DYNAMIC_METADATA and MERGE_DOMAIN_CONFIG
  * @param budgets what {@code /budgets} keeps and shows
  */
 public record ServerSettings(
@@ -45,6 +46,7 @@ public record ServerSettings(
     Duration configPollInterval,
     Optional<GrpcTlsSettings> grpcTls,
     TelemetrySettings telemetry,
+    ConfigSemantics configSemantics,
     BudgetsSettings budgets) {
 
   public ServerSettings {
@@ -58,6 +60,7 @@ public record ServerSettings(
     Objects.requireNonNull(configPollInterval, "configPollInterval");
     Objects.requireNonNull(grpcTls, "grpcTls");
     Objects.requireNonNull(telemetry, "telemetry");
+    Objects.requireNonNull(configSemantics, "configSemantics");
     Objects.requireNonNull(budgets, "budgets");
   }
 
@@ -65,7 +68,7 @@ public record ServerSettings(
   public static ServerSettings inMemory(Path configPath, int grpcPort, int httpPort) {
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
-        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE,
+        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE, ConfigSemantics.DEFAULT,
         BudgetsSettings.DEFAULT);
   }
 
@@ -92,6 +95,7 @@ public record ServerSettings(
     private Duration configPollInterval;
     private Optional<GrpcTlsSettings> grpcTls;
     private TelemetrySettings telemetry;
+    private ConfigSemantics configSemantics;
 
     private Builder(ServerSettings base) {
       this.base = base;
@@ -103,6 +107,7 @@ public record ServerSettings(
       this.configPollInterval = base.configPollInterval;
       this.grpcTls = base.grpcTls;
       this.telemetry = base.telemetry;
+      this.configSemantics = base.configSemantics;
     }
 
     public Builder redis(Optional<RedisStoreSettings> value) {
@@ -145,10 +150,15 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder configSemantics(ConfigSemantics value) {
+      this.configSemantics = value;
+      return this;
+    }
+
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls, telemetry, base.budgets);
+          grpcTls, telemetry, configSemantics, base.budgets);
     }
   }
 }
