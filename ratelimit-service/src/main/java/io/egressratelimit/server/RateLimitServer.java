@@ -17,6 +17,7 @@ import io.egressratelimit.metrics.ConfigLoadMetrics;
 import io.egressratelimit.metrics.DecisionMetrics;
 import io.egressratelimit.metrics.GrpcCallMetrics;
 import io.egressratelimit.metrics.ServiceMetrics;
+import io.egressratelimit.metrics.StatsdSink;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Server;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -90,6 +91,11 @@ public final class RateLimitServer implements AutoCloseable {
   private static RateLimitServer start(ServerSettings settings, Deque<AutoCloseable> started) {
     ServiceMetrics metrics = new ServiceMetrics();
     started.push(metrics);
+    settings.telemetry().statsd().ifPresent(statsd -> {
+      started.push(StatsdSink.start(statsd, metrics.upstream()));
+      LOG.info("sending {} stats to {}:{} every {} ms", statsd.dogStatsd() ? "DogStatsD" : "statsd", statsd.host(),
+          statsd.port(), statsd.flushInterval().toMillis());
+    });
     ConfigReloader config;
     try {
       config = ConfigReloader.start(settings.configPath(), settings.configPollInterval(), CONFIG_DEBOUNCE,
