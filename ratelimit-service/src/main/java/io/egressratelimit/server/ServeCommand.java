@@ -120,6 +120,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin
   TelemetryOptions telemetry;
 
+  @Mixin
+  BudgetsOptions budgets;
+
   @Override
   public Integer call() {
     redis.registerSecrets();
@@ -150,7 +153,7 @@ public final class ServeCommand implements Callable<Integer> {
         cacheSize, new DrainSettings(drainDelay, drainPeriod),
         shadowMode ? Enforcement.REPORT_ONLY : Enforcement.AS_CONFIGURED, nearLimitRatio,
         responseHeaders.toSettings(), configPollInterval, tls, telemetry.toSettings(),
-        configSemantics.toSettings(), upstreamSettings);
+        configSemantics.toSettings(), budgets.toSettings(), upstreamSettings);
   }
 
   /** The variables that flags fall back to: those are never judged as upstream-only. */

@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param grpcTls TLS (and mTLS) on the gRPC port; empty serves plaintext
  * @param telemetry where metrics go besides the admin port
  * @param configSemantics QUOTA_MODE, RESPONSE_DYNAMIC_METADATA and MERGE_DOMAIN_CONFIG
+ * @param budgets what {@code /budgets} keeps and shows
  * @param upstream envoyproxy/ratelimit's own variables: the gRPC socket, connection age, client SAN,
  *     and the notes on those that do not apply
  */
@@ -48,6 +49,7 @@ public record ServerSettings(
     Optional<GrpcTlsSettings> grpcTls,
     TelemetrySettings telemetry,
     ConfigSemantics configSemantics,
+    BudgetsSettings budgets,
     UpstreamSettings upstream) {
 
   public ServerSettings {
@@ -62,6 +64,7 @@ public record ServerSettings(
     Objects.requireNonNull(grpcTls, "grpcTls");
     Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(configSemantics, "configSemantics");
+    Objects.requireNonNull(budgets, "budgets");
     Objects.requireNonNull(upstream, "upstream");
   }
 
@@ -70,7 +73,7 @@ public record ServerSettings(
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
         Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE, ConfigSemantics.DEFAULT,
-        UpstreamSettings.DEFAULTS);
+        BudgetsSettings.DEFAULT, UpstreamSettings.DEFAULTS);
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
@@ -166,7 +169,7 @@ public record ServerSettings(
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls, telemetry, configSemantics, upstream);
+          grpcTls, telemetry, configSemantics, base.budgets, upstream);
     }
   }
 }

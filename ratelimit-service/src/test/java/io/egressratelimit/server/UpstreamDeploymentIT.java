@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.redis.RedisServerProcess;
+import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.FreePort;
 import io.egressratelimit.testing.RlsClient;
 import io.egressratelimit.testing.ServiceProcess;
@@ -33,6 +34,9 @@ class UpstreamDeploymentIT {
     for (Map.Entry<String, String> file : MigrationGuide.configFiles().entrySet()) {
       Files.writeString(mount.resolve(file.getKey()), file.getValue());
     }
+    // The harness's own domain, to warm the fresh process's Redis path without touching the guide's buckets.
+    Files.writeString(mount.resolve("warmup.yaml"), "domain: warmup\ndescriptors:\n  - key: k\n    rate_limit:\n"
+        + "      unit: second\n      requests_per_unit: 1000000\n");
     try (RedisServerProcess redis = RedisServerProcess.start()) {
       // The pod's file system is under the test's directory, and the "redis" Service is the local redis-server.
       env.put("RUNTIME_ROOT", pod + env.get("RUNTIME_ROOT"));
@@ -45,6 +49,14 @@ class UpstreamDeploymentIT {
       try (ServiceProcess service = ServiceProcess.start(env)) {
         assertTrue(service.awaitServing(httpPort, Duration.ofSeconds(60)), service.output());
         try (RlsClient rls = RlsClient.plaintext(grpcPort)) {
+          RateLimitRequest warmup = RlsClient.request("warmup", RlsClient.descriptor("k", "v"));
+          assertTrue(Eventually.within(Duration.ofSeconds(30), () -> {
+            try {
+              return rls.ask(warmup).getOverallCode() == RateLimitResponse.Code.OK;
+            } catch (io.grpc.StatusRuntimeException coldStart) {
+              return false;
+            }
+          }), service.output());
           RateLimitRequest account = RlsClient.request("rl", RlsClient.descriptor("category", "account"));
           List<RateLimitResponse.Code> codes = new ArrayList<>();
           for (int i = 0; i < 4; i++) {
