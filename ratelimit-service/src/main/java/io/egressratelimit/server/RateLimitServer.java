@@ -7,21 +7,31 @@ import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.http.AdminEndpoints;
 import io.egressratelimit.http.AdminHttpServer;
 import io.egressratelimit.http.PrometheusHttpServer;
+import io.egressratelimit.limiter.BucketStore;
+import io.egressratelimit.limiter.BudgetActivity;
+import io.egressratelimit.limiter.BudgetBoard;
 import io.egressratelimit.limiter.Enforcement;
+import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.RequestLimits;
 import io.egressratelimit.metrics.ConfigLoadMetrics;
 import io.egressratelimit.metrics.DecisionMetrics;
 import io.egressratelimit.metrics.GrpcCallMetrics;
 import io.egressratelimit.metrics.ServiceMetrics;
+import io.egressratelimit.metrics.StatsdSink;
+import io.egressratelimit.tracing.Tracing;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -85,8 +95,14 @@ public final class RateLimitServer implements AutoCloseable {
   }
 
   private static RateLimitServer start(ServerSettings settings, Deque<AutoCloseable> started) {
+    settings.upstream().notices().forEach(LOG::info);
     ServiceMetrics metrics = new ServiceMetrics();
     started.push(metrics);
+    settings.telemetry().statsd().ifPresent(statsd -> {
+      started.push(StatsdSink.start(statsd, metrics.upstream()));
+      LOG.info("sending {} stats to {}:{} every {} ms", statsd.dogStatsd() ? "DogStatsD" : "statsd", statsd.host(),
+          statsd.port(), statsd.flushInterval().toMillis());
+    });
     ConfigReloader config;
     try {
       config = ConfigReloader.start(settings.configPath(), settings.configPollInterval(), CONFIG_DEBOUNCE,
@@ -101,11 +117,19 @@ public final class RateLimitServer implements AutoCloseable {
       return thread;
     });
     started.push(housekeeping::shutdownNow);
-    StoreFactory.Stores stores = StoreFactory.create(settings, housekeeping, metrics.registry());
+    Optional<Tracing> tracing = settings.telemetry().tracing().map(Tracing::start);
+    tracing.ifPresent(started::push);
+    settings.telemetry().tracing().ifPresent(t -> LOG.info("tracing on: {}", t));
+    StoreFactory.Stores stores = StoreFactory.create(settings, housekeeping, metrics.registry(),
+        tracing.<UnaryOperator<BucketStore>>map(t -> t::traced).orElse(UnaryOperator.identity()));
     started.push(stores.store());
     stores.breaker().ifPresent(breaker -> metrics.watchCircuitBreaker(breaker::state));
 
-    RateLimitEngine engine = new RateLimitEngine(config::current, stores.store(),
+    // Outermost, so it sees every decision, also those the over-limit cache answers locally.
+    BudgetActivity activity = new BudgetActivity(stores.store(), NanoClock.SYSTEM, settings.budgets().trackedBuckets());
+    BudgetBoard budgets = new BudgetBoard(config::current, activity, activity, settings.redis().isPresent(),
+        settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
+    RateLimitEngine engine = new RateLimitEngine(config::current, activity,
         new DecisionMetrics(metrics.registry(), settings.nearLimitRatio(), metrics.upstream()), System::nanoTime,
         RequestLimits.DEFAULT,
         settings.failurePolicies(), settings.enforcement(), settings.configSemantics().quotaModeForAll());
@@ -115,25 +139,41 @@ public final class RateLimitServer implements AutoCloseable {
     ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies());
 
     Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService(),
-        List.of(new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream()))));
+        interceptors(metrics, tracing), started);
     AdminHttpServer httpServer;
     try {
       grpcServer.start();
       started.push(grpcServer::shutdownNow);
       startPrometheusListener(settings, metrics, started);
       httpServer = AdminHttpServer.start(settings.host(), settings.httpPort(), new AdminEndpoints(
-          serving::problem, () -> RulesDump.render(config.current()), metrics::scrape, rateLimit::decide));
+          serving::problem, () -> RulesDump.render(config.current()), metrics::scrape, rateLimit::decide,
+          budgets::view));
     } catch (IOException e) {
-      throw new StartupException("cannot listen on " + settings.host() + ": " + e.getMessage(), e);
+      throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or " + settings.host() + ": "
+          + e.getMessage(), e);
     }
     BackendMonitor monitor = new BackendMonitor(serving, stores.breaker(), health, SERVICE_NAME);
     monitor.run();
     housekeeping.scheduleWithFixedDelay(monitor, 1, 1, TimeUnit.SECONDS);
-    LOG.info("ratelimit-service serving gRPC{} on {}:{} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
-        settings.grpcTls().isPresent() ? " over TLS" : "", settings.host(), grpcServer.getPort(), settings.host(),
+    LOG.info("ratelimit-service serving gRPC{} on {} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
+        settings.grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()), settings.host(),
         httpServer.port(), stores.store().describe(), config.current().domains().size(), settings.configPath(),
         settings.enforcement() == Enforcement.REPORT_ONLY ? ", in global shadow mode" : "");
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started);
+  }
+
+  /** Tracing, when on, is the outermost, so its span covers the call as the caller sees it. */
+  private static List<ServerInterceptor> interceptors(ServiceMetrics metrics, Optional<Tracing> tracing) {
+    List<ServerInterceptor> interceptors = new ArrayList<>();
+    interceptors.add(new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream())));
+    tracing.ifPresent(t -> interceptors.add(t.serverInterceptor()));
+    return interceptors;
+  }
+
+  private static String grpcAddress(ServerSettings settings, int port) {
+    UpstreamSettings upstream = settings.upstream();
+    return upstream.grpcUds().map(socket -> "unix:" + socket)
+        .orElseGet(() -> upstream.grpcHost().orElse(settings.host()) + ":" + (port < 0 ? settings.grpcPort() : port));
   }
 
   /** envoyproxy/ratelimit's {@code USE_PROMETHEUS} listener, beside the admin port's {@code /metrics}. */
