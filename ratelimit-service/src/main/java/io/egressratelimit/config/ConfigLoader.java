@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -54,6 +55,22 @@ public final class ConfigLoader {
   /** Parses the text of one file; {@code fileName} is only used in error messages. */
   public static RateLimitConfig parse(String fileName, String yamlText) throws ConfigException {
     return LoadedConfig.of(List.of(DomainFileParser.parse(fileName, yamlText)));
+  }
+
+  /**
+   * Loads documents that arrive as data rather than files (an xDS update, one document per
+   * resource), held to the same checks as files. Errors name the document by its key, with the
+   * path inside it and no line.
+   *
+   * @param documents each document's name and content, in the order to combine them
+   */
+  public static RateLimitConfig parseDocuments(Map<String, ? extends Map<String, ?>> documents)
+      throws ConfigException {
+    List<DomainConfig> domains = new ArrayList<>();
+    for (Map.Entry<String, ? extends Map<String, ?>> document : documents.entrySet()) {
+      domains.add(DomainFileParser.parse(YamlDocument.represent(document.getKey(), document.getValue())));
+    }
+    return LoadedConfig.of(domains);
   }
 
   private static List<Path> yamlFiles(Path directory) throws ConfigException {

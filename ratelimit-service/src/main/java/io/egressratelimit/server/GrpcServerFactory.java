@@ -4,6 +4,7 @@ import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -15,7 +16,7 @@ import java.util.Optional;
 final class GrpcServerFactory {
   private GrpcServerFactory() {}
 
-  static Server build(ServerSettings settings, BindableService rateLimit, BindableService health) {
+  static Server build(ServerSettings settings, ServerServiceDefinition rateLimit, BindableService health) {
     NettyServerBuilder builder;
     try {
       builder = NettyServerBuilder.forAddress(

@@ -1,7 +1,5 @@
 package io.egressratelimit.server;
 
-import io.egressratelimit.config.ConfigException;
-import io.egressratelimit.config.ConfigReloader;
 import io.egressratelimit.config.RulesDump;
 import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.http.AdminEndpoints;
@@ -14,6 +12,7 @@ import io.egressratelimit.metrics.DecisionMetrics;
 import io.egressratelimit.metrics.ServiceMetrics;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.time.Duration;
@@ -84,14 +83,8 @@ public final class RateLimitServer implements AutoCloseable {
   private static RateLimitServer start(ServerSettings settings, Deque<AutoCloseable> started) {
     ServiceMetrics metrics = new ServiceMetrics();
     started.push(metrics);
-    ConfigReloader config;
-    try {
-      config = ConfigReloader.start(settings.configPath(), settings.configPollInterval(), CONFIG_DEBOUNCE,
-          new ConfigLoadMetrics(metrics.registry()));
-    } catch (ConfigException e) {
-      throw new StartupException("invalid limits config: " + e.getMessage(), e);
-    }
-    started.push(config);
+    LimitsSource config = LimitsSource.start(settings, CONFIG_DEBOUNCE, new ConfigLoadMetrics(metrics.registry()));
+    started.push(config.closer());
     ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "housekeeping");
       thread.setDaemon(true);
@@ -102,20 +95,22 @@ public final class RateLimitServer implements AutoCloseable {
     started.push(stores.store());
     stores.breaker().ifPresent(breaker -> metrics.watchCircuitBreaker(breaker::state));
 
-    RateLimitEngine engine = new RateLimitEngine(config::current, stores.store(),
+    RateLimitEngine engine = new RateLimitEngine(config.current(), stores.store(),
         new DecisionMetrics(metrics.registry(), settings.nearLimitRatio()), System::nanoTime, RequestLimits.DEFAULT,
         settings.failurePolicies(), settings.enforcement());
     RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders());
     HealthStatusManager health = new HealthStatusManager();
-    ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies());
+    ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies(), config.waiting());
 
-    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService());
+    Server grpcServer = GrpcServerFactory.build(settings, ServerInterceptors.intercept(rateLimit,
+        new FirstConfigGate(SERVICE_NAME, config.answering(), "no limits config has arrived yet from " + config.origin())),
+        health.getHealthService());
     AdminHttpServer httpServer;
     try {
       grpcServer.start();
       started.push(grpcServer::shutdownNow);
       httpServer = AdminHttpServer.start(settings.host(), settings.httpPort(), new AdminEndpoints(
-          serving::problem, () -> RulesDump.render(config.current()), metrics::scrape, rateLimit::decide));
+          serving::problem, () -> RulesDump.render(config.current().get()), metrics::scrape, rateLimit::decide));
     } catch (IOException e) {
       throw new StartupException("cannot listen on " + settings.host() + ": " + e.getMessage(), e);
     }
@@ -124,7 +119,7 @@ public final class RateLimitServer implements AutoCloseable {
     housekeeping.scheduleWithFixedDelay(monitor, 1, 1, TimeUnit.SECONDS);
     LOG.info("ratelimit-service serving gRPC{} on {}:{} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
         settings.grpcTls().isPresent() ? " over TLS" : "", settings.host(), grpcServer.getPort(), settings.host(),
-        httpServer.port(), stores.store().describe(), config.current().domains().size(), settings.configPath(),
+        httpServer.port(), stores.store().describe(), config.current().get().domains().size(), config.origin(),
         settings.enforcement() == Enforcement.REPORT_ONLY ? ", in global shadow mode" : "");
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started);
   }

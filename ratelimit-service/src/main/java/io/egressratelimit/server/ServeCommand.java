@@ -27,7 +27,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--config", defaultValue = "${env:CONFIG_PATH}", paramLabel = "PATH",
       description = "Limits YAML file, or a directory of them (one domain per file); reloaded when it changes. "
-          + "Env: CONFIG_PATH.")
+          + "Not used with --config-type GRPC_XDS_SOTW. Env: CONFIG_PATH.")
   Path configPath;
 
   @Option(names = "--host", defaultValue = "${env:HOST:-0.0.0.0}", paramLabel = "ADDRESS",
@@ -97,6 +97,9 @@ public final class ServeCommand implements Callable<Integer> {
   Duration drainPeriod;
 
   @Mixin
+  XdsOptions xds;
+
+  @Mixin
   LoggingOptions logging;
 
   @Override
@@ -107,7 +110,7 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   ServerSettings settings() {
-    if (configPath == null) {
+    if (configPath == null && !xds.selected()) {
       throw new SettingsException("--config (or CONFIG_PATH) is required: the limits YAML file or directory");
     }
     SettingChecks.port("--grpc-port (GRPC_PORT)", grpcPort);
@@ -126,7 +129,7 @@ public final class ServeCommand implements Callable<Integer> {
     return new ServerSettings(configPath, host, grpcPort, httpPort, redis.toSettings(), failurePolicies(),
         overLimitCacheSize, new DrainSettings(drainDelay, drainPeriod),
         shadowMode ? Enforcement.REPORT_ONLY : Enforcement.AS_CONFIGURED, nearLimitRatio,
-        responseHeaders.toSettings(), configPollInterval, grpcTls.toSettings());
+        responseHeaders.toSettings(), configPollInterval, grpcTls.toSettings(), xds.toSettings());
   }
 
   private FailurePolicies failurePolicies() {

@@ -4,6 +4,7 @@ import io.egressratelimit.grpc.RateLimitHeaders;
 import io.egressratelimit.limiter.Enforcement;
 import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.redis.RedisStoreSettings;
+import io.egressratelimit.xds.XdsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,7 +14,7 @@ import java.util.Optional;
  * Every setting of the service, read once at start-up by {@link ServeCommand}. Nothing else reads
  * flags or the environment.
  *
- * @param configPath a limits YAML file or a directory of them
+ * @param configPath a limits YAML file or a directory of them; null when the limits come from xDS
  * @param host the address both servers bind to
  * @param grpcPort the RateLimitService port (0 picks a free one)
  * @param httpPort the admin HTTP port (0 picks a free one)
@@ -27,6 +28,7 @@ import java.util.Optional;
  * @param configPollInterval how often the config files are compared with the config in force, besides
  *     file system events; zero relies on the events alone
  * @param grpcTls TLS (and mTLS) on the gRPC port; empty serves plaintext
+ * @param xds the xDS management server the limits come from; empty reads them from {@code configPath}
  */
 public record ServerSettings(
     Path configPath,
@@ -41,10 +43,14 @@ public record ServerSettings(
     double nearLimitRatio,
     Optional<RateLimitHeaders> responseHeaders,
     Duration configPollInterval,
-    Optional<GrpcTlsSettings> grpcTls) {
+    Optional<GrpcTlsSettings> grpcTls,
+    Optional<XdsSettings> xds) {
 
   public ServerSettings {
-    Objects.requireNonNull(configPath, "configPath");
+    Objects.requireNonNull(xds, "xds");
+    if (xds.isEmpty()) {
+      Objects.requireNonNull(configPath, "configPath");
+    }
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(redis, "redis");
     Objects.requireNonNull(failurePolicies, "failurePolicies");
@@ -59,7 +65,7 @@ public record ServerSettings(
   public static ServerSettings inMemory(Path configPath, int grpcPort, int httpPort) {
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
-        Optional.empty(), Duration.ofSeconds(5), Optional.empty());
+        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), Optional.empty());
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
@@ -84,6 +90,7 @@ public record ServerSettings(
     private Optional<RateLimitHeaders> responseHeaders;
     private Duration configPollInterval;
     private Optional<GrpcTlsSettings> grpcTls;
+    private Optional<XdsSettings> xds;
 
     private Builder(ServerSettings base) {
       this.base = base;
@@ -94,6 +101,7 @@ public record ServerSettings(
       this.responseHeaders = base.responseHeaders;
       this.configPollInterval = base.configPollInterval;
       this.grpcTls = base.grpcTls;
+      this.xds = base.xds;
     }
 
     public Builder redis(Optional<RedisStoreSettings> value) {
@@ -131,10 +139,15 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder xds(Optional<XdsSettings> value) {
+      this.xds = value;
+      return this;
+    }
+
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls);
+          grpcTls, xds);
     }
   }
 }
