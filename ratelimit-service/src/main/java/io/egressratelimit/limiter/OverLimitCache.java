@@ -13,16 +13,28 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * Answers locally for buckets known to be empty until their next token is due. It can only ever
  * deny what the store would deny, so it never admits more; it saves the store the round trips of a
  * flood of over-limit traffic. The number of remembered buckets is bounded.
+ *
+ * <p>A local denial reports every claim as the store would: the empty bucket with its Retry-After
+ * and its time to fill, and each other bucket of the request with the tokens it held when this
+ * replica last saw it plus what has refilled since. That figure can only be too high when other
+ * replicas spent meanwhile; it is information, never a decision, since the request is denied
+ * anyway. When a request names a bucket this replica has not seen, it goes to the store, which
+ * answers exactly and teaches the cache for the next one.
  */
 public final class OverLimitCache extends ForwardingBucketStore {
-  private final NanoClock clock;
-  private final int maxEntries;
   private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
   private static final AtomicLongFieldUpdater<OverLimitCache> SWEEP =
       AtomicLongFieldUpdater.newUpdater(OverLimitCache.class, "nextSweepNanos");
 
+  private final NanoClock clock;
+  private final int maxEntries;
   private final Map<String, Long> emptyUntil = new ConcurrentHashMap<>();
+  /** Buckets seen in requests of several claims: what a local denial reports for them. */
+  private final Map<String, Seen> lastSeen = new ConcurrentHashMap<>();
   private volatile long nextSweepNanos = Long.MIN_VALUE;
+
+  /** Whole tokens a bucket held at a moment, and when it is full at the latest (then it is forgotten). */
+  private record Seen(long tokens, long atNanos, long fullAtNanos) {}
 
   public OverLimitCache(BucketStore delegate, NanoClock clock, int maxEntries) {
     super(delegate);
@@ -43,57 +55,113 @@ public final class OverLimitCache extends ForwardingBucketStore {
     });
   }
 
-  /**
-   * A denial when an enforced claim's bucket is known empty. The other claims are reported as
-   * passing with nothing remaining: what they hold is unknown here, and the request is denied anyway.
-   */
+  /** A denial when an enforced claim of one token hits a bucket known empty and every other bucket is known. */
   private BatchOutcome answerLocally(BucketBatch batch, long now) {
+    List<BucketClaim> claims = batch.claims();
+    List<BucketState> states = new ArrayList<>(claims.size());
     boolean denied = false;
-    List<BucketState> states = new ArrayList<>(batch.claims().size());
-    for (BucketClaim claim : batch.claims()) {
+    for (BucketClaim claim : claims) {
       Long until = emptyUntil.get(claim.key());
-      if (until != null && until > now) {
-        states.add(new BucketState(false, 0, Duration.ofNanos(until - now), Duration.ofNanos(until - now)));
+      if (until != null && until <= now) {
+        emptyUntil.remove(claim.key(), until);
+        until = null;
+      }
+      if (until != null && claim.required() == 1) {
+        states.add(new BucketState(false, 0, Duration.ofNanos(until - now), RefillMath.untilFull(claim.spec(), 0, now)));
         denied |= claim.enforced();
       } else {
-        if (until != null) {
-          emptyUntil.remove(claim.key(), until);
-        }
-        states.add(new BucketState(true, 0, Duration.ZERO, Duration.ZERO));
+        states.add(null);
       }
     }
-    return denied ? new BatchOutcome(false, states) : null;
+    if (!denied) {
+      return null;
+    }
+    for (int i = 0; i < claims.size(); i++) {
+      if (states.get(i) == null) {
+        BucketState known = estimate(claims.get(i), now);
+        if (known == null) {
+          return null;
+        }
+        states.set(i, known);
+      }
+    }
+    return new BatchOutcome(false, states);
   }
 
-  /** Only a failed claim of one token tells when the bucket holds a token again. */
+  /**
+   * A bucket last seen with some tokens, refilled since. Null when it is not known, or known empty (a
+   * claim of more tokens than one on an empty bucket): the store answers those.
+   */
+  private BucketState estimate(BucketClaim claim, long now) {
+    Seen seen = lastSeen.get(claim.key());
+    if (seen == null || emptyUntil.containsKey(claim.key())) {
+      return null;
+    }
+    BucketSpec spec = claim.spec();
+    long tokens = Math.min(spec.capacity(), seen.tokens() + refilledBetween(spec, seen.atNanos(), now));
+    boolean passes = tokens >= claim.required();
+    return new BucketState(passes, tokens, passes ? Duration.ZERO : untilHolding(spec, tokens, claim.required(), now),
+        RefillMath.untilFull(spec, tokens, now));
+  }
+
+  private static long refilledBetween(BucketSpec spec, long fromNanos, long toNanos) {
+    long period = spec.refillPeriod().toNanos();
+    return switch (spec.style()) {
+      case INTERVAL_ALIGNED -> saturatedMultiply(Math.floorDiv(toNanos, period) - Math.floorDiv(fromNanos, period),
+          spec.refillTokens());
+      case GREEDY -> (long) ((double) Math.max(0, toNanos - fromNanos) * spec.refillTokens() / period);
+    };
+  }
+
+  /** The wait until a bucket of {@code tokens} now holds {@code required}: the store's Retry-After. */
+  private static Duration untilHolding(BucketSpec spec, long tokens, long required, long now) {
+    BucketSpec smaller = new BucketSpec(required, spec.refillTokens(), spec.refillPeriod(), spec.style(), 0);
+    return RefillMath.untilFull(smaller, tokens, now);
+  }
+
+  private static long saturatedMultiply(long a, long b) {
+    long high = Math.multiplyHigh(a, b);
+    long low = a * b;
+    return high == 0 && low >= 0 ? low : Long.MAX_VALUE;
+  }
+
   private void remember(BucketBatch batch, BatchOutcome outcome, long now) {
+    boolean several = batch.claims().size() > 1;
     for (int i = 0; i < batch.claims().size(); i++) {
       BucketClaim claim = batch.claims().get(i);
       BucketState state = outcome.states().get(i);
-      if (!state.passed() && claim.required() == 1 && state.remaining() == 0) {
-        if (emptyUntil.size() >= maxEntries && !sweptRoomFor(now)) {
-          continue; // full of live entries: not caching is always safe
-        }
+      // Only a failed claim of one token tells when the bucket holds a token again.
+      if (!state.passed() && claim.required() == 1 && state.remaining() == 0 && hasRoom(emptyUntil, now)) {
         emptyUntil.put(claim.key(), now + state.untilPassing().toNanos());
+      }
+      if (several && hasRoom(lastSeen, now)) {
+        lastSeen.put(claim.key(), new Seen(state.remaining(), now, now + state.untilFull().toNanos()));
       }
     }
   }
 
+  /** Whether a map may take one more entry: full of live entries, not caching is always safe. */
+  private boolean hasRoom(Map<String, ?> entries, long now) {
+    if (entries.size() < maxEntries) {
+      return true;
+    }
+    sweep(now);
+    return entries.size() < maxEntries;
+  }
+
   /**
-   * Drops entries whose token is due, at most once per {@link #SWEEP_INTERVAL_NANOS}: a cache full of
-   * live entries would otherwise scan itself on every denial, on the request path.
+   * Drops entries that tell nothing any more, at most once per {@link #SWEEP_INTERVAL_NANOS}: a cache
+   * full of live entries would otherwise scan itself on every denial, on the request path.
    */
-  private boolean sweptRoomFor(long now) {
+  private void sweep(long now) {
     long due = nextSweepNanos;
     if (now >= due && SWEEP.compareAndSet(this, due, now + SWEEP_INTERVAL_NANOS)) {
       emptyUntil.values().removeIf(until -> until <= now);
+      lastSeen.values().removeIf(seen -> seen.fullAtNanos() <= now);
     }
-    return emptyUntil.size() < maxEntries;
   }
 
   int size() {
     return emptyUntil.size();
   }
-
-
 }

@@ -61,6 +61,16 @@ public final class RateLimitEngine {
    *     and the domain's failure policy is {@link FailurePolicy#UNAVAILABLE}
    */
   public CompletionStage<Decision> shouldRateLimit(LimitRequest request) {
+    return shouldRateLimit(request, BucketBatch.NO_CALLER_DEADLINE);
+  }
+
+  /**
+   * Decides one request whose caller waits {@code callerWaitNanos} for the answer; the store
+   * fits its wait into that (see {@link BucketBatch#callerWaitNanos}).
+   *
+   * @param callerWaitNanos what the caller's deadline has left, or {@link BucketBatch#NO_CALLER_DEADLINE}
+   */
+  public CompletionStage<Decision> shouldRateLimit(LimitRequest request, long callerWaitNanos) {
     long started = nanoTicker.getAsLong();
     validator.validate(request);
     List<DescriptorPlan> plans = planner.plan(request, config.get());
@@ -70,7 +80,7 @@ public final class RateLimitEngine {
     if (claimed.isEmpty()) {
       decision = CompletableFuture.completedFuture(combine(plans, claimed, new BatchOutcome(true, List.of())));
     } else {
-      BucketBatch batch = batchFor(request.domain(), plans, claimed);
+      BucketBatch batch = batchFor(request.domain(), plans, claimed, callerWaitNanos);
       decision = store.consume(batch).handle((outcome, failure) -> {
         if (failure == null) {
           return combine(plans, claimed, outcome);
@@ -118,7 +128,8 @@ public final class RateLimitEngine {
     return claimed;
   }
 
-  private static BucketBatch batchFor(String domain, List<DescriptorPlan> plans, List<Integer> claimed) {
+  private static BucketBatch batchFor(
+      String domain, List<DescriptorPlan> plans, List<Integer> claimed, long callerWaitNanos) {
     // An impossible enforced limit denies the request whatever the buckets hold, so the others are
     // only checked: the denied request must not spend their budget.
     boolean deniedAlready = plans.stream().anyMatch(p -> p.enforced() && p.impossible());
@@ -129,7 +140,7 @@ public final class RateLimitEngine {
       claims.add(new BucketClaim(
           plan.bucketKey(), BucketSpecs.of(plan.policy().orElseThrow()), plan.required(), consume, plan.enforced()));
     }
-    return new BucketBatch(claims, domain);
+    return new BucketBatch(claims, domain, callerWaitNanos);
   }
 
   private static Decision combine(List<DescriptorPlan> plans, List<Integer> claimed, BatchOutcome outcome) {

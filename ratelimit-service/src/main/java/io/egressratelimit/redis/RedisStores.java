@@ -37,7 +37,7 @@ public final class RedisStores {
   private static BucketStore atomicScript(RedisStoreSettings settings, DecisionTime time) {
     RedisConnection<String> connection = RedisConnector.connect(settings, StringCodec.UTF8);
     return new LuaBucketStore(new LettuceScriptRunner(connection), settings.keyPrefix(), time.clientClock(),
-        settings.timeout(), settings.maxInFlight());
+        settings.timeout(), settings.deadlineMargin(), settings.maxInFlight());
   }
 
   private static BucketStore bucket4jCas(RedisStoreSettings settings, DecisionTime time) {
@@ -66,7 +66,8 @@ public final class RedisStores {
         }
         connection.close();
       };
-      return new Bucket4jCasStore(proxyManager, settings.keyPrefix(), clock, settings.timeout(), connection.describe(),
+      return new Bucket4jCasStore(proxyManager, settings.keyPrefix(), clock, settings.timeout(),
+          settings.deadlineMargin(), connection.describe(),
           resources);
     } catch (RuntimeException e) {
       if (redisTime != null) {

@@ -4,19 +4,21 @@ import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
-import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerInterceptor;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 
 /** The gRPC server: plaintext, TLS, or mTLS when a client CA is set. */
 final class GrpcServerFactory {
   private GrpcServerFactory() {}
 
-  static Server build(ServerSettings settings, ServerServiceDefinition rateLimit, BindableService health) {
+  static Server build(ServerSettings settings, BindableService rateLimit, BindableService health,
+      List<ServerInterceptor> interceptors) {
     NettyServerBuilder builder;
     try {
       builder = NettyServerBuilder.forAddress(
@@ -25,6 +27,7 @@ final class GrpcServerFactory {
       // Netty reads the PEM files here; a wrong format or a key that does not match surfaces so.
       throw new StartupException("the gRPC TLS certificate or key is not usable: " + e.getMessage(), e);
     }
+    interceptors.forEach(builder::intercept);
     return builder
         // Decisions never block (the stores answer asynchronously), so they run on the event loop
         // and skip a thread hop per call.

@@ -4,20 +4,22 @@ import io.egressratelimit.config.RulesDump;
 import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.http.AdminEndpoints;
 import io.egressratelimit.http.AdminHttpServer;
+import io.egressratelimit.http.PrometheusHttpServer;
 import io.egressratelimit.limiter.Enforcement;
 import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.RequestLimits;
 import io.egressratelimit.metrics.ConfigLoadMetrics;
 import io.egressratelimit.metrics.DecisionMetrics;
+import io.egressratelimit.metrics.GrpcCallMetrics;
 import io.egressratelimit.metrics.ServiceMetrics;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +85,8 @@ public final class RateLimitServer implements AutoCloseable {
   private static RateLimitServer start(ServerSettings settings, Deque<AutoCloseable> started) {
     ServiceMetrics metrics = new ServiceMetrics();
     started.push(metrics);
-    LimitsSource config = LimitsSource.start(settings, CONFIG_DEBOUNCE, new ConfigLoadMetrics(metrics.registry()));
+    LimitsSource config = LimitsSource.start(settings, CONFIG_DEBOUNCE,
+        new ConfigLoadMetrics(metrics.registry(), metrics.upstream()));
     started.push(config.closer());
     ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "housekeeping");
@@ -96,19 +99,23 @@ public final class RateLimitServer implements AutoCloseable {
     stores.breaker().ifPresent(breaker -> metrics.watchCircuitBreaker(breaker::state));
 
     RateLimitEngine engine = new RateLimitEngine(config.current(), stores.store(),
-        new DecisionMetrics(metrics.registry(), settings.nearLimitRatio()), System::nanoTime, RequestLimits.DEFAULT,
+        new DecisionMetrics(metrics.registry(), settings.nearLimitRatio(), metrics.upstream()), System::nanoTime,
+        RequestLimits.DEFAULT,
         settings.failurePolicies(), settings.enforcement());
     RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders());
     HealthStatusManager health = new HealthStatusManager();
     ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies(), config.waiting());
 
-    Server grpcServer = GrpcServerFactory.build(settings, ServerInterceptors.intercept(rateLimit,
-        new FirstConfigGate(SERVICE_NAME, config.answering(), "no limits config has arrived yet from " + config.origin())),
-        health.getHealthService());
+    // Interceptors run in reverse order: the call statistics see the gate's UNAVAILABLE too.
+    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService(), List.of(
+        new FirstConfigGate(SERVICE_NAME, config.answering(),
+            "no limits config has arrived yet from " + config.origin()),
+        new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream()))));
     AdminHttpServer httpServer;
     try {
       grpcServer.start();
       started.push(grpcServer::shutdownNow);
+      startPrometheusListener(settings, metrics, started);
       httpServer = AdminHttpServer.start(settings.host(), settings.httpPort(), new AdminEndpoints(
           serving::problem, () -> RulesDump.render(config.current().get()), metrics::scrape, rateLimit::decide));
     } catch (IOException e) {
@@ -122,6 +129,19 @@ public final class RateLimitServer implements AutoCloseable {
         httpServer.port(), stores.store().describe(), config.current().get().domains().size(), config.origin(),
         settings.enforcement() == Enforcement.REPORT_ONLY ? ", in global shadow mode" : "");
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started);
+  }
+
+  /** envoyproxy/ratelimit's {@code USE_PROMETHEUS} listener, beside the admin port's {@code /metrics}. */
+  private static void startPrometheusListener(ServerSettings settings, ServiceMetrics metrics,
+      Deque<AutoCloseable> started) throws IOException {
+    if (settings.telemetry().prometheus().isEmpty()) {
+      return;
+    }
+    PrometheusSettings prometheus = settings.telemetry().prometheus().get();
+    PrometheusHttpServer server = PrometheusHttpServer.start(prometheus.address(), prometheus.path(), metrics::scrape);
+    started.push(server);
+    LOG.info("Prometheus metrics also on {}:{}{}", prometheus.address().getHostString(), server.port(),
+        prometheus.path());
   }
 
   public int grpcPort() {

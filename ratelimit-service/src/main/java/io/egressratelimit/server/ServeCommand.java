@@ -102,6 +102,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin
   LoggingOptions logging;
 
+  @Mixin
+  TelemetryOptions telemetry;
+
   @Override
   public Integer call() {
     redis.registerSecrets();
@@ -129,7 +132,8 @@ public final class ServeCommand implements Callable<Integer> {
     return new ServerSettings(configPath, host, grpcPort, httpPort, redis.toSettings(), failurePolicies(),
         overLimitCacheSize, new DrainSettings(drainDelay, drainPeriod),
         shadowMode ? Enforcement.REPORT_ONLY : Enforcement.AS_CONFIGURED, nearLimitRatio,
-        responseHeaders.toSettings(), configPollInterval, grpcTls.toSettings(), xds.toSettings());
+        responseHeaders.toSettings(), configPollInterval, grpcTls.toSettings(), telemetry.toSettings(),
+        xds.toSettings());
   }
 
   private FailurePolicies failurePolicies() {

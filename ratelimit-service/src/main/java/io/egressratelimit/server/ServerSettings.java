@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param configPollInterval how often the config files are compared with the config in force, besides
  *     file system events; zero relies on the events alone
  * @param grpcTls TLS (and mTLS) on the gRPC port; empty serves plaintext
+ * @param telemetry where metrics go besides the admin port
  * @param xds the xDS management server the limits come from; empty reads them from {@code configPath}
  */
 public record ServerSettings(
@@ -44,6 +45,7 @@ public record ServerSettings(
     Optional<RateLimitHeaders> responseHeaders,
     Duration configPollInterval,
     Optional<GrpcTlsSettings> grpcTls,
+    TelemetrySettings telemetry,
     Optional<XdsSettings> xds) {
 
   public ServerSettings {
@@ -59,13 +61,14 @@ public record ServerSettings(
     Objects.requireNonNull(responseHeaders, "responseHeaders");
     Objects.requireNonNull(configPollInterval, "configPollInterval");
     Objects.requireNonNull(grpcTls, "grpcTls");
+    Objects.requireNonNull(telemetry, "telemetry");
   }
 
   /** Settings for a local in-memory service with the documented defaults; tests start from here. */
   public static ServerSettings inMemory(Path configPath, int grpcPort, int httpPort) {
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
-        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), Optional.empty());
+        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE, Optional.empty());
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
@@ -90,6 +93,7 @@ public record ServerSettings(
     private Optional<RateLimitHeaders> responseHeaders;
     private Duration configPollInterval;
     private Optional<GrpcTlsSettings> grpcTls;
+    private TelemetrySettings telemetry;
     private Optional<XdsSettings> xds;
 
     private Builder(ServerSettings base) {
@@ -101,6 +105,7 @@ public record ServerSettings(
       this.responseHeaders = base.responseHeaders;
       this.configPollInterval = base.configPollInterval;
       this.grpcTls = base.grpcTls;
+      this.telemetry = base.telemetry;
       this.xds = base.xds;
     }
 
@@ -139,6 +144,11 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder telemetry(TelemetrySettings value) {
+      this.telemetry = value;
+      return this;
+    }
+
     public Builder xds(Optional<XdsSettings> value) {
       this.xds = value;
       return this;
@@ -147,7 +157,7 @@ public record ServerSettings(
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls, xds);
+          grpcTls, telemetry, xds);
     }
   }
 }

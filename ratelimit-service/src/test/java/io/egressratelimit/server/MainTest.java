@@ -74,6 +74,10 @@ class MainTest {
         Arguments.of("--near-limit-ratio (NEAR_LIMIT_RATIO) must be between 0 and 1, got 1.5",
             new String[] {"--near-limit-ratio", "1.5"}),
         Arguments.of("--drain-period (DRAIN_PERIOD) must be positive, got 0ms", new String[] {"--drain-period", "0s"}),
+        Arguments.of("--prometheus-addr (PROMETHEUS_ADDR) has no port number in ':metrics'",
+            new String[] {"--use-prometheus", "--prometheus-addr", ":metrics"}),
+        Arguments.of("--prometheus-path (PROMETHEUS_PATH) must start with /, got 'metrics'",
+            new String[] {"--use-prometheus", "--prometheus-path", "metrics"}),
         Arguments.of("--limit-limit-header (LIMIT_LIMIT_HEADER) must be an HTTP header name, got 'Rate Limit'",
             new String[] {"--limit-response-headers-enabled", "--limit-limit-header", "Rate Limit"}),
         Arguments.of("gRPC TLS needs both --grpc-tls-cert (GRPC_SERVER_TLS_CERT) and --grpc-tls-key "
