@@ -25,7 +25,7 @@ public final class GrpcCallMetrics {
    * @param serviceError the call failed for a reason other than the store (an invalid request, a bug)
    */
   public void onCall(String method, long elapsedNanos, boolean serviceError) {
-    upstream.call(method);
+    upstream.call(method, elapsedNanos);
     if (serviceError) {
       upstream.serviceError();
     }

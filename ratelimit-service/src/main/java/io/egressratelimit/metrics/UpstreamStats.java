@@ -52,6 +52,7 @@ public final class UpstreamStats {
   private final Map<String, UpstreamStat> calls = new ConcurrentHashMap<>();
   private final Queue<UpstreamStat> all = new ConcurrentLinkedQueue<>();
   private final List<Consumer<UpstreamStat>> watchers = new CopyOnWriteArrayList<>();
+  private final List<CallTimeWatcher> callTimeWatchers = new CopyOnWriteArrayList<>();
   private final UpstreamStat redisError;
   private final UpstreamStat serviceError;
   private final UpstreamStat configLoadSuccess;
@@ -103,8 +104,16 @@ public final class UpstreamStats {
     configLoadError.add(1);
   }
 
-  /** One gRPC call received, by its method's bare name ({@code ShouldRateLimit}). */
-  public void call(String method) {
+  /** Sees every gRPC call's response time. */
+  public interface CallTimeWatcher {
+    void onCall(String method, long elapsedNanos);
+  }
+
+  /** One gRPC call received, by its method's bare name ({@code ShouldRateLimit}), and its response time. */
+  public void call(String method, long elapsedNanos) {
+    for (CallTimeWatcher watcher : callTimeWatchers) {
+      watcher.onCall(method, elapsedNanos);
+    }
     UpstreamStat existing = calls.get(method);
     (existing != null ? existing : calls.computeIfAbsent(method, m -> register(new UpstreamStat(
         "ratelimit_server." + m + ".total_requests", "ratelimit_service_total_requests",
@@ -121,6 +130,10 @@ public final class UpstreamStats {
   public synchronized void watch(Consumer<UpstreamStat> watcher) {
     watchers.add(watcher);
     all.forEach(watcher);
+  }
+
+  public void watchCallTimes(CallTimeWatcher watcher) {
+    callTimeWatchers.add(watcher);
   }
 
   /** The counters in the Prometheus text format (0.0.4), as envoyproxy/ratelimit's exporter writes them. */

@@ -24,22 +24,24 @@ record LimitsSource(Supplier<RateLimitConfig> current, BooleanSupplier answering
     String origin, AutoCloseable closer) {
 
   static LimitsSource start(ServerSettings settings, Duration debounce, ConfigReloader.Listener listener) {
+    boolean mergeDomains = settings.configSemantics().mergeDomainConfig();
     if (settings.xds().isPresent()) {
-      return subscribe(settings.xds().get(), listener);
+      return subscribe(settings.xds().get(), mergeDomains, listener);
     }
     ConfigReloader files;
     try {
-      files = ConfigReloader.start(settings.configPath(), settings.configPollInterval(), debounce, listener);
+      files = ConfigReloader.start(settings.configPath(), settings.configPollInterval(), debounce, listener,
+          mergeDomains);
     } catch (ConfigException e) {
       throw new StartupException("invalid limits config: " + e.getMessage(), e);
     }
     return new LimitsSource(files::current, () -> true, Optional::empty, settings.configPath().toString(), files);
   }
 
-  private static LimitsSource subscribe(XdsSettings xds, ConfigReloader.Listener listener) {
+  private static LimitsSource subscribe(XdsSettings xds, boolean mergeDomains, ConfigReloader.Listener listener) {
     XdsConfigSubscription subscription;
     try {
-      subscription = XdsConfigSubscription.start(xds, listener);
+      subscription = XdsConfigSubscription.start(xds, mergeDomains, listener);
     } catch (IllegalArgumentException e) {
       throw new StartupException(e.getMessage(), e);
     }

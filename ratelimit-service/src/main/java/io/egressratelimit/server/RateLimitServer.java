@@ -5,13 +5,17 @@ import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.http.AdminEndpoints;
 import io.egressratelimit.http.AdminHttpServer;
 import io.egressratelimit.http.PrometheusHttpServer;
+import io.egressratelimit.limiter.BudgetActivity;
+import io.egressratelimit.limiter.BudgetBoard;
 import io.egressratelimit.limiter.Enforcement;
+import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.RequestLimits;
 import io.egressratelimit.metrics.ConfigLoadMetrics;
 import io.egressratelimit.metrics.DecisionMetrics;
 import io.egressratelimit.metrics.GrpcCallMetrics;
 import io.egressratelimit.metrics.ServiceMetrics;
+import io.egressratelimit.metrics.StatsdSink;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Server;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -85,6 +89,11 @@ public final class RateLimitServer implements AutoCloseable {
   private static RateLimitServer start(ServerSettings settings, Deque<AutoCloseable> started) {
     ServiceMetrics metrics = new ServiceMetrics();
     started.push(metrics);
+    settings.telemetry().statsd().ifPresent(statsd -> {
+      started.push(StatsdSink.start(statsd, metrics.upstream()));
+      LOG.info("sending {} stats to {}:{} every {} ms", statsd.dogStatsd() ? "DogStatsD" : "statsd", statsd.host(),
+          statsd.port(), statsd.flushInterval().toMillis());
+    });
     LimitsSource config = LimitsSource.start(settings, CONFIG_DEBOUNCE,
         new ConfigLoadMetrics(metrics.registry(), metrics.upstream()));
     started.push(config.closer());
@@ -98,11 +107,16 @@ public final class RateLimitServer implements AutoCloseable {
     started.push(stores.store());
     stores.breaker().ifPresent(breaker -> metrics.watchCircuitBreaker(breaker::state));
 
-    RateLimitEngine engine = new RateLimitEngine(config.current(), stores.store(),
+    // Outermost, so it sees every decision, also those the over-limit cache answers locally.
+    BudgetActivity activity = new BudgetActivity(stores.store(), NanoClock.SYSTEM, settings.budgets().trackedBuckets());
+    BudgetBoard budgets = new BudgetBoard(config.current(), activity, activity, settings.redis().isPresent(),
+        settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
+    RateLimitEngine engine = new RateLimitEngine(config.current(), activity,
         new DecisionMetrics(metrics.registry(), settings.nearLimitRatio(), metrics.upstream()), System::nanoTime,
         RequestLimits.DEFAULT,
-        settings.failurePolicies(), settings.enforcement());
-    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders());
+        settings.failurePolicies(), settings.enforcement(), settings.configSemantics().quotaModeForAll());
+    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders(),
+        settings.configSemantics().responseDynamicMetadata());
     HealthStatusManager health = new HealthStatusManager();
     ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies(), config.waiting());
 
@@ -117,7 +131,8 @@ public final class RateLimitServer implements AutoCloseable {
       started.push(grpcServer::shutdownNow);
       startPrometheusListener(settings, metrics, started);
       httpServer = AdminHttpServer.start(settings.host(), settings.httpPort(), new AdminEndpoints(
-          serving::problem, () -> RulesDump.render(config.current().get()), metrics::scrape, rateLimit::decide));
+          serving::problem, () -> RulesDump.render(config.current().get()), metrics::scrape, rateLimit::decide,
+          budgets::view));
     } catch (IOException e) {
       throw new StartupException("cannot listen on " + settings.host() + ": " + e.getMessage(), e);
     }

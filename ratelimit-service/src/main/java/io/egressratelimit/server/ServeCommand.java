@@ -79,6 +79,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin
   GrpcTlsOptions grpcTls;
 
+  @Mixin
+  ConfigSemanticsOptions configSemantics;
+
   @Option(names = "--config-poll-interval", defaultValue = "${env:CONFIG_POLL_INTERVAL:-5s}", paramLabel = "DURATION",
       converter = DurationConverter.class,
       description = "How often the config is re-read besides file change events; 0s relies on events alone. "
@@ -104,6 +107,9 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin
   TelemetryOptions telemetry;
+
+  @Mixin
+  BudgetsOptions budgets;
 
   @Override
   public Integer call() {
@@ -133,7 +139,7 @@ public final class ServeCommand implements Callable<Integer> {
         overLimitCacheSize, new DrainSettings(drainDelay, drainPeriod),
         shadowMode ? Enforcement.REPORT_ONLY : Enforcement.AS_CONFIGURED, nearLimitRatio,
         responseHeaders.toSettings(), configPollInterval, grpcTls.toSettings(), telemetry.toSettings(),
-        xds.toSettings());
+        configSemantics.toSettings(), budgets.toSettings(), xds.toSettings());
   }
 
   private FailurePolicies failurePolicies() {

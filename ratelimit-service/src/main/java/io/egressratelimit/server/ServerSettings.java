@@ -29,6 +29,8 @@ import java.util.Optional;
  *     file system events; zero relies on the events alone
  * @param grpcTls TLS (and mTLS) on the gRPC port; empty serves plaintext
  * @param telemetry where metrics go besides the admin port
+ * @param configSemantics QUOTA_MODE, RESPONSE_DYNAMIC_METADATA and MERGE_DOMAIN_CONFIG
+ * @param budgets what {@code /budgets} keeps and shows
  * @param xds the xDS management server the limits come from; empty reads them from {@code configPath}
  */
 public record ServerSettings(
@@ -46,6 +48,8 @@ public record ServerSettings(
     Duration configPollInterval,
     Optional<GrpcTlsSettings> grpcTls,
     TelemetrySettings telemetry,
+    ConfigSemantics configSemantics,
+    BudgetsSettings budgets,
     Optional<XdsSettings> xds) {
 
   public ServerSettings {
@@ -62,13 +66,16 @@ public record ServerSettings(
     Objects.requireNonNull(configPollInterval, "configPollInterval");
     Objects.requireNonNull(grpcTls, "grpcTls");
     Objects.requireNonNull(telemetry, "telemetry");
+    Objects.requireNonNull(configSemantics, "configSemantics");
+    Objects.requireNonNull(budgets, "budgets");
   }
 
   /** Settings for a local in-memory service with the documented defaults; tests start from here. */
   public static ServerSettings inMemory(Path configPath, int grpcPort, int httpPort) {
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
-        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE, Optional.empty());
+        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE, ConfigSemantics.DEFAULT,
+        BudgetsSettings.DEFAULT, Optional.empty());
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
@@ -94,6 +101,7 @@ public record ServerSettings(
     private Duration configPollInterval;
     private Optional<GrpcTlsSettings> grpcTls;
     private TelemetrySettings telemetry;
+    private ConfigSemantics configSemantics;
     private Optional<XdsSettings> xds;
 
     private Builder(ServerSettings base) {
@@ -106,6 +114,7 @@ public record ServerSettings(
       this.configPollInterval = base.configPollInterval;
       this.grpcTls = base.grpcTls;
       this.telemetry = base.telemetry;
+      this.configSemantics = base.configSemantics;
       this.xds = base.xds;
     }
 
@@ -149,6 +158,11 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder configSemantics(ConfigSemantics value) {
+      this.configSemantics = value;
+      return this;
+    }
+
     public Builder xds(Optional<XdsSettings> value) {
       this.xds = value;
       return this;
@@ -157,7 +171,7 @@ public record ServerSettings(
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls, telemetry, xds);
+          grpcTls, telemetry, configSemantics, base.budgets, xds);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.egressratelimit.server;
 
 import java.util.Optional;
 import picocli.CommandLine.Help;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** envoyproxy/ratelimit's stats settings, with its names and defaults. */
@@ -21,8 +22,11 @@ final class TelemetryOptions {
       description = "Its scrape path. Env: PROMETHEUS_PATH.")
   String prometheusPath;
 
+  @Mixin
+  StatsdOptions statsd;
+
   TelemetrySettings toSettings() {
-    return new TelemetrySettings(prometheus());
+    return new TelemetrySettings(prometheus(), statsd.toSettings());
   }
 
   private Optional<PrometheusSettings> prometheus() {

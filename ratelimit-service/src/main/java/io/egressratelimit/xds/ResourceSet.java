@@ -22,8 +22,10 @@ final class ResourceSet {
   /**
    * The config these resources describe, checked as strictly as files. Errors start with the
    * resource they are about: {@code RateLimitConfig 'name': path: reason}.
+   *
+   * @param mergeDomains MERGE_DOMAIN_CONFIG: a domain in several resources merges instead of being refused
    */
-  static RateLimitConfig decode(List<Any> resources) throws ConfigException {
+  static RateLimitConfig decode(List<Any> resources, boolean mergeDomains) throws ConfigException {
     Map<String, Map<String, Object>> documents = new LinkedHashMap<>();
     for (int i = 0; i < resources.size(); i++) {
       Any any = resources.get(i);
@@ -45,6 +47,6 @@ final class ResourceSet {
       }
       documents.put(name, ResourceDocument.of(name, resource));
     }
-    return ConfigLoader.parseDocuments(documents);
+    return ConfigLoader.parseDocuments(documents, mergeDomains);
   }
 }

@@ -37,6 +37,7 @@ public final class XdsConfigSubscription implements AutoCloseable {
   private static final int INVALID_ARGUMENT = 3;
 
   private final XdsSettings settings;
+  private final boolean mergeDomains;
   private final ConfigReloader.Listener listener;
   private final ManagedChannel channel;
   private final Node node;
@@ -50,8 +51,9 @@ public final class XdsConfigSubscription implements AutoCloseable {
   private int failures;
   private boolean closed;
 
-  private XdsConfigSubscription(XdsSettings settings, ConfigReloader.Listener listener) {
+  private XdsConfigSubscription(XdsSettings settings, boolean mergeDomains, ConfigReloader.Listener listener) {
     this.settings = settings;
+    this.mergeDomains = mergeDomains;
     this.listener = listener;
     this.channel = XdsChannels.open(settings);
     this.node = node(settings);
@@ -66,10 +68,12 @@ public final class XdsConfigSubscription implements AutoCloseable {
    * Opens the stream and returns at once; the config in force is empty until the first good
    * update arrives ({@link #hasConfig()}).
    *
+   * @param mergeDomains MERGE_DOMAIN_CONFIG: a domain in several resources merges instead of being refused
    * @throws IllegalArgumentException when the TLS files cannot be used
    */
-  public static XdsConfigSubscription start(XdsSettings settings, ConfigReloader.Listener listener) {
-    XdsConfigSubscription subscription = new XdsConfigSubscription(settings, listener);
+  public static XdsConfigSubscription start(XdsSettings settings, boolean mergeDomains,
+      ConfigReloader.Listener listener) {
+    XdsConfigSubscription subscription = new XdsConfigSubscription(settings, mergeDomains, listener);
     LOG.info("taking the limits config from the xDS server at {} as node '{}'{}", settings.serverUrl(),
         settings.nodeId(), settings.tls().isPresent() ? " over TLS" : "");
     subscription.open();
@@ -113,7 +117,7 @@ public final class XdsConfigSubscription implements AutoCloseable {
     }
     RateLimitConfig config;
     try {
-      config = ResourceSet.decode(response.getResourcesList());
+      config = ResourceSet.decode(response.getResourcesList(), mergeDomains);
     } catch (ConfigException e) {
       reject(stream, response, e);
       return;
@@ -184,7 +188,7 @@ public final class XdsConfigSubscription implements AutoCloseable {
 
   private static RateLimitConfig emptyConfig() {
     try {
-      return ConfigLoader.parseDocuments(Map.of());
+      return ConfigLoader.parseDocuments(Map.of(), false);
     } catch (ConfigException e) {
       throw new IllegalStateException("an empty config cannot fail", e);
     }

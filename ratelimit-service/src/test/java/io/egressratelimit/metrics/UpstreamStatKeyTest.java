@@ -39,7 +39,7 @@ class UpstreamStatKeyTest {
   void theTextFormatHasUpstreamsNamesWithoutATotalSuffix() {
     UpstreamStats stats = new UpstreamStats();
     stats.rule("geocode.generic_key_geocode").add(new HitCounts(4, 3, 1, 1, 0));
-    stats.call("ShouldRateLimit");
+    stats.call("ShouldRateLimit", 1_000_000);
     String text = stats.prometheusText();
     assertEquals(true, text.contains("# TYPE ratelimit_service_rate_limit_total_hits counter\n"
         + "ratelimit_service_rate_limit_total_hits{domain=\"geocode\",key1=\"generic_key_geocode\"} 4\n"), text);

@@ -78,6 +78,10 @@ class MainTest {
             new String[] {"--use-prometheus", "--prometheus-addr", ":metrics"}),
         Arguments.of("--prometheus-path (PROMETHEUS_PATH) must start with /, got 'metrics'",
             new String[] {"--use-prometheus", "--prometheus-path", "metrics"}),
+        Arguments.of("--extra-tags (EXTRA_TAGS) expects key:value pairs separated by commas, got 'eu1'",
+            new String[] {"--use-statsd", "--extra-tags", "cluster:x,eu1"}),
+        Arguments.of("USE_DOG_STATSD_MOGRIFIERS names NOPE, but DOG_STATSD_MOGRIFIER_NOPE_PATTERN is not set",
+            new String[] {"--use-dog-statsd", "--use-dog-statsd-mogrifiers", "NOPE"}),
         Arguments.of("--limit-limit-header (LIMIT_LIMIT_HEADER) must be an HTTP header name, got 'Rate Limit'",
             new String[] {"--limit-response-headers-enabled", "--limit-limit-header", "Rate Limit"}),
         Arguments.of("gRPC TLS needs both --grpc-tls-cert (GRPC_SERVER_TLS_CERT) and --grpc-tls-key "

@@ -35,7 +35,7 @@ class ResourceSetTest {
   }
 
   private static String refused(Any... resources) {
-    ConfigException e = assertThrows(ConfigException.class, () -> ResourceSet.decode(List.of(resources)));
+    ConfigException e = assertThrows(ConfigException.class, () -> ResourceSet.decode(List.of(resources), false));
     assertFalse(e.getMessage().contains("(line"), "a resource has no lines: " + e.getMessage());
     return e.getMessage();
   }
@@ -56,7 +56,7 @@ class ResourceSetTest {
                 .setRateLimit(RateLimitPolicy.newBuilder().setUnlimited(true)
                     .addReplaces(RateLimitReplace.newBuilder().setName("search")))))
         .build();
-    RateLimitConfig config = ResourceSet.decode(List.of(any(resource)));
+    RateLimitConfig config = ResourceSet.decode(List.of(any(resource)), false);
 
     var search = match(config, "geocode", "client", "a", "path", "/search").orElseThrow().rule();
     assertEquals("geocode.client.path_/search", search.fullKey());
@@ -76,11 +76,11 @@ class ResourceSetTest {
   void severalResourcesMakeOneConfigAndNoResourceMakesAnEmptyOne() throws Exception {
     RateLimitConfig two = ResourceSet.decode(List.of(
         any(limit("a", "geocode", "generic_key", "geocode", RateLimitUnit.SECOND, 1)),
-        any(limit("b", "maps", "generic_key", "tiles", RateLimitUnit.YEAR, 2))));
+        any(limit("b", "maps", "generic_key", "tiles", RateLimitUnit.YEAR, 2))), false);
     assertEquals(java.util.Set.of("geocode", "maps"), two.domains());
     assertEquals(Optional.of(RateUnit.YEAR),
         match(two, "maps", "generic_key", "tiles").orElseThrow().rule().policy().orElseThrow().unit());
-    assertEquals(java.util.Set.of(), ResourceSet.decode(List.of()).domains());
+    assertEquals(java.util.Set.of(), ResourceSet.decode(List.of(), false).domains());
   }
 
   @Test
@@ -129,6 +129,14 @@ class ResourceSetTest {
         any(limit("b", "geocode", "k", "w", RateLimitUnit.SECOND, 1)));
     assertTrue(message.startsWith("RateLimitConfig 'b': domain: duplicate domain 'geocode'; already defined in"
         + " RateLimitConfig 'a'"), message);
+  }
+
+  @Test
+  void withMergeDomainConfigTheSameDomainInTwoResourcesMerges() throws Exception {
+    RateLimitConfig merged = ResourceSet.decode(List.of(any(limit("a", "geocode", "k", "v", RateLimitUnit.SECOND, 1)),
+        any(limit("b", "geocode", "k", "w", RateLimitUnit.MINUTE, 2))), true);
+    assertEquals(1, match(merged, "geocode", "k", "v").orElseThrow().rule().policy().orElseThrow().requestsPerPeriod());
+    assertEquals(2, match(merged, "geocode", "k", "w").orElseThrow().rule().policy().orElseThrow().requestsPerPeriod());
   }
 
   @Test
