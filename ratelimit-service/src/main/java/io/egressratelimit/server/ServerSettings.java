@@ -31,6 +31,8 @@ import java.util.Optional;
  * @param telemetry where metrics go besides the admin port
  * @param configSemantics QUOTA_MODE, RESPONSE_DYNAMIC_METADATA and MERGE_DOMAIN_CONFIG
  * @param budgets what {@code /budgets} keeps and shows
+ * @param upstream envoyproxy/ratelimit's own variables: the gRPC socket, connection age, client SAN,
+ *     and the notes on those that do not apply
  * @param xds the xDS management server the limits come from; empty reads them from {@code configPath}
  */
 public record ServerSettings(
@@ -50,6 +52,7 @@ public record ServerSettings(
     TelemetrySettings telemetry,
     ConfigSemantics configSemantics,
     BudgetsSettings budgets,
+    UpstreamSettings upstream,
     Optional<XdsSettings> xds) {
 
   public ServerSettings {
@@ -68,6 +71,7 @@ public record ServerSettings(
     Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(configSemantics, "configSemantics");
     Objects.requireNonNull(budgets, "budgets");
+    Objects.requireNonNull(upstream, "upstream");
   }
 
   /** Settings for a local in-memory service with the documented defaults; tests start from here. */
@@ -75,7 +79,7 @@ public record ServerSettings(
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
         Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE, ConfigSemantics.DEFAULT,
-        BudgetsSettings.DEFAULT, Optional.empty());
+        BudgetsSettings.DEFAULT, UpstreamSettings.DEFAULTS, Optional.empty());
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
@@ -102,6 +106,7 @@ public record ServerSettings(
     private Optional<GrpcTlsSettings> grpcTls;
     private TelemetrySettings telemetry;
     private ConfigSemantics configSemantics;
+    private UpstreamSettings upstream;
     private Optional<XdsSettings> xds;
 
     private Builder(ServerSettings base) {
@@ -115,6 +120,7 @@ public record ServerSettings(
       this.grpcTls = base.grpcTls;
       this.telemetry = base.telemetry;
       this.configSemantics = base.configSemantics;
+      this.upstream = base.upstream;
       this.xds = base.xds;
     }
 
@@ -163,6 +169,11 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder upstream(UpstreamSettings value) {
+      this.upstream = value;
+      return this;
+    }
+
     public Builder xds(Optional<XdsSettings> value) {
       this.xds = value;
       return this;
@@ -171,7 +182,7 @@ public record ServerSettings(
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls, telemetry, configSemantics, base.budgets, xds);
+          grpcTls, telemetry, configSemantics, base.budgets, upstream, xds);
     }
   }
 }

@@ -127,6 +127,10 @@ final class XdsOptions {
 
   Optional<XdsSettings> toSettings() {
     if (!selected()) {
+      if (forceStartWithoutInitialConfig) {
+        LOG.info("FORCE_START_WITHOUT_INITIAL_CONFIG is set and has no effect here: with CONFIG_TYPE=FILE a file "
+            + "config must load before the service answers, so no replica ever serves without its limits");
+      }
       return Optional.empty();
     }
     if (serverUrl.isBlank()) {
