@@ -5,6 +5,7 @@ import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.http.AdminEndpoints;
 import io.egressratelimit.http.AdminHttpServer;
 import io.egressratelimit.http.PrometheusHttpServer;
+import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.BudgetActivity;
 import io.egressratelimit.limiter.BudgetBoard;
 import io.egressratelimit.limiter.Enforcement;
@@ -16,14 +17,19 @@ import io.egressratelimit.metrics.DecisionMetrics;
 import io.egressratelimit.metrics.GrpcCallMetrics;
 import io.egressratelimit.metrics.ServiceMetrics;
 import io.egressratelimit.metrics.StatsdSink;
+import io.egressratelimit.tracing.Tracing;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +110,11 @@ public final class RateLimitServer implements AutoCloseable {
       return thread;
     });
     started.push(housekeeping::shutdownNow);
-    StoreFactory.Stores stores = StoreFactory.create(settings, housekeeping, metrics.registry());
+    Optional<Tracing> tracing = settings.telemetry().tracing().map(Tracing::start);
+    tracing.ifPresent(started::push);
+    settings.telemetry().tracing().ifPresent(t -> LOG.info("tracing on: {}", t));
+    StoreFactory.Stores stores = StoreFactory.create(settings, housekeeping, metrics.registry(),
+        tracing.<UnaryOperator<BucketStore>>map(t -> t::traced).orElse(UnaryOperator.identity()));
     started.push(stores.store());
     stores.breaker().ifPresent(breaker -> metrics.watchCircuitBreaker(breaker::state));
 
@@ -121,11 +131,9 @@ public final class RateLimitServer implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies(), config.waiting());
 
-    // Interceptors run in reverse order: the call statistics see the gate's UNAVAILABLE too.
-    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService(), List.of(
-        new FirstConfigGate(SERVICE_NAME, config.answering(),
-            "no limits config has arrived yet from " + config.origin()),
-        new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream()))), started);
+    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService(),
+        interceptors(metrics, tracing, new FirstConfigGate(SERVICE_NAME, config.answering(),
+            "no limits config has arrived yet from " + config.origin())), started);
     AdminHttpServer httpServer;
     try {
       grpcServer.start();
@@ -146,6 +154,17 @@ public final class RateLimitServer implements AutoCloseable {
         httpServer.port(), stores.store().describe(), config.current().get().domains().size(), config.origin(),
         settings.enforcement() == Enforcement.REPORT_ONLY ? ", in global shadow mode" : "");
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started);
+  }
+
+  /** Tracing, when on, is the outermost, so its span covers the call as the caller sees it. */
+  private static List<ServerInterceptor> interceptors(ServiceMetrics metrics, Optional<Tracing> tracing,
+      FirstConfigGate gate) {
+    List<ServerInterceptor> interceptors = new ArrayList<>();
+    // Interceptors run in reverse order: the gate runs last, so call statistics and traces see its UNAVAILABLE.
+    interceptors.add(gate);
+    interceptors.add(new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream())));
+    tracing.ifPresent(t -> interceptors.add(t.serverInterceptor()));
+    return interceptors;
   }
 
   private static String grpcAddress(ServerSettings settings, int port) {

@@ -129,6 +129,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     redis.registerSecrets();
+    telemetry.registerSecrets();
     logging.apply();
     return RateLimitServer.run(settings());
   }
