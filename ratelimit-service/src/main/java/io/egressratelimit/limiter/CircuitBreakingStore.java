@@ -39,6 +39,12 @@ public final class CircuitBreakingStore extends ForwardingBucketStore {
     return state.get();
   }
 
+  /** Closes the breaker: the backend is known to answer again (its first connection just came up). */
+  public void reset() {
+    consecutiveFailures.set(0);
+    state.set(State.CLOSED);
+  }
+
   @Override
   public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
     State current = state.get();

@@ -97,6 +97,9 @@ public final class ServeCommand implements Callable<Integer> {
   Duration drainPeriod;
 
   @Mixin
+  WarmupOptions warmup;
+
+  @Mixin
   LoggingOptions logging;
 
   @Override
@@ -126,7 +129,7 @@ public final class ServeCommand implements Callable<Integer> {
     return new ServerSettings(configPath, host, grpcPort, httpPort, redis.toSettings(), failurePolicies(),
         overLimitCacheSize, new DrainSettings(drainDelay, drainPeriod),
         shadowMode ? Enforcement.REPORT_ONLY : Enforcement.AS_CONFIGURED, nearLimitRatio,
-        responseHeaders.toSettings(), configPollInterval, grpcTls.toSettings());
+        responseHeaders.toSettings(), configPollInterval, grpcTls.toSettings(), warmup.toSettings());
   }
 
   private FailurePolicies failurePolicies() {

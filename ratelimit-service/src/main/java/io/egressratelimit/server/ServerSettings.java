@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param configPollInterval how often the config files are compared with the config in force, besides
  *     file system events; zero relies on the events alone
  * @param grpcTls TLS (and mTLS) on the gRPC port; empty serves plaintext
+ * @param warmup the warm-up run before the replica reports SERVING
  */
 public record ServerSettings(
     Path configPath,
@@ -41,7 +42,8 @@ public record ServerSettings(
     double nearLimitRatio,
     Optional<RateLimitHeaders> responseHeaders,
     Duration configPollInterval,
-    Optional<GrpcTlsSettings> grpcTls) {
+    Optional<GrpcTlsSettings> grpcTls,
+    WarmupSettings warmup) {
 
   public ServerSettings {
     Objects.requireNonNull(configPath, "configPath");
@@ -53,13 +55,14 @@ public record ServerSettings(
     Objects.requireNonNull(responseHeaders, "responseHeaders");
     Objects.requireNonNull(configPollInterval, "configPollInterval");
     Objects.requireNonNull(grpcTls, "grpcTls");
+    Objects.requireNonNull(warmup, "warmup");
   }
 
   /** Settings for a local in-memory service with the documented defaults; tests start from here. */
   public static ServerSettings inMemory(Path configPath, int grpcPort, int httpPort) {
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
-        Optional.empty(), Duration.ofSeconds(5), Optional.empty());
+        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), WarmupSettings.DEFAULT);
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
@@ -84,6 +87,7 @@ public record ServerSettings(
     private Optional<RateLimitHeaders> responseHeaders;
     private Duration configPollInterval;
     private Optional<GrpcTlsSettings> grpcTls;
+    private WarmupSettings warmup;
 
     private Builder(ServerSettings base) {
       this.base = base;
@@ -94,6 +98,7 @@ public record ServerSettings(
       this.responseHeaders = base.responseHeaders;
       this.configPollInterval = base.configPollInterval;
       this.grpcTls = base.grpcTls;
+      this.warmup = base.warmup;
     }
 
     public Builder redis(Optional<RedisStoreSettings> value) {
@@ -131,10 +136,15 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder warmup(WarmupSettings value) {
+      this.warmup = value;
+      return this;
+    }
+
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls);
+          grpcTls, warmup);
     }
   }
 }
