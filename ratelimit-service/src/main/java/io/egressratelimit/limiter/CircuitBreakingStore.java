@@ -47,6 +47,11 @@ public final class CircuitBreakingStore extends ForwardingBucketStore {
 
   @Override
   public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
+    if (WarmupTraffic.isWarmup(batch.shard())) {
+      // A replica warming up on a crowded machine misses deadlines; that says nothing about the
+      // backend's health, and the warm-up must reach the backend even while the breaker is open.
+      return forward(batch);
+    }
     State current = state.get();
     if (current == State.OPEN) {
       if (clock.epochNanos() - openedAt.get() < openForNanos || !state.compareAndSet(State.OPEN, State.HALF_OPEN)) {

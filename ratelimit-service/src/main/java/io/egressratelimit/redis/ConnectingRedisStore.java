@@ -29,8 +29,10 @@ public final class ConnectingRedisStore implements BucketStore {
   private final String address;
   private final ConnectBackoff backoff;
   private final CompletableFuture<Void> connected = new CompletableFuture<>();
+  private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
   private volatile BucketStore store;
-  private volatile StoreUnavailableException notConnected;
+  private volatile StoreUnavailableException notConnected =
+      new StoreUnavailableException("redis is not connected yet: the first attempt is under way");
   private volatile boolean closed;
   private Thread retries;
 
@@ -41,9 +43,8 @@ public final class ConnectingRedisStore implements BucketStore {
   }
 
   /**
-   * Tries once now. A Redis that answered and refused the credentials or the TLS setup throws a
-   * {@link RedisConnectException} that is not {@link RedisConnectException#retryable() retryable}: waiting
-   * never fixes that, so start-up stops with one line. Anything else is waited out in the background.
+   * Starts connecting on a thread of its own, so the Redis client starts up while the rest of the
+   * service does. {@link #awaitFirstAttempt()} tells how the first attempt went.
    */
   public static ConnectingRedisStore start(RedisStoreSettings settings) {
     ConnectingRedisStore store = new ConnectingRedisStore(() -> RedisStores.connect(settings),
@@ -53,20 +54,44 @@ public final class ConnectingRedisStore implements BucketStore {
   }
 
   void startConnecting() {
+    retries = new Thread(this::connectUntilConnected, "redis-connect");
+    retries.setDaemon(true);
+    retries.start();
+  }
+
+  /**
+   * Waits for the first attempt. A Redis that answered and refused the credentials or the TLS
+   * setup throws a {@link RedisConnectException} that is not {@link RedisConnectException#retryable()
+   * retryable}, and so does a malformed address: waiting never fixes those, so start-up stops with
+   * one line. Anything else is waited out in the background.
+   */
+  public void awaitFirstAttempt() {
+    try {
+      firstAttempt.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
+  }
+
+  private void connectUntilConnected() {
     try {
       onConnected(connect.get());
+      firstAttempt.complete(null);
       return;
     } catch (RedisConnectException e) {
       if (!e.retryable()) {
-        throw e;
+        firstAttempt.completeExceptionally(e);
+        return;
       }
       notConnected = new StoreUnavailableException("redis is not connected yet: " + e.getMessage());
       LOG.warn("{}; answering by the failure policy, health NOT_SERVING, and retrying every {} ms at most",
           e.getMessage(), backoff.max().toMillis());
+      firstAttempt.complete(null);
+    } catch (RuntimeException e) {
+      firstAttempt.completeExceptionally(e);
+      return;
     }
-    retries = new Thread(this::retryUntilConnected, "redis-connect");
-    retries.setDaemon(true);
-    retries.start();
+    retryUntilConnected();
   }
 
   private void retryUntilConnected() {

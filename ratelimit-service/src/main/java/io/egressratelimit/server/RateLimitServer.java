@@ -125,7 +125,7 @@ public final class RateLimitServer implements AutoCloseable {
     health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
     ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies(),
         stores.connected().toCompletableFuture().isDone() ? "warming up"
-            : "waiting for the first connection to " + stores.store().describe());
+            : "waiting for the first connection: " + stores.store().describe());
 
     Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService());
     AdminHttpServer httpServer;
@@ -137,6 +137,7 @@ public final class RateLimitServer implements AutoCloseable {
     } catch (IOException e) {
       throw new StartupException("cannot listen on " + settings.host() + ": " + e.getMessage(), e);
     }
+    stores.awaitFirstAttempt().run();
     BackendMonitor monitor = new BackendMonitor(serving, stores.breaker(), health, SERVICE_NAME);
     monitor.run();
     housekeeping.scheduleWithFixedDelay(monitor, 1, 1, TimeUnit.SECONDS);
@@ -157,7 +158,7 @@ public final class RateLimitServer implements AutoCloseable {
   }
 
   /**
-   * Runs the warm-up until one run has every call answered OK, then reports SERVING at once. Over
+   * Runs the warm-up until the store decided calls of one run, then reports SERVING at once. Over
    * TLS, when this replica's own certificate is not accepted as a client certificate by its mTLS
    * policy, the warm-up skips the socket and calls the service directly.
    */
@@ -178,7 +179,10 @@ public final class RateLimitServer implements AutoCloseable {
           if (serving.draining()) {
             return;
           }
-          if (outcome.failed() == 0) {
+          if (outcome.exercised()) {
+            if (outcome.failed() > 0) {
+              LOG.info("warm-up: {} of {} calls failed ({})", outcome.failed(), outcome.calls(), outcome.firstFailure());
+            }
             break;
           }
           if (outcome.failed() == outcome.calls() && settings.grpcTls().isPresent() && overSocket) {

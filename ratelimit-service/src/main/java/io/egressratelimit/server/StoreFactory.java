@@ -23,9 +23,12 @@ import java.util.concurrent.TimeUnit;
 final class StoreFactory {
   /**
    * The store the engine calls, the breaker inside it when there is one, and when the backend is first
-   * connected (at once for the embedded store); by then the breaker is closed.
+   * connected (at once for the embedded store); by then the breaker is closed. {@code awaitFirstAttempt}
+   * waits for the first try to connect, which runs while the rest of the service starts, and throws
+   * a {@link StartupException} when it failed for a reason waiting never fixes.
    */
-  record Stores(BucketStore store, Optional<CircuitBreakingStore> breaker, CompletionStage<Void> connected) {}
+  record Stores(BucketStore store, Optional<CircuitBreakingStore> breaker, CompletionStage<Void> connected,
+      Runnable awaitFirstAttempt) {}
 
   private StoreFactory() {}
 
@@ -33,13 +36,16 @@ final class StoreFactory {
     BucketStore store;
     Optional<CircuitBreakingStore> breaker = Optional.empty();
     CompletionStage<Void> connected;
+    Runnable awaitFirstAttempt = () -> {};
     if (settings.redis().isPresent()) {
-      ConnectingRedisStore redis;
-      try {
-        redis = ConnectingRedisStore.start(settings.redis().get());
-      } catch (RuntimeException e) {
-        throw new StartupException(e.getMessage(), e);
-      }
+      ConnectingRedisStore redis = ConnectingRedisStore.start(settings.redis().get());
+      awaitFirstAttempt = () -> {
+        try {
+          redis.awaitFirstAttempt();
+        } catch (RuntimeException e) {
+          throw new StartupException(e.getMessage(), e);
+        }
+      };
       CircuitBreakingStore breaking = new CircuitBreakingStore(new TimedBucketStore(redis, registry),
           NanoClock.SYSTEM, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
       breaker = Optional.of(breaking);
@@ -55,6 +61,6 @@ final class StoreFactory {
     if (settings.overLimitCacheSize() > 0) {
       store = new OverLimitCache(store, NanoClock.SYSTEM, settings.overLimitCacheSize());
     }
-    return new Stores(store, breaker, connected);
+    return new Stores(store, breaker, connected, awaitFirstAttempt);
   }
 }

@@ -14,10 +14,12 @@ import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.StoreUnavailableException;
 import io.egressratelimit.memory.InMemoryBucketStore;
+import io.egressratelimit.testing.Eventually;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -27,10 +29,12 @@ class ConnectingRedisStoreTest {
       new BucketSpec(5, 5, Duration.ofMinutes(1), BucketSpec.RefillStyle.GREEDY, 5), 1, 1, true)), "d");
   private static final ConnectBackoff QUICK = new ConnectBackoff(Duration.ofMillis(1), Duration.ofMillis(4));
 
-  /** Fails as a Redis that is not listening yet would, {@code failures} times, then connects. */
-  private static Supplier<BucketStore> notListeningFor(int failures, AtomicInteger attempts, BucketStore connected) {
+  /** Fails as a Redis that is not listening yet would, until {@code listening} is set; then connects. */
+  private static Supplier<BucketStore> notListeningUntil(AtomicBoolean listening, AtomicInteger attempts,
+      BucketStore connected) {
     return () -> {
-      if (attempts.incrementAndGet() <= failures) {
+      attempts.incrementAndGet();
+      if (!listening.get()) {
         throw new RedisConnectException("cannot connect to Redis at redis://127.0.0.1:1: Connection refused", null,
             true);
       }
@@ -41,10 +45,12 @@ class ConnectingRedisStoreTest {
   @Test
   void untilRedisAnswersEveryCallFailsAtOnceThenTheConnectionIsUsed() throws Exception {
     AtomicInteger attempts = new AtomicInteger();
+    AtomicBoolean listening = new AtomicBoolean();
     InMemoryBucketStore memory = new InMemoryBucketStore(NanoClock.SYSTEM);
-    // Attempts beyond the first happen on the store's own thread; ours keeps control meanwhile.
-    ConnectingRedisStore store = new ConnectingRedisStore(notListeningFor(50, attempts, memory), "single x", QUICK);
+    ConnectingRedisStore store =
+        new ConnectingRedisStore(notListeningUntil(listening, attempts, memory), "single x", QUICK);
     store.startConnecting();
+    store.awaitFirstAttempt();
     try {
       CompletionException refused = assertThrows(CompletionException.class,
           () -> store.consume(ONE).toCompletableFuture().join());
@@ -52,9 +58,10 @@ class ConnectingRedisStoreTest {
       assertTrue(refused.getCause().getMessage().startsWith("redis is not connected yet: cannot connect"),
           refused.getCause().getMessage());
       assertTrue(store.describe().contains("not connected yet"), store.describe());
+      assertTrue(Eventually.within(Duration.ofSeconds(30), () -> attempts.get() > 3), "it keeps trying");
 
+      listening.set(true);
       store.connected().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      assertEquals(51, attempts.get(), "it kept trying until the connection came up");
       BatchOutcome outcome = store.consume(ONE).toCompletableFuture().join();
       assertTrue(outcome.admitted());
       assertEquals("in-memory", store.describe());
@@ -71,7 +78,8 @@ class ConnectingRedisStoreTest {
     ConnectingRedisStore store = new ConnectingRedisStore(() -> {
       throw wrongPassword;
     }, "single x", QUICK);
-    assertSame(wrongPassword, assertThrows(RedisConnectException.class, store::startConnecting));
+    store.startConnecting();
+    assertSame(wrongPassword, assertThrows(RedisConnectException.class, store::awaitFirstAttempt));
     assertFalse(store.connected().toCompletableFuture().isDone());
   }
 

@@ -85,10 +85,11 @@ class RedisLateIT {
       assertEquals(ServingStatus.SERVING, rls.health(), "liveness: the process is fine");
       assertEquals(ServingStatus.NOT_SERVING, rls.health(SERVICE), "readiness: not before Redis");
       assertEquals(503, Http.status(httpPort, "/healthcheck"));
-      assertTrue(Http.get(httpPort, "/healthcheck").body().startsWith("waiting for the first connection to redis"),
+      assertTrue(Http.get(httpPort, "/healthcheck").body().startsWith("waiting for the first connection: redis single"),
           Http.get(httpPort, "/healthcheck").body());
       assertAnsweredByPolicy(policy, rls);
-      assertTrue(service.output().contains("answering by the failure policy"), service.output());
+      assertTrue(Eventually.within(DEADLINE, () -> service.output().contains("answering by the failure policy")),
+          service.output());
       assertTrue(service.isAlive());
 
       redis.restart();
