@@ -6,12 +6,16 @@ import io.egressratelimit.limiter.StoreUnavailableException;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
+import io.egressratelimit.limiter.BucketBatch;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +25,7 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
 
   private final RateLimitEngine engine;
   private final Optional<RateLimitHeaders> headers;
+  private final boolean responseDynamicMetadata;
 
   public RateLimitGrpcService(RateLimitEngine engine) {
     this(engine, Optional.empty());
@@ -28,13 +33,24 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
 
   /** @param headers the names of the budget headers to add to every answer; empty adds none */
   public RateLimitGrpcService(RateLimitEngine engine, Optional<RateLimitHeaders> headers) {
+    this(engine, headers, false);
+  }
+
+  /**
+   * @param headers the names of the budget headers to add to every answer; empty adds none
+   * @param responseDynamicMetadata RESPONSE_DYNAMIC_METADATA: answer with envoyproxy/ratelimit's dynamic metadata
+   */
+  public RateLimitGrpcService(RateLimitEngine engine, Optional<RateLimitHeaders> headers,
+      boolean responseDynamicMetadata) {
     this.engine = engine;
     this.headers = headers;
+    this.responseDynamicMetadata = responseDynamicMetadata;
   }
 
   @Override
   public void shouldRateLimit(RateLimitRequest request, StreamObserver<RateLimitResponse> responses) {
-    decide(request).whenComplete((response, failure) -> {
+    // Envoy sends its filter timeout as the call's deadline (grpc-timeout).
+    decide(request, callerWaitNanos(Context.current().getDeadline())).whenComplete((response, failure) -> {
       if (failure == null) {
         responses.onNext(response);
         responses.onCompleted();
@@ -50,12 +66,20 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
    * {@link StoreUnavailableException} when the store cannot answer and the policy says UNAVAILABLE.
    */
   public CompletionStage<RateLimitResponse> decide(RateLimitRequest request) {
+    return decide(request, BucketBatch.NO_CALLER_DEADLINE);
+  }
+
+  private CompletionStage<RateLimitResponse> decide(RateLimitRequest request, long callerWaitNanos) {
     try {
-      return engine.shouldRateLimit(RequestTranslator.toDomain(request))
-          .thenApply(decision -> ResponseTranslator.toProto(decision, headers));
+      return engine.shouldRateLimit(RequestTranslator.toDomain(request), callerWaitNanos)
+          .thenApply(decision -> ResponseTranslator.toProto(request, decision, headers, responseDynamicMetadata));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  private static long callerWaitNanos(Deadline deadline) {
+    return deadline == null ? BucketBatch.NO_CALLER_DEADLINE : deadline.timeRemaining(TimeUnit.NANOSECONDS);
   }
 
   private static Status statusOf(Throwable failure) {

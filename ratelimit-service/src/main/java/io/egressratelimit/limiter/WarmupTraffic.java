@@ -11,6 +11,8 @@ import io.egressratelimit.domain.LimitRequest;
  */
 public final class WarmupTraffic {
   public static final String DOMAIN = "_ratelimit_warmup";
+  /** The gRPC metadata key the warm-up's calls carry, so per-call stats can leave them out too. */
+  public static final String HEADER = "x-ratelimit-warmup";
 
   private WarmupTraffic() {}
 

@@ -32,18 +32,20 @@ final class Bucket4jCasStore implements BucketStore {
   private final RedisKeys keys;
   private final TimeMeter clock;
   private final Duration timeout;
+  private final Duration deadlineMargin;
   private final String description;
   private final AutoCloseable resources;
   private final Map<String, AsyncBucketProxy> proxies = new ConcurrentHashMap<>();
 
   Bucket4jCasStore(AsyncProxyManager<String> proxyManager, String keyPrefix, TimeMeter clock, Duration timeout,
-      String description, AutoCloseable resources) {
+      Duration deadlineMargin, String description, AutoCloseable resources) {
     this.proxyManager = proxyManager;
     // bucket4j keeps its own state format: its keys must never meet the script's, e.g. while a
     // fleet moves from one strategy to the other.
     this.keys = new RedisKeys(keyPrefix + "b4j:");
     this.clock = clock;
     this.timeout = timeout;
+    this.deadlineMargin = deadlineMargin;
     this.description = description;
     this.resources = resources;
   }
@@ -52,6 +54,10 @@ final class Bucket4jCasStore implements BucketStore {
   public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
     if (batch.claims().isEmpty()) {
       return CompletableFuture.completedFuture(new BatchOutcome(true, List.of()));
+    }
+    StoreDeadline deadline = StoreDeadline.of(batch, timeout, deadlineMargin);
+    if (deadline.leavesNoTime()) {
+      return CompletableFuture.failedFuture(deadline.noTimeLeft());
     }
     List<AsyncBucketProxy> buckets = new ArrayList<>(batch.claims().size());
     for (BucketClaim claim : batch.claims()) {
@@ -63,9 +69,9 @@ final class Bucket4jCasStore implements BucketStore {
     } catch (RuntimeException e) {
       decided = CompletableFuture.failedFuture(e);
     }
-    return decided.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).handle((outcome, failure) -> {
+    return decided.orTimeout(deadline.nanos(), TimeUnit.NANOSECONDS).handle((outcome, failure) -> {
       if (failure != null) {
-        throw RedisFailures.unavailable(failure, timeout);
+        throw RedisFailures.unavailable(failure, deadline);
       }
       return outcome;
     });

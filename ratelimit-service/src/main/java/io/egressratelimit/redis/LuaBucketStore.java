@@ -2,6 +2,7 @@ package io.egressratelimit.redis;
 
 import io.egressratelimit.limiter.BatchOutcome;
 import io.egressratelimit.limiter.BucketBatch;
+import io.egressratelimit.limiter.BucketLevel;
 import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.NanoClock;
 import java.time.Duration;
@@ -25,6 +26,7 @@ public final class LuaBucketStore implements BucketStore {
   private final RedisKeys keys;
   private final Optional<NanoClock> clientClock;
   private final Duration timeout;
+  private final Duration deadlineMargin;
   private final int maxInFlight;
   private final Map<Integer, CoalescingQueue> queues = new ConcurrentHashMap<>();
 
@@ -32,14 +34,16 @@ public final class LuaBucketStore implements BucketStore {
    * @param clientClock the time to decide at; empty (the default) uses the Redis server's clock so
    *     replicas with different local clocks share one time line
    * @param timeout how long a request may wait, queued and on the wire, before it fails as unavailable
+   * @param deadlineMargin kept back from a caller's deadline, which shortens the wait below the timeout
    * @param maxInFlight script calls in flight per slot; more means smaller batches and less waiting
    */
   LuaBucketStore(ScriptRunner runner, String keyPrefix, Optional<NanoClock> clientClock, Duration timeout,
-      int maxInFlight) {
+      Duration deadlineMargin, int maxInFlight) {
     this.runner = runner;
     this.keys = new RedisKeys(keyPrefix);
     this.clientClock = clientClock;
     this.timeout = timeout;
+    this.deadlineMargin = deadlineMargin;
     this.maxInFlight = maxInFlight;
   }
 
@@ -48,15 +52,19 @@ public final class LuaBucketStore implements BucketStore {
     if (batch.claims().isEmpty()) {
       return CompletableFuture.completedFuture(new BatchOutcome(true, List.of()));
     }
+    StoreDeadline deadline = StoreDeadline.of(batch, timeout, deadlineMargin);
+    if (deadline.leavesNoTime()) {
+      return CompletableFuture.failedFuture(deadline.noTimeLeft());
+    }
     int slot = runner.slotOf(keys.of(batch, batch.claims().get(0)));
     // The deadline runs from here, not from when the request goes on the wire: behind a call that
     // hangs, a queued request would otherwise wait for that call's timeout and then its own.
     return queues.computeIfAbsent(slot, s -> new CoalescingQueue(maxInFlight, 1000, this::send))
         .submit(batch)
-        .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+        .orTimeout(deadline.nanos(), TimeUnit.NANOSECONDS)
         .handle((outcome, failure) -> {
           if (failure != null) {
-            throw RedisFailures.unavailable(failure, timeout);
+            throw RedisFailures.unavailable(failure, deadline);
           }
           return outcome;
         });
@@ -64,15 +72,38 @@ public final class LuaBucketStore implements BucketStore {
 
   private CompletionStage<List<BatchOutcome>> send(List<BucketBatch> batches) {
     long now = clientClock.map(clock -> clock.epochNanos() / 1000).orElse(-1L);
+    StoreDeadline callDeadline = StoreDeadline.backendTimeout(timeout);
     TokenBucketScript.Call call = TokenBucketScript.encode(batches, now, keys::of);
     return runner.run(call.keys(), call.args())
         .toCompletableFuture()
         .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
         .handle((reply, failure) -> {
           if (failure != null) {
-            throw RedisFailures.unavailable(failure, timeout);
+            throw RedisFailures.unavailable(failure, callDeadline);
           }
           return TokenBucketScript.decode(reply, batches);
+        });
+  }
+
+  /** One read-only script call, outside the coalescing queues: it must never delay a decision. */
+  @Override
+  public CompletionStage<List<BucketLevel>> peek(BucketBatch batch) {
+    if (batch.claims().isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    long now = clientClock.map(clock -> clock.epochNanos() / 1000).orElse(-1L);
+    StoreDeadline deadline = StoreDeadline.backendTimeout(timeout);
+    TokenBucketScript.Call call = TokenBucketScript.encodePeek(batch, now, keys::of);
+    return runner.runReadOnly(call.keys(), call.args())
+        .toCompletableFuture()
+        .orTimeout(deadline.nanos(), TimeUnit.NANOSECONDS)
+        .handle((reply, failure) -> {
+          if (failure != null) {
+            throw RedisFailures.unavailable(failure, deadline);
+          }
+          return TokenBucketScript.decode(reply, List.of(batch)).get(0).states().stream()
+              .map(state -> new BucketLevel(state.remaining(), state.untilFull()))
+              .toList();
         });
   }
 

@@ -1,7 +1,6 @@
 package io.egressratelimit.redis;
 
 import io.egressratelimit.limiter.StoreUnavailableException;
-import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
@@ -9,13 +8,13 @@ import java.util.concurrent.TimeoutException;
 final class RedisFailures {
   private RedisFailures() {}
 
-  static StoreUnavailableException unavailable(Throwable failure, Duration timeout) {
+  static StoreUnavailableException unavailable(Throwable failure, StoreDeadline deadline) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     if (cause instanceof StoreUnavailableException already) {
       return already;
     }
     if (cause instanceof TimeoutException) {
-      return new StoreUnavailableException("redis did not answer within " + timeout.toMillis() + " ms");
+      return new StoreUnavailableException("redis did not answer within " + deadline.describe());
     }
     return new StoreUnavailableException("redis: " + cause.getMessage(), cause);
   }

@@ -15,10 +15,12 @@ import java.util.Optional;
  * @param password a password given apart from the URL (REDIS_AUTH), {@code user:password} for an
  *     ACL user; it wins over credentials in the URL; never logged
  * @param keyPrefix prepended to every key (CACHE_KEY_PREFIX)
- * @param timeout the longest one request may wait for Redis before it fails as unavailable
+ * @param timeout the longest one request may wait for Redis before the failure policy answers; a
+ *     caller's gRPC deadline shortens it (less {@code deadlineMargin}), never lengthens it
  * @param maxInFlight script calls in flight per cluster slot (the atomic script strategy)
  * @param strategy the atomic script (default) or bucket4j's compare-and-swap buckets
  * @param tls TLS towards Redis
+ * @param deadlineMargin kept back from a caller's deadline for the answer's way back to it
  */
 public record RedisStoreSettings(
     String url,
@@ -28,7 +30,11 @@ public record RedisStoreSettings(
     Duration timeout,
     int maxInFlight,
     RedisStrategy strategy,
-    RedisTlsSettings tls) {
+    RedisTlsSettings tls,
+    Duration deadlineMargin) {
+  /** The default backend timeout: the whole wait of a caller without a deadline, the cap for the others. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(50);
+  public static final Duration DEFAULT_DEADLINE_MARGIN = Duration.ofMillis(2);
 
   public RedisStoreSettings {
     Objects.requireNonNull(url, "url");
@@ -38,6 +44,11 @@ public record RedisStoreSettings(
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(deadlineMargin, "deadlineMargin");
+    if (deadlineMargin.isNegative()) {
+      throw new IllegalArgumentException("the deadline margin must not be negative, got " + deadlineMargin.toMillis()
+          + " ms");
+    }
     if (timeout.isZero() || timeout.isNegative()) {
       throw new IllegalArgumentException("the Redis timeout must be positive, got " + timeout.toMillis() + " ms");
     }
@@ -51,46 +62,55 @@ public record RedisStoreSettings(
       String url, RedisTopology topology, Optional<String> password, String keyPrefix, Duration timeout,
       int maxInFlight) {
     this(url, topology, password, keyPrefix, timeout, maxInFlight, RedisStrategy.ATOMIC_SCRIPT,
-        RedisTlsSettings.FROM_URL);
+        RedisTlsSettings.FROM_URL, DEFAULT_DEADLINE_MARGIN);
   }
 
   public static RedisStoreSettings standalone(String url) {
     return of(url, RedisTopology.SINGLE);
   }
 
-  /** Defaults for {@code topology}: prefix {@code ratelimit:}, a 10 ms timeout, 2 calls in flight. */
+  /** Defaults for {@code topology}: prefix {@code ratelimit:}, a 50 ms timeout, 2 calls in flight. */
   public static RedisStoreSettings of(String url, RedisTopology topology) {
-    return new RedisStoreSettings(url, topology, Optional.empty(), "ratelimit:", Duration.ofMillis(10), 2);
+    return new RedisStoreSettings(url, topology, Optional.empty(), "ratelimit:", DEFAULT_TIMEOUT, 2);
   }
 
   public RedisStoreSettings withPassword(String secret) {
-    return new RedisStoreSettings(url, topology, Optional.of(secret), keyPrefix, timeout, maxInFlight, strategy, tls);
+    return new RedisStoreSettings(url, topology, Optional.of(secret), keyPrefix, timeout, maxInFlight, strategy, tls, deadlineMargin);
   }
 
   public RedisStoreSettings withKeyPrefix(String prefix) {
-    return new RedisStoreSettings(url, topology, password, prefix, timeout, maxInFlight, strategy, tls);
+    return new RedisStoreSettings(url, topology, password, prefix, timeout, maxInFlight, strategy, tls, deadlineMargin);
   }
 
   public RedisStoreSettings withTimeout(Duration limit) {
-    return new RedisStoreSettings(url, topology, password, keyPrefix, limit, maxInFlight, strategy, tls);
+    return new RedisStoreSettings(url, topology, password, keyPrefix, limit, maxInFlight, strategy, tls, deadlineMargin);
   }
 
   public RedisStoreSettings withMaxInFlight(int calls) {
-    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, calls, strategy, tls);
+    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, calls, strategy, tls, deadlineMargin);
   }
 
   public RedisStoreSettings withStrategy(RedisStrategy chosen) {
-    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, maxInFlight, chosen, tls);
+    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, maxInFlight, chosen, tls, deadlineMargin);
   }
 
   public RedisStoreSettings withTls(RedisTlsSettings tlsSettings) {
-    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, maxInFlight, strategy, tlsSettings);
+    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, maxInFlight, strategy, tlsSettings, deadlineMargin);
+  }
+
+  public RedisStoreSettings withUrl(String address) {
+    return new RedisStoreSettings(address, topology, password, keyPrefix, timeout, maxInFlight, strategy, tls,
+        deadlineMargin);
+  }
+
+  public RedisStoreSettings withDeadlineMargin(Duration margin) {
+    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, maxInFlight, strategy, tls, margin);
   }
 
   @Override
   public String toString() {
     return "RedisStoreSettings[url=" + Redaction.redact(url) + ", topology=" + topology + ", password="
         + (password.isPresent() ? "<redacted>" : "<none>") + ", keyPrefix=" + keyPrefix + ", timeout=" + timeout
-        + ", maxInFlight=" + maxInFlight + ", strategy=" + strategy + ", tls=" + tls + "]";
+        + ", maxInFlight=" + maxInFlight + ", strategy=" + strategy + ", tls=" + tls + ", deadlineMargin=" + deadlineMargin + "]";
   }
 }

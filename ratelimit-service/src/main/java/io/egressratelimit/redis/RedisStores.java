@@ -44,7 +44,7 @@ public final class RedisStores {
     RedisConnection<String> connection = RedisConnector.connect(settings, StringCodec.UTF8);
     loadScript(connection, settings);
     return new LuaBucketStore(new LettuceScriptRunner(connection), settings.keyPrefix(), time.clientClock(),
-        settings.timeout(), settings.maxInFlight());
+        settings.timeout(), settings.deadlineMargin(), settings.maxInFlight());
   }
 
   /**
@@ -99,7 +99,8 @@ public final class RedisStores {
         }
         connection.close();
       };
-      return new Bucket4jCasStore(proxyManager, settings.keyPrefix(), clock, settings.timeout(), connection.describe(),
+      return new Bucket4jCasStore(proxyManager, settings.keyPrefix(), clock, settings.timeout(),
+          settings.deadlineMargin(), connection.describe(),
           resources);
     } catch (RuntimeException e) {
       if (redisTime != null) {

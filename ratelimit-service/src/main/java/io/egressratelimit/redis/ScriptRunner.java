@@ -7,6 +7,9 @@ import java.util.concurrent.CompletionStage;
 interface ScriptRunner extends AutoCloseable {
   CompletionStage<List<Object>> run(String[] keys, String[] args);
 
+  /** Runs the script as a read-only call (EVALSHA_RO), which Redis refuses to let write. */
+  CompletionStage<List<Object>> runReadOnly(String[] keys, String[] args);
+
   /** The cluster slot a key lives in; every batch sent in one call must share it. */
   int slotOf(String key);
 

@@ -6,17 +6,22 @@ import io.egressratelimit.config.RulesDump;
 import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.http.AdminEndpoints;
 import io.egressratelimit.http.AdminHttpServer;
+import io.egressratelimit.http.PrometheusHttpServer;
+import io.egressratelimit.limiter.BudgetActivity;
+import io.egressratelimit.limiter.BudgetBoard;
 import io.egressratelimit.limiter.Enforcement;
+import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.RequestLimits;
 import io.egressratelimit.limiter.WarmupTraffic;
 import io.egressratelimit.metrics.ConfigLoadMetrics;
 import io.egressratelimit.metrics.DecisionMetrics;
+import io.egressratelimit.metrics.GrpcCallMetrics;
 import io.egressratelimit.metrics.ServiceMetrics;
+import io.egressratelimit.metrics.StatsdSink;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
-import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -30,6 +35,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -96,12 +102,18 @@ public final class RateLimitServer implements AutoCloseable {
   }
 
   private static RateLimitServer start(ServerSettings settings, Deque<AutoCloseable> started) {
+    settings.upstream().notices().forEach(LOG::info);
     ServiceMetrics metrics = new ServiceMetrics();
     started.push(metrics);
+    settings.telemetry().statsd().ifPresent(statsd -> {
+      started.push(StatsdSink.start(statsd, metrics.upstream()));
+      LOG.info("sending {} stats to {}:{} every {} ms", statsd.dogStatsd() ? "DogStatsD" : "statsd", statsd.host(),
+          statsd.port(), statsd.flushInterval().toMillis());
+    });
     ConfigReloader config;
     try {
       config = ConfigReloader.start(settings.configPath(), settings.configPollInterval(), CONFIG_DEBOUNCE,
-          new ConfigLoadMetrics(metrics.registry()));
+          new ConfigLoadMetrics(metrics.registry(), metrics.upstream()), settings.configSemantics().mergeDomainConfig());
     } catch (ConfigException e) {
       throw new StartupException("invalid limits config: " + e.getMessage(), e);
     }
@@ -116,10 +128,17 @@ public final class RateLimitServer implements AutoCloseable {
     started.push(stores.store());
     stores.breaker().ifPresent(breaker -> metrics.watchCircuitBreaker(breaker::state));
 
-    RateLimitEngine engine = new RateLimitEngine(config::current, stores.store(),
-        WarmupTraffic.excludedFrom(new DecisionMetrics(metrics.registry(), settings.nearLimitRatio())),
-        System::nanoTime, RequestLimits.DEFAULT, settings.failurePolicies(), settings.enforcement());
-    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders());
+    // Outermost, so it sees every decision, also those the over-limit cache answers locally.
+    BudgetActivity activity = new BudgetActivity(stores.store(), NanoClock.SYSTEM, settings.budgets().trackedBuckets());
+    BudgetBoard budgets = new BudgetBoard(config::current, activity, activity, settings.redis().isPresent(),
+        settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
+    RateLimitEngine engine = new RateLimitEngine(config::current, activity,
+        WarmupTraffic.excludedFrom(
+            new DecisionMetrics(metrics.registry(), settings.nearLimitRatio(), metrics.upstream())), System::nanoTime,
+        RequestLimits.DEFAULT,
+        settings.failurePolicies(), settings.enforcement(), settings.configSemantics().quotaModeForAll());
+    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders(),
+        settings.configSemantics().responseDynamicMetadata());
     HealthStatusManager health = new HealthStatusManager();
     // Liveness ("") is SERVING from the start; readiness waits for the store and the warm-up.
     health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
@@ -127,15 +146,19 @@ public final class RateLimitServer implements AutoCloseable {
         stores.connected().toCompletableFuture().isDone() ? "warming up"
             : "waiting for the first connection: " + stores.store().describe());
 
-    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService());
+    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService(),
+        List.of(new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream()))), started);
     AdminHttpServer httpServer;
     try {
       grpcServer.start();
       started.push(grpcServer::shutdownNow);
+      startPrometheusListener(settings, metrics, started);
       httpServer = AdminHttpServer.start(settings.host(), settings.httpPort(), new AdminEndpoints(
-          serving::problem, () -> RulesDump.render(config.current()), metrics::scrape, rateLimit::decide));
+          serving::problem, () -> RulesDump.render(config.current()), metrics::scrape, rateLimit::decide,
+          budgets::view));
     } catch (IOException e) {
-      throw new StartupException("cannot listen on " + settings.host() + ": " + e.getMessage(), e);
+      throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or " + settings.host() + ": "
+          + e.getMessage(), e);
     }
     stores.awaitFirstAttempt().run();
     BackendMonitor monitor = new BackendMonitor(serving, stores.breaker(), health, SERVICE_NAME);
@@ -150,8 +173,8 @@ public final class RateLimitServer implements AutoCloseable {
     int grpcPort = grpcServer.getPort();
     CompletableFuture<Void> ready = stores.connected().toCompletableFuture()
         .thenRunAsync(() -> warmUpThenServe(settings, grpcPort, rateLimit, serving, monitor), warmup);
-    LOG.info("ratelimit-service serving gRPC{} on {}:{} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
-        settings.grpcTls().isPresent() ? " over TLS" : "", settings.host(), grpcServer.getPort(), settings.host(),
+    LOG.info("ratelimit-service serving gRPC{} on {} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
+        settings.grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()), settings.host(),
         httpServer.port(), stores.store().describe(), config.current().domains().size(), settings.configPath(),
         settings.enforcement() == Enforcement.REPORT_ONLY ? ", in global shadow mode" : "");
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started, ready);
@@ -169,8 +192,8 @@ public final class RateLimitServer implements AutoCloseable {
     int calls = 0;
     if (settings.warmup().calls() > 0) {
       StartupWarmup warmup = new StartupWarmup(settings.warmup());
-      ManagedChannel channel = StartupWarmup.loopbackChannel(settings, grpcPort);
-      Function<RateLimitRequest, CompletionStage<RateLimitResponse>> call = StartupWarmup.overGrpc(channel);
+      StartupWarmup.Loopback loopback = StartupWarmup.loopbackChannel(settings, grpcPort);
+      Function<RateLimitRequest, CompletionStage<RateLimitResponse>> call = StartupWarmup.overGrpc(loopback.channel());
       try {
         boolean overSocket = true;
         for (int attempt = 1; ; attempt++) {
@@ -199,7 +222,7 @@ public final class RateLimitServer implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } finally {
-        channel.shutdownNow();
+        loopback.close().run();
       }
     }
     serving.ready();
@@ -222,6 +245,25 @@ public final class RateLimitServer implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       return false;
     }
+  }
+
+  private static String grpcAddress(ServerSettings settings, int port) {
+    UpstreamSettings upstream = settings.upstream();
+    return upstream.grpcUds().map(socket -> "unix:" + socket)
+        .orElseGet(() -> upstream.grpcHost().orElse(settings.host()) + ":" + (port < 0 ? settings.grpcPort() : port));
+  }
+
+  /** envoyproxy/ratelimit's {@code USE_PROMETHEUS} listener, beside the admin port's {@code /metrics}. */
+  private static void startPrometheusListener(ServerSettings settings, ServiceMetrics metrics,
+      Deque<AutoCloseable> started) throws IOException {
+    if (settings.telemetry().prometheus().isEmpty()) {
+      return;
+    }
+    PrometheusSettings prometheus = settings.telemetry().prometheus().get();
+    PrometheusHttpServer server = PrometheusHttpServer.start(prometheus.address(), prometheus.path(), metrics::scrape);
+    started.push(server);
+    LOG.info("Prometheus metrics also on {}:{}{}", prometheus.address().getHostString(), server.port(),
+        prometheus.path());
   }
 
   public int grpcPort() {

@@ -52,11 +52,18 @@ final class RedisOptions {
       description = "Prefix of every Redis key. Env: CACHE_KEY_PREFIX.")
   String keyPrefix;
 
-  @Option(names = "--backend-timeout", defaultValue = "${env:BACKEND_TIMEOUT:-10ms}", paramLabel = "DURATION",
+  @Option(names = "--backend-timeout", defaultValue = "${env:BACKEND_TIMEOUT:-50ms}", paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "Longest wait for Redis before the failure policy applies; keep it well inside Envoy's "
-          + "20 ms filter timeout. Env: BACKEND_TIMEOUT.")
+      description = "Longest wait for Redis before the failure policy answers. A caller's gRPC deadline (Envoy "
+          + "sends its filter timeout) shortens the wait to that deadline less --deadline-margin; callers without "
+          + "a deadline wait this long. Env: BACKEND_TIMEOUT.")
   Duration backendTimeout;
+
+  @Option(names = "--deadline-margin", defaultValue = "${env:DEADLINE_MARGIN:-2ms}", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "Kept back from a caller's deadline for the answer's way back, so the failure policy's answer "
+          + "still arrives in time. Env: DEADLINE_MARGIN.")
+  Duration deadlineMargin;
 
   @Option(names = "--redis-strategy", defaultValue = "${env:REDIS_STRATEGY:-script}", paramLabel = "STRATEGY",
       description = "script (one atomic Lua script per round trip, shared by queued requests) or bucket4j "
@@ -79,13 +86,14 @@ final class RedisOptions {
       return Optional.empty();
     }
     SettingChecks.positive("--backend-timeout (BACKEND_TIMEOUT)", backendTimeout);
+    SettingChecks.notNegative("--deadline-margin (DEADLINE_MARGIN)", deadlineMargin);
     if (maxInFlight < 1) {
       throw new SettingsException("--redis-max-in-flight (REDIS_MAX_IN_FLIGHT) must be at least 1, got " + maxInFlight);
     }
     try {
       return Optional.of(new RedisStoreSettings(url.trim(), RedisTopology.parse(type),
           Optional.ofNullable(auth).filter(a -> !a.isEmpty()), keyPrefix, backendTimeout, maxInFlight,
-          RedisStrategy.parse(strategy), tlsSettings()));
+          RedisStrategy.parse(strategy), tlsSettings(), deadlineMargin));
     } catch (IllegalArgumentException e) {
       throw new SettingsException(Redaction.redact(e.getMessage()));
     }

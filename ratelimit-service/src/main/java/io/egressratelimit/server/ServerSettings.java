@@ -27,6 +27,11 @@ import java.util.Optional;
  * @param configPollInterval how often the config files are compared with the config in force, besides
  *     file system events; zero relies on the events alone
  * @param grpcTls TLS (and mTLS) on the gRPC port; empty serves plaintext
+ * @param telemetry where metrics go besides the admin port
+ * @param configSemantics QUOTA_MODE, RESPONSE_DYNAMIC_METADATA and MERGE_DOMAIN_CONFIG
+ * @param budgets what {@code /budgets} keeps and shows
+ * @param upstream envoyproxy/ratelimit's own variables: the gRPC socket, connection age, client SAN,
+ *     and the notes on those that do not apply
  * @param warmup the warm-up run before the replica reports SERVING
  */
 public record ServerSettings(
@@ -43,6 +48,10 @@ public record ServerSettings(
     Optional<RateLimitHeaders> responseHeaders,
     Duration configPollInterval,
     Optional<GrpcTlsSettings> grpcTls,
+    TelemetrySettings telemetry,
+    ConfigSemantics configSemantics,
+    BudgetsSettings budgets,
+    UpstreamSettings upstream,
     WarmupSettings warmup) {
 
   public ServerSettings {
@@ -55,6 +64,10 @@ public record ServerSettings(
     Objects.requireNonNull(responseHeaders, "responseHeaders");
     Objects.requireNonNull(configPollInterval, "configPollInterval");
     Objects.requireNonNull(grpcTls, "grpcTls");
+    Objects.requireNonNull(telemetry, "telemetry");
+    Objects.requireNonNull(configSemantics, "configSemantics");
+    Objects.requireNonNull(budgets, "budgets");
+    Objects.requireNonNull(upstream, "upstream");
     Objects.requireNonNull(warmup, "warmup");
   }
 
@@ -62,7 +75,8 @@ public record ServerSettings(
   public static ServerSettings inMemory(Path configPath, int grpcPort, int httpPort) {
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
-        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), WarmupSettings.DEFAULT);
+        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE, ConfigSemantics.DEFAULT,
+        BudgetsSettings.DEFAULT, UpstreamSettings.DEFAULTS, WarmupSettings.DEFAULT);
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
@@ -87,6 +101,9 @@ public record ServerSettings(
     private Optional<RateLimitHeaders> responseHeaders;
     private Duration configPollInterval;
     private Optional<GrpcTlsSettings> grpcTls;
+    private TelemetrySettings telemetry;
+    private ConfigSemantics configSemantics;
+    private UpstreamSettings upstream;
     private WarmupSettings warmup;
 
     private Builder(ServerSettings base) {
@@ -98,6 +115,9 @@ public record ServerSettings(
       this.responseHeaders = base.responseHeaders;
       this.configPollInterval = base.configPollInterval;
       this.grpcTls = base.grpcTls;
+      this.telemetry = base.telemetry;
+      this.configSemantics = base.configSemantics;
+      this.upstream = base.upstream;
       this.warmup = base.warmup;
     }
 
@@ -136,6 +156,21 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder telemetry(TelemetrySettings value) {
+      this.telemetry = value;
+      return this;
+    }
+
+    public Builder configSemantics(ConfigSemantics value) {
+      this.configSemantics = value;
+      return this;
+    }
+
+    public Builder upstream(UpstreamSettings value) {
+      this.upstream = value;
+      return this;
+    }
+
     public Builder warmup(WarmupSettings value) {
       this.warmup = value;
       return this;
@@ -144,7 +179,7 @@ public record ServerSettings(
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls, warmup);
+          grpcTls, telemetry, configSemantics, base.budgets, upstream, warmup);
     }
   }
 }

@@ -7,9 +7,15 @@ import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.envoyproxy.envoy.type.v3.RateLimitUnit;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,24 +103,47 @@ final class StartupWarmup {
     return new Outcome(sent, failed.get(), firstFailure.get());
   }
 
+  /** A client channel and what must close with it. */
+  record Loopback(ManagedChannel channel, Runnable close) {}
+
   /**
-   * A channel to this replica's own gRPC port. Over TLS the server's own certificate is trusted
-   * blindly (it is our own socket) and presented as the client certificate, in case mTLS asks for one.
+   * A channel to this replica's own gRPC port (or its unix socket, GRPC_UDS). Over TLS the server's
+   * own certificate is trusted blindly (it is our own socket) and presented as the client
+   * certificate, in case mTLS asks for one.
    */
-  static ManagedChannel loopbackChannel(ServerSettings settings, int port) {
-    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(loopbackHost(settings.host()), port);
+  static Loopback loopbackChannel(ServerSettings settings, int port) {
+    NettyChannelBuilder builder;
+    EventLoopGroup group = null;
+    if (settings.upstream().grpcUds().isPresent()) {
+      group = new EpollEventLoopGroup(1);
+      builder = NettyChannelBuilder.forAddress(new DomainSocketAddress(settings.upstream().grpcUds().get().toString()))
+          .channelType(EpollDomainSocketChannel.class)
+          .eventLoopGroup(group);
+    } else {
+      builder = NettyChannelBuilder.forAddress(
+          loopbackHost(settings.upstream().grpcHost().orElse(settings.host())), port);
+    }
     if (settings.grpcTls().isEmpty()) {
-      return builder.usePlaintext().build();
+      builder.usePlaintext();
+    } else {
+      GrpcTlsSettings tls = settings.grpcTls().get();
+      try {
+        builder.sslContext(GrpcSslContexts.forClient()
+            .trustManager(InsecureTrustManagerFactory.INSTANCE)
+            .keyManager(tls.certificateChain().toFile(), tls.privateKey().toFile())
+            .build());
+      } catch (SSLException e) {
+        throw new IllegalStateException("cannot build the warm-up's TLS client: " + e.getMessage(), e);
+      }
     }
-    GrpcTlsSettings tls = settings.grpcTls().get();
-    try {
-      return builder.sslContext(GrpcSslContexts.forClient()
-          .trustManager(InsecureTrustManagerFactory.INSTANCE)
-          .keyManager(tls.certificateChain().toFile(), tls.privateKey().toFile())
-          .build()).build();
-    } catch (SSLException e) {
-      throw new IllegalStateException("cannot build the warm-up's TLS client: " + e.getMessage(), e);
-    }
+    ManagedChannel channel = builder.build();
+    EventLoopGroup ownGroup = group;
+    return new Loopback(channel, () -> {
+      channel.shutdownNow();
+      if (ownGroup != null) {
+        ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      }
+    });
   }
 
   /** The address a client on this host reaches the server at: loopback when it binds every address. */
@@ -127,7 +156,10 @@ final class StartupWarmup {
 
   /** ShouldRateLimit over the channel, as a stage. */
   static Function<RateLimitRequest, CompletionStage<RateLimitResponse>> overGrpc(ManagedChannel channel) {
-    RateLimitServiceGrpc.RateLimitServiceStub stub = RateLimitServiceGrpc.newStub(channel);
+    Metadata marked = new Metadata();
+    marked.put(Metadata.Key.of(WarmupTraffic.HEADER, Metadata.ASCII_STRING_MARSHALLER), "1");
+    RateLimitServiceGrpc.RateLimitServiceStub stub = RateLimitServiceGrpc.newStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(marked));
     return request -> {
       CompletableFuture<RateLimitResponse> answer = new CompletableFuture<>();
       stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).shouldRateLimit(request,

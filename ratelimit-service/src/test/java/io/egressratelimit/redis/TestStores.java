@@ -10,7 +10,7 @@ final class TestStores {
 
   /**
    * A generous timeout: these tests are about answers, and a loaded two-core machine can stall a
-   * round trip for longer than production's 10 ms.
+   * round trip for longer than production's 50 ms.
    */
   static RedisStoreSettings settings(String url, RedisTopology topology, RedisStrategy strategy) {
     return RedisStoreSettings.of(url, topology)
