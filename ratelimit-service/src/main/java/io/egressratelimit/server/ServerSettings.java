@@ -4,6 +4,7 @@ import io.egressratelimit.grpc.RateLimitHeaders;
 import io.egressratelimit.limiter.Enforcement;
 import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.redis.RedisStoreSettings;
+import io.egressratelimit.xds.XdsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,7 +14,7 @@ import java.util.Optional;
  * Every setting of the service, read once at start-up by {@link ServeCommand}. Nothing else reads
  * flags or the environment.
  *
- * @param configPath a limits YAML file or a directory of them
+ * @param configPath a limits YAML file or a directory of them; null when the limits come from xDS
  * @param host the address both servers bind to
  * @param grpcPort the RateLimitService port (0 picks a free one)
  * @param httpPort the admin HTTP port (0 picks a free one)
@@ -32,6 +33,7 @@ import java.util.Optional;
  * @param budgets what {@code /budgets} keeps and shows
  * @param upstream envoyproxy/ratelimit's own variables: the gRPC socket, connection age, client SAN,
  *     and the notes on those that do not apply
+ * @param xds the xDS management server the limits come from; empty reads them from {@code configPath}
  * @param warmup the warm-up run before the replica reports SERVING
  */
 public record ServerSettings(
@@ -52,10 +54,14 @@ public record ServerSettings(
     ConfigSemantics configSemantics,
     BudgetsSettings budgets,
     UpstreamSettings upstream,
+    Optional<XdsSettings> xds,
     WarmupSettings warmup) {
 
   public ServerSettings {
-    Objects.requireNonNull(configPath, "configPath");
+    Objects.requireNonNull(xds, "xds");
+    if (xds.isEmpty()) {
+      Objects.requireNonNull(configPath, "configPath");
+    }
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(redis, "redis");
     Objects.requireNonNull(failurePolicies, "failurePolicies");
@@ -76,7 +82,7 @@ public record ServerSettings(
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
         Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE, ConfigSemantics.DEFAULT,
-        BudgetsSettings.DEFAULT, UpstreamSettings.DEFAULTS, WarmupSettings.DEFAULT);
+        BudgetsSettings.DEFAULT, UpstreamSettings.DEFAULTS, Optional.empty(), WarmupSettings.DEFAULT);
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
@@ -104,6 +110,7 @@ public record ServerSettings(
     private TelemetrySettings telemetry;
     private ConfigSemantics configSemantics;
     private UpstreamSettings upstream;
+    private Optional<XdsSettings> xds;
     private WarmupSettings warmup;
 
     private Builder(ServerSettings base) {
@@ -118,6 +125,7 @@ public record ServerSettings(
       this.telemetry = base.telemetry;
       this.configSemantics = base.configSemantics;
       this.upstream = base.upstream;
+      this.xds = base.xds;
       this.warmup = base.warmup;
     }
 
@@ -171,6 +179,11 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder xds(Optional<XdsSettings> value) {
+      this.xds = value;
+      return this;
+    }
+
     public Builder warmup(WarmupSettings value) {
       this.warmup = value;
       return this;
@@ -179,7 +192,7 @@ public record ServerSettings(
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls, telemetry, configSemantics, base.budgets, upstream, warmup);
+          grpcTls, telemetry, configSemantics, base.budgets, upstream, xds, warmup);
     }
   }
 }
