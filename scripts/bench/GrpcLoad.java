@@ -7,15 +7,19 @@
 //
 // usage: java -cp ratelimit-service/target/ratelimit-service.jar scripts/bench/GrpcLoad.java
 //          --target 127.0.0.1:8081 --workload hot|keys10k|over [--connections 4] [--inflight 32]
-//          [--duration 10] [--rate 0] [--domain bench] [--warmup 0] [--threads 1]
+//          [--duration 10] [--rate 0] [--domain bench] [--warmup 0] [--threads 1] [--deadline-ms 0]
+//          [--bursts 0 --burst-size 50]
 //        java -cp ... GrpcLoad.java --workload hot --write-frame hot.bin   (the body for h2load -d)
 // --inflight is per connection; --rate 0 keeps connections x inflight calls outstanding (closed
 // loop), --rate N sends N calls/s on a timer, never more than that many outstanding (open loop).
 // Calls sent during --warmup seconds are not counted. Latency runs from a call's first byte
 // written to its trailers read. --threads is how many event loop threads share the connections;
 // one keeps up with the service on a 2-core machine and leaves it the other core.
+// --deadline-ms N sends grpc-timeout as Envoy sends its filter timeout (0 sends none). --bursts N
+// replaces the timed run: N bursts of --burst-size calls sent at once, each burst on a key no
+// earlier burst (or run) used, the next burst once the last answer of the previous one is in.
 // prints one JSON line: {"workload", "target", "rate", "sent", "ok", "over", "errors", "seconds",
-// "rps", "p50_ms", "p99_ms", "p999_ms", "warmup_decisions"}; the last counts the OK and OVER_LIMIT
+// "rps", "p50_ms", "p99_ms", "p999_ms", "max_ms", "warmup_decisions"}; the last counts the OK and OVER_LIMIT
 // answers to warm-up calls, for a server-side count (Redis commands) taken over the whole run.
 
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
@@ -99,9 +103,10 @@ public final class GrpcLoad {
 
   record Options(String host, int port, String workload, int connections, int inflight,
                  double durationSeconds, double rate, String domain, double warmupSeconds, int threads,
-                 String writeFrame) {
+                 String writeFrame, int deadlineMs, int bursts, int burstSize) {
     static final String USAGE = "usage: GrpcLoad --target HOST:PORT --workload hot|keys10k|over [--connections 4]"
-        + " [--inflight 32] [--duration 10] [--rate 0] [--domain bench] [--warmup 0] [--threads 1] [--write-frame FILE]";
+        + " [--inflight 32] [--duration 10] [--rate 0] [--domain bench] [--warmup 0] [--threads 1] [--write-frame FILE]"
+        + " [--deadline-ms 0] [--bursts 0 --burst-size 50]";
 
     static Options parse(String[] args) {
       Map<String, String> given = new HashMap<>();
@@ -113,7 +118,7 @@ public final class GrpcLoad {
         given.put(flag.substring(2), args[i + 1]);
       }
       List<String> known = List.of("target", "workload", "connections", "inflight", "duration", "rate",
-          "domain", "warmup", "threads", "write-frame");
+          "domain", "warmup", "threads", "write-frame", "deadline-ms", "bursts", "burst-size");
       for (String flag : given.keySet()) {
         if (!known.contains(flag)) throw new IllegalArgumentException("unknown flag --" + flag + "; " + USAGE);
       }
@@ -127,10 +132,13 @@ public final class GrpcLoad {
       int connections = positiveInt(given, "connections", "4");
       int port = positiveInt(Map.of("target", target.substring(colon + 1)), "target", "0");
       if (port > 65535) throw new IllegalArgumentException("--target port must be at most 65535, got " + port);
+      int bursts = (int) number(given, "bursts", "0", true);
       return new Options(target.substring(0, colon), port, workload, connections, positiveInt(given, "inflight", "32"),
           number(given, "duration", "10", false), number(given, "rate", "0", true),
           given.getOrDefault("domain", "bench"), number(given, "warmup", "0", true),
-          Math.min(positiveInt(given, "threads", "1"), connections), given.get("write-frame"));
+          // bursts are paced by their own answers: one thread sends them all
+          bursts > 0 ? 1 : Math.min(positiveInt(given, "threads", "1"), connections), given.get("write-frame"),
+          (int) number(given, "deadline-ms", "0", true), bursts, positiveInt(given, "burst-size", "50"));
     }
 
     private static int positiveInt(Map<String, String> given, String flag, String fallback) {
@@ -192,6 +200,14 @@ public final class GrpcLoad {
     return frames;
   }
 
+  /** The frame of one burst's calls: a key of the per-user rule that no other burst uses. */
+  static ByteBuf burstFrame(Options options, String user) {
+    byte[] message = RateLimitRequest.newBuilder().setDomain(options.domain())
+        .addDescriptors(RateLimitDescriptor.newBuilder().addEntries(entry("user", user))).build().toByteArray();
+    return Unpooled.unreleasableBuffer(
+        Unpooled.directBuffer(5 + message.length).writeByte(0).writeInt(message.length).writeBytes(message));
+  }
+
   /** Writes the workload's (first) request frame to a file, as the body h2load sends on every call. */
   static void writeFrame(Options options) throws RunFailure {
     ByteBuf frame = requestFrames(options)[0];
@@ -246,11 +262,18 @@ public final class GrpcLoad {
         if (failure != null) throw new RunFailure("cannot connect to " + options.target() + ": " + failure);
         long start = System.nanoTime();
         long countFrom = start + (long) (options.warmupSeconds() * 1e9);
-        Schedule schedule = new Schedule(countFrom, countFrom + (long) (options.durationSeconds() * 1e9));
         CountDownLatch drained = new CountDownLatch(workers.length);
-        for (Worker worker : workers) worker.loop.execute(() -> worker.start(schedule, drained));
-        drained.await(schedule.stopAt() - System.nanoTime() + DRAIN_NANOS, TimeUnit.NANOSECONDS);
-        Tally total = new Tally(schedule.countFrom());
+        if (options.bursts() > 0) {
+          Schedule schedule = new Schedule(start, Long.MAX_VALUE);
+          for (Worker worker : workers) worker.loop.execute(() -> worker.startBursts(schedule, drained));
+          // every burst may take up to the drain time before its calls count as lost
+          drained.await(DRAIN_NANOS * (1 + options.bursts() / 100), TimeUnit.NANOSECONDS);
+        } else {
+          Schedule schedule = new Schedule(countFrom, countFrom + (long) (options.durationSeconds() * 1e9));
+          for (Worker worker : workers) worker.loop.execute(() -> worker.start(schedule, drained));
+          drained.await(schedule.stopAt() - System.nanoTime() + DRAIN_NANOS, TimeUnit.NANOSECONDS);
+        }
+        Tally total = new Tally(options.bursts() > 0 ? start : countFrom);
         for (Worker worker : workers) {
           try {
             total.add(worker.loop.submit(worker::finish).get());
@@ -271,6 +294,7 @@ public final class GrpcLoad {
    */
   static final class Worker {
     private static final long PACER_TICK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final long BURST_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     final EventLoop loop;
     private final Bootstrap bootstrap;
@@ -288,6 +312,9 @@ public final class GrpcLoad {
     private long pacingFrom;
     private int nextConnection;
     private boolean stopped;
+    private int burstsLeft;
+    private ByteBuf burstFrame;
+    private final String burstNonce = Long.toString(System.currentTimeMillis(), 36);
     private volatile String connectFailure;
 
     Worker(EventLoop loop, Bootstrap bootstrap, Options options, ByteBuf[] frames, int connections, double rate,
@@ -334,12 +361,41 @@ public final class GrpcLoad {
       }
     }
 
+    void startBursts(Schedule schedule, CountDownLatch drained) {
+      this.schedule = schedule;
+      this.drained = drained;
+      this.tally = new Tally(schedule.countFrom());
+      this.burstsLeft = options.bursts();
+      burst();
+    }
+
+    /** Sends one burst spread over the connections, all written before any is flushed. */
+    private void burst() {
+      burstFrame = burstFrame(options, "burst-" + burstNonce + "-" + burstsLeft);
+      burstsLeft--;
+      long now = System.nanoTime();
+      for (int i = 0; i < options.burstSize(); i++) {
+        Connection connection = connections[i % connections.length];
+        if (connection.hasRoom()) {
+          connection.send(now);
+        } else {
+          tally.sent++;
+          tally.unanswered(); // more calls than streams: counted as the errors they would be
+        }
+      }
+      for (Connection connection : connections) connection.flush();
+    }
+
+    boolean bursting() {
+      return options.bursts() > 0;
+    }
+
     boolean closedLoop() {
-      return rate == 0;
+      return rate == 0 && !bursting();
     }
 
     boolean sending(long now) {
-      return schedule != null && now < schedule.stopAt();
+      return schedule != null && now < schedule.stopAt() && !(bursting() && burstsLeft == 0 && outstanding == 0);
     }
 
     /** Open loop: send what the rate owes by now, as long as the in-flight bound allows. */
@@ -369,6 +425,7 @@ public final class GrpcLoad {
     }
 
     ByteBuf nextFrame() {
+      if (burstFrame != null) return burstFrame.duplicate();
       ByteBuf frame = frames.length == 1 ? frames[0] : frames[random.nextInt(frames.length)];
       return frame.duplicate();
     }
@@ -387,6 +444,10 @@ public final class GrpcLoad {
         tally.record(outcome, now - call.startNanos, now);
       } else if (outcome != Outcome.ERROR) {
         tally.warmupDecisions++;
+      }
+      if (bursting() && outstanding == 0 && burstsLeft > 0) {
+        loop.schedule(this::burst, BURST_GAP_NANOS, TimeUnit.NANOSECONDS); // bursts, not a stream
+        return;
       }
       if (!sending(now)) checkDrained();
     }
@@ -469,6 +530,7 @@ public final class GrpcLoad {
       this.requestHeaders = new DefaultHttp2Headers(false)
           .method("POST").scheme("http").path(PATH).authority(options.target())
           .add("content-type", "application/grpc").add("te", "trailers");
+      if (options.deadlineMs() > 0) requestHeaders.add("grpc-timeout", options.deadlineMs() + "m");
     }
 
     ChannelInboundHandlerAdapter initializer() {
@@ -649,15 +711,16 @@ public final class GrpcLoad {
     }
 
     String toJson(Options options) {
-      double seconds = Math.max(options.durationSeconds(), (lastAnswer - countFrom) / 1e9);
+      double seconds = options.bursts() > 0 ? Math.max(1e-3, (lastAnswer - countFrom) / 1e9)
+          : Math.max(options.durationSeconds(), (lastAnswer - countFrom) / 1e9);
       long[] sorted = Arrays.copyOf(latencies, answered);
       Arrays.sort(sorted);
       return String.format(Locale.ROOT, "{\"workload\":\"%s\",\"target\":\"%s\",\"rate\":%s,\"sent\":%d,\"ok\":%d,"
               + "\"over\":%d,\"errors\":%d,\"seconds\":%.2f,\"rps\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,"
-              + "\"warmup_decisions\":%d}",
+              + "\"max_ms\":%.3f,\"warmup_decisions\":%d}",
           options.workload(), options.target(), plain(options.rate()), sent, ok, over, errors, seconds,
           Math.round(answered / seconds), percentileMillis(sorted, 50), percentileMillis(sorted, 99),
-          percentileMillis(sorted, 99.9), warmupDecisions);
+          percentileMillis(sorted, 99.9), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, warmupDecisions);
     }
 
     private static String plain(double number) {

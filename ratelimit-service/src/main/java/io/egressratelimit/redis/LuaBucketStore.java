@@ -28,6 +28,8 @@ public final class LuaBucketStore implements BucketStore {
   private final Duration deadlineMargin;
   private final int maxInFlight;
   private final Map<Integer, CoalescingQueue> queues = new ConcurrentHashMap<>();
+  /** Every bucket of a shard hashes to the shard's slot: its queue, found without building a key per request. */
+  private final Map<String, CoalescingQueue> queueOfShard = new ConcurrentHashMap<>();
 
   /**
    * @param clientClock the time to decide at; empty (the default) uses the Redis server's clock so
@@ -55,11 +57,15 @@ public final class LuaBucketStore implements BucketStore {
     if (deadline.leavesNoTime()) {
       return CompletableFuture.failedFuture(deadline.noTimeLeft());
     }
-    int slot = runner.slotOf(keys.of(batch, batch.claims().get(0)));
+    CoalescingQueue queue = queueOfShard.get(batch.shard());
+    if (queue == null) {
+      int slot = runner.slotOf(keys.of(batch, batch.claims().get(0)));
+      queue = queueOfShard.computeIfAbsent(batch.shard(),
+          shard -> queues.computeIfAbsent(slot, s -> new CoalescingQueue(maxInFlight, 1000, this::send)));
+    }
     // The deadline runs from here, not from when the request goes on the wire: behind a call that
     // hangs, a queued request would otherwise wait for that call's timeout and then its own.
-    return queues.computeIfAbsent(slot, s -> new CoalescingQueue(maxInFlight, 1000, this::send))
-        .submit(batch)
+    return queue.submit(batch)
         .orTimeout(deadline.nanos(), TimeUnit.NANOSECONDS)
         .handle((outcome, failure) -> {
           if (failure != null) {
