@@ -2,36 +2,56 @@ package io.egressratelimit.redis;
 
 import io.egressratelimit.limiter.BatchOutcome;
 import io.egressratelimit.limiter.BucketBatch;
+import io.egressratelimit.limiter.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
  * Makes requests that arrive while earlier ones are on the wire share the next round trip. With a
  * hot key this turns thousands of decisions per second into a few hundred script calls, and since
  * each call is atomic in Redis, sharing one changes no answer.
+ *
+ * <p>Each request has its own deadline, counted from its arrival. Rather than a timer per request
+ * (two lock round trips on a shared scheduler, from two threads, for every decision), one sweep is
+ * scheduled for the earliest deadline any waiting request has; it fails what has expired, queued or
+ * on the wire, and schedules itself again for the next earliest. Requests with equal budgets
+ * arrive in deadline order, so in steady traffic no request schedules anything.
  */
 final class CoalescingQueue {
+  private static final long NONE = Long.MAX_VALUE;
+
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final Set<List<Pending>> onTheWire = ConcurrentHashMap.newKeySet();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong sweepAt = new AtomicLong(NONE);
   private final int maxInFlight;
   private final int maxClaimsPerCall;
   private final Function<List<BucketBatch>, CompletionStage<List<BatchOutcome>>> sender;
+  private final ScheduledExecutorService timer;
 
-  CoalescingQueue(
-      int maxInFlight, int maxClaimsPerCall, Function<List<BucketBatch>, CompletionStage<List<BatchOutcome>>> sender) {
+  CoalescingQueue(int maxInFlight, int maxClaimsPerCall,
+      Function<List<BucketBatch>, CompletionStage<List<BatchOutcome>>> sender, ScheduledExecutorService timer) {
     this.maxInFlight = maxInFlight;
     this.maxClaimsPerCall = maxClaimsPerCall;
     this.sender = sender;
+    this.timer = timer;
   }
 
-  CompletableFuture<BatchOutcome> submit(BucketBatch batch) {
-    Pending pending = new Pending(batch, new CompletableFuture<>());
+  /** Queues a request; its stage fails with {@link StoreUnavailableException} once {@code deadline} has passed. */
+  CompletableFuture<BatchOutcome> submit(BucketBatch batch, StoreDeadline deadline) {
+    Pending pending = new Pending(batch, new CompletableFuture<>(), System.nanoTime() + deadline.nanos(), deadline);
     queue.add(pending);
+    sweepBy(pending.expiresAt);
     drain();
     return pending.result;
   }
@@ -83,6 +103,7 @@ final class CoalescingQueue {
   private void send(List<Pending> group) {
     List<BucketBatch> batches = new ArrayList<>(group.size());
     group.forEach(p -> batches.add(p.batch));
+    onTheWire.add(group);
     CompletionStage<List<BatchOutcome>> call;
     try {
       call = sender.apply(batches);
@@ -90,6 +111,7 @@ final class CoalescingQueue {
       call = CompletableFuture.failedFuture(e);
     }
     call.whenComplete((outcomes, failure) -> {
+      onTheWire.remove(group);
       inFlight.decrementAndGet();
       drain(); // put the next group on the wire before answering this one
       for (int i = 0; i < group.size(); i++) {
@@ -102,5 +124,52 @@ final class CoalescingQueue {
     });
   }
 
-  private record Pending(BucketBatch batch, CompletableFuture<BatchOutcome> result) {}
+  /** Makes sure a sweep runs no later than {@code deadline}. */
+  private void sweepBy(long deadline) {
+    while (true) {
+      long armed = sweepAt.get();
+      if (armed <= deadline) {
+        return;
+      }
+      if (sweepAt.compareAndSet(armed, deadline)) {
+        timer.schedule(this::sweep, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        return;
+      }
+    }
+  }
+
+  /** Fails every request whose deadline has passed, and arms the next sweep for the earliest left. */
+  private void sweep() {
+    // Cleared first: a request queued while this runs either is seen below or arms its own sweep.
+    sweepAt.set(NONE);
+    long now = System.nanoTime();
+    long next = NONE;
+    for (Pending pending : queue) {
+      next = Math.min(next, expireOrNext(pending, now));
+    }
+    for (List<Pending> group : onTheWire) {
+      for (Pending pending : group) {
+        next = Math.min(next, expireOrNext(pending, now));
+      }
+    }
+    if (next != NONE) {
+      sweepBy(next);
+    }
+  }
+
+  /** Fails the request if its deadline has passed; otherwise returns its deadline (NONE once answered). */
+  private static long expireOrNext(Pending pending, long now) {
+    if (pending.result.isDone()) {
+      return NONE;
+    }
+    if (pending.expiresAt - now <= 0) {
+      pending.result.completeExceptionally(
+          new StoreUnavailableException("redis did not answer within " + pending.deadline.describe()));
+      return NONE;
+    }
+    return pending.expiresAt;
+  }
+
+  private record Pending(BucketBatch batch, CompletableFuture<BatchOutcome> result, long expiresAt,
+      StoreDeadline deadline) {}
 }

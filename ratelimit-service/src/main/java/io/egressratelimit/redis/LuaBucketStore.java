@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +30,12 @@ public final class LuaBucketStore implements BucketStore {
   private final Duration deadlineMargin;
   private final int maxInFlight;
   private final Map<Integer, CoalescingQueue> queues = new ConcurrentHashMap<>();
+  /** Fails requests whose deadline passes; see {@link CoalescingQueue}. */
+  private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "redis-deadlines");
+    thread.setDaemon(true);
+    return thread;
+  });
   /** Every bucket of a shard hashes to the shard's slot: its queue, found without building a key per request. */
   private final Map<String, CoalescingQueue> queueOfShard = new ConcurrentHashMap<>();
 
@@ -61,18 +69,11 @@ public final class LuaBucketStore implements BucketStore {
     if (queue == null) {
       int slot = runner.slotOf(keys.of(batch, batch.claims().get(0)));
       queue = queueOfShard.computeIfAbsent(batch.shard(),
-          shard -> queues.computeIfAbsent(slot, s -> new CoalescingQueue(maxInFlight, 1000, this::send)));
+          shard -> queues.computeIfAbsent(slot, s -> new CoalescingQueue(maxInFlight, 1000, this::send, deadlines)));
     }
     // The deadline runs from here, not from when the request goes on the wire: behind a call that
     // hangs, a queued request would otherwise wait for that call's timeout and then its own.
-    return queue.submit(batch)
-        .orTimeout(deadline.nanos(), TimeUnit.NANOSECONDS)
-        .handle((outcome, failure) -> {
-          if (failure != null) {
-            throw RedisFailures.unavailable(failure, deadline);
-          }
-          return outcome;
-        });
+    return queue.submit(batch, deadline);
   }
 
   private CompletionStage<List<BatchOutcome>> send(List<BucketBatch> batches) {
@@ -97,6 +98,7 @@ public final class LuaBucketStore implements BucketStore {
 
   @Override
   public void close() {
+    deadlines.shutdownNow();
     runner.close();
   }
 }

@@ -1,6 +1,8 @@
 package io.egressratelimit.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -15,8 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,7 +35,10 @@ class CoalescingQueueTest {
   private static final int MAX_IN_FLIGHT = 4;
   private static final int MAX_CLAIMS_PER_CALL = 7;
 
+  private static final StoreDeadline GENEROUS = StoreDeadline.backendTimeout(Duration.ofSeconds(30));
+
   private final ExecutorService redis = Executors.newFixedThreadPool(4);
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger mostInFlight = new AtomicInteger();
   private final AtomicInteger largestCall = new AtomicInteger();
@@ -56,7 +63,7 @@ class CoalescingQueueTest {
 
   @Test
   void everyRequestGetsItsOwnAnswerWithinTheLimitsOfOneCall() throws Exception {
-    CoalescingQueue queue = new CoalescingQueue(MAX_IN_FLIGHT, MAX_CLAIMS_PER_CALL, this::fakeRedis);
+    CoalescingQueue queue = new CoalescingQueue(MAX_IN_FLIGHT, MAX_CLAIMS_PER_CALL, this::fakeRedis, timer);
     int threads = 8;
     int perThread = 5_000;
     ExecutorService callers = Executors.newFixedThreadPool(threads);
@@ -72,7 +79,7 @@ class CoalescingQueueTest {
           for (int c = 0; c < claims; c++) {
             batch.add(new BucketClaim(Integer.toString(i), SPEC, 1, 1, true));
           }
-          mine.add(queue.submit(new BucketBatch(batch)));
+          mine.add(queue.submit(new BucketBatch(batch), GENEROUS));
         }
         return mine;
       }, callers));
@@ -95,5 +102,35 @@ class CoalescingQueueTest {
     assertTrue(calls.get() < threads * perThread, "requests shared calls: " + calls + " calls");
     callers.shutdownNow();
     redis.shutdownNow();
+    timer.shutdownNow();
+  }
+
+  @Test
+  void eachRequestFailsAtItsOwnDeadlineQueuedOrOnTheWireAndTheLongerOnesWait() throws Exception {
+    List<CompletableFuture<List<BatchOutcome>>> hung = new ArrayList<>();
+    CoalescingQueue queue = new CoalescingQueue(1, MAX_CLAIMS_PER_CALL, batches -> {
+      CompletableFuture<List<BatchOutcome>> call = new CompletableFuture<>();
+      hung.add(call);
+      return call;
+    }, timer);
+    BucketBatch batch = new BucketBatch(List.of(new BucketClaim("1", SPEC, 1, 1, true)));
+    CompletableFuture<BatchOutcome> onTheWire = queue.submit(batch, StoreDeadline.backendTimeout(Duration.ofMillis(300)));
+    CompletableFuture<BatchOutcome> queuedLong = queue.submit(batch, StoreDeadline.backendTimeout(Duration.ofSeconds(30)));
+    CompletableFuture<BatchOutcome> queuedShort = queue.submit(batch, new StoreDeadline(50_000_000, true));
+    assertEquals(1, hung.size(), "one call on the wire, two requests queued behind it");
+
+    ExecutionException shortFailure = assertThrows(ExecutionException.class, () -> queuedShort.get(10, TimeUnit.SECONDS));
+    assertEquals("redis did not answer within 50 ms (what the caller's deadline left)",
+        shortFailure.getCause().getMessage());
+    assertFalse(queuedLong.isDone(), "a later deadline still waits when an earlier one expires");
+    ExecutionException wireFailure = assertThrows(ExecutionException.class, () -> onTheWire.get(10, TimeUnit.SECONDS));
+    assertEquals("redis did not answer within 300 ms (BACKEND_TIMEOUT)", wireFailure.getCause().getMessage());
+    assertFalse(queuedLong.isDone(), "the 30 s request is still waiting");
+
+    hung.get(0).complete(List.of(new BatchOutcome(true, List.of())));
+    assertEquals(2, hung.size(), "once the call is back, the request still waiting goes on the wire");
+    hung.get(1).complete(List.of(new BatchOutcome(true, List.of())));
+    assertTrue(queuedLong.get(10, TimeUnit.SECONDS).admitted());
+    timer.shutdownNow();
   }
 }
