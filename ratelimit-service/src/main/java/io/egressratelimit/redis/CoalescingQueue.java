@@ -10,8 +10,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -26,6 +29,13 @@ import java.util.function.Function;
  * scheduled for the earliest deadline any waiting request has; it fails what has expired, queued or
  * on the wire, and schedules itself again for the next earliest. Requests with equal budgets
  * arrive in deadline order, so in steady traffic no request schedules anything.
+ *
+ * <p>Groups are formed where calls are written: on the Redis I/O thread ({@code drainer}), not on
+ * the thread a request arrives on. A burst's first request hands the I/O thread a drain task, and
+ * by the time that thread runs, the rest of the burst has queued behind it: the burst goes out as
+ * one call. The busier the machine, the longer that hand-off takes and the larger the group, so a
+ * loaded replica spends fewer round trips, not more. Answers then complete on that same thread,
+ * which drains again before answering.
  */
 final class CoalescingQueue {
   private static final long NONE = Long.MAX_VALUE;
@@ -34,17 +44,25 @@ final class CoalescingQueue {
   private final Set<List<Pending>> onTheWire = ConcurrentHashMap.newKeySet();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong sweepAt = new AtomicLong(NONE);
+  private final AtomicBoolean drainHandedOver = new AtomicBoolean();
   private final int maxInFlight;
   private final int maxClaimsPerCall;
   private final Function<List<BucketBatch>, CompletionStage<List<BatchOutcome>>> sender;
   private final ScheduledExecutorService timer;
+  private final Executor drainer;
 
+  /**
+   * @param drainer runs drains where calls are written (the Redis I/O thread); a direct executor
+   *     drains on the submitting thread
+   */
   CoalescingQueue(int maxInFlight, int maxClaimsPerCall,
-      Function<List<BucketBatch>, CompletionStage<List<BatchOutcome>>> sender, ScheduledExecutorService timer) {
+      Function<List<BucketBatch>, CompletionStage<List<BatchOutcome>>> sender, ScheduledExecutorService timer,
+      Executor drainer) {
     this.maxInFlight = maxInFlight;
     this.maxClaimsPerCall = maxClaimsPerCall;
     this.sender = sender;
     this.timer = timer;
+    this.drainer = drainer;
   }
 
   /** Queues a request; its stage fails with {@link StoreUnavailableException} once {@code deadline} has passed. */
@@ -52,8 +70,21 @@ final class CoalescingQueue {
     Pending pending = new Pending(batch, new CompletableFuture<>(), System.nanoTime() + deadline.nanos(), deadline);
     queue.add(pending);
     sweepBy(pending.expiresAt);
-    drain();
+    // With every call slot taken, the next completion drains; otherwise one drain is handed over,
+    // and everything queued until it runs rides the same call.
+    if (inFlight.get() < maxInFlight && drainHandedOver.compareAndSet(false, true)) {
+      try {
+        drainer.execute(this::handedOverDrain);
+      } catch (RejectedExecutionException closing) {
+        handedOverDrain();
+      }
+    }
     return pending.result;
+  }
+
+  private void handedOverDrain() {
+    drainHandedOver.set(false); // first: a request queued from here on hands over a drain of its own
+    drain();
   }
 
   private void drain() {

@@ -69,7 +69,8 @@ public final class LuaBucketStore implements BucketStore {
     if (queue == null) {
       int slot = runner.slotOf(keys.of(batch, batch.claims().get(0)));
       queue = queueOfShard.computeIfAbsent(batch.shard(),
-          shard -> queues.computeIfAbsent(slot, s -> new CoalescingQueue(maxInFlight, 1000, this::send, deadlines)));
+          shard -> queues.computeIfAbsent(slot, s -> new CoalescingQueue(maxInFlight, 1000, this::send, deadlines,
+              task -> runner.callThread().execute(task))));
     }
     // The deadline runs from here, not from when the request goes on the wire: behind a call that
     // hangs, a queued request would otherwise wait for that call's timeout and then its own.

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The coalescing queue on a fake Redis that answers from another thread after a random pause. */
@@ -63,7 +65,21 @@ class CoalescingQueueTest {
 
   @Test
   void everyRequestGetsItsOwnAnswerWithinTheLimitsOfOneCall() throws Exception {
-    CoalescingQueue queue = new CoalescingQueue(MAX_IN_FLIGHT, MAX_CLAIMS_PER_CALL, this::fakeRedis, timer);
+    everyRequestGetsItsOwnAnswer(Runnable::run);
+  }
+
+  @Test
+  void everyRequestGetsItsOwnAnswerWhenDrainsRunOnAThreadOfTheirOwn() throws Exception {
+    ExecutorService ioThread = Executors.newSingleThreadExecutor();
+    try {
+      everyRequestGetsItsOwnAnswer(ioThread);
+    } finally {
+      ioThread.shutdownNow();
+    }
+  }
+
+  private void everyRequestGetsItsOwnAnswer(Executor drainer) throws Exception {
+    CoalescingQueue queue = new CoalescingQueue(MAX_IN_FLIGHT, MAX_CLAIMS_PER_CALL, this::fakeRedis, timer, drainer);
     int threads = 8;
     int perThread = 5_000;
     ExecutorService callers = Executors.newFixedThreadPool(threads);
@@ -101,6 +117,10 @@ class CoalescingQueueTest {
     assertTrue(largestCall.get() <= MAX_CLAIMS_PER_CALL, "at most " + MAX_CLAIMS_PER_CALL + " claims per call");
     assertTrue(calls.get() < threads * perThread, "requests shared calls: " + calls + " calls");
     callers.shutdownNow();
+  }
+
+  @AfterEach
+  void stopThreads() {
     redis.shutdownNow();
     timer.shutdownNow();
   }
@@ -112,7 +132,7 @@ class CoalescingQueueTest {
       CompletableFuture<List<BatchOutcome>> call = new CompletableFuture<>();
       hung.add(call);
       return call;
-    }, timer);
+    }, timer, Runnable::run);
     BucketBatch batch = new BucketBatch(List.of(new BucketClaim("1", SPEC, 1, 1, true)));
     CompletableFuture<BatchOutcome> onTheWire = queue.submit(batch, StoreDeadline.backendTimeout(Duration.ofMillis(300)));
     CompletableFuture<BatchOutcome> queuedLong = queue.submit(batch, StoreDeadline.backendTimeout(Duration.ofSeconds(30)));
@@ -131,6 +151,5 @@ class CoalescingQueueTest {
     assertEquals(2, hung.size(), "once the call is back, the request still waiting goes on the wire");
     hung.get(1).complete(List.of(new BatchOutcome(true, List.of())));
     assertTrue(queuedLong.get(10, TimeUnit.SECONDS).admitted());
-    timer.shutdownNow();
   }
 }
