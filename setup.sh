@@ -74,12 +74,23 @@ build_jars() {
   fi
 }
 
+# The /budgets page is tested in headless Chromium; without it that one test is skipped, saying so.
+want_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  if can_apt; then
+    apt_install chromium
+  else
+    say "chromium not found: the /budgets page test will be skipped (sudo apt-get install -y chromium)"
+  fi
+}
+
 cmd_test() {
   need_build_tools
   want_redis
   command -v redis-server >/dev/null 2>&1 || die "the tests need redis-server: sudo apt-get install -y redis-server"
   need shellcheck shellcheck
   need openssl openssl # the Redis TLS tests make their certificates with it
+  want_chromium
   say "running the test suite"
   mvn -B verify "$@"
 }

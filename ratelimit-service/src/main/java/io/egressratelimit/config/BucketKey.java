@@ -1,7 +1,9 @@
 package io.egressratelimit.config;
 
 import io.egressratelimit.domain.DescriptorEntry;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Writes bucket keys: {@code domain|key=value|key=value}. A backslash escapes {@code \}, {@code |}
@@ -20,6 +22,49 @@ public final class BucketKey {
     BucketKey key = new BucketKey(domain);
     entries.forEach(entry -> key.entry(entry.key(), entry.value()));
     return key.toString();
+  }
+
+  /** A bucket key read back: the domain and the descriptor entries it was written from. */
+  public record Parsed(String domain, List<DescriptorEntry> entries) {}
+
+  /**
+   * Reads a key written by this class, ignoring anything from the first unescaped {@code #} on (the
+   * policy the engine appends); empty for text this class did not write.
+   */
+  public static Optional<Parsed> parse(String key) {
+    List<String> parts = new ArrayList<>();
+    StringBuilder part = new StringBuilder();
+    List<Integer> equalsAt = new ArrayList<>();
+    int equals = -1;
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c == '\\' && i + 1 < key.length()) {
+        part.append(key.charAt(++i));
+      } else if (c == '#') {
+        break;
+      } else if (c == '|') {
+        parts.add(part.toString());
+        equalsAt.add(equals);
+        part.setLength(0);
+        equals = -1;
+      } else {
+        if (c == '=' && equals < 0) {
+          equals = part.length();
+        }
+        part.append(c);
+      }
+    }
+    parts.add(part.toString());
+    equalsAt.add(equals);
+    List<DescriptorEntry> entries = new ArrayList<>();
+    for (int i = 1; i < parts.size(); i++) {
+      int at = equalsAt.get(i);
+      if (at < 0) {
+        return Optional.empty();
+      }
+      entries.add(new DescriptorEntry(parts.get(i).substring(0, at), parts.get(i).substring(at + 1)));
+    }
+    return Optional.of(new Parsed(parts.get(0), entries));
   }
 
   BucketKey entry(String entryKey, String value) {

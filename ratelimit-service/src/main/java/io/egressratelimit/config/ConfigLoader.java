@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -23,7 +24,16 @@ public final class ConfigLoader {
    * timestamped directories behind it.
    */
   public static RateLimitConfig load(Path fileOrDirectory) throws ConfigException {
-    return parse(read(fileOrDirectory));
+    return load(fileOrDirectory, false);
+  }
+
+  /**
+   * As {@link #load(Path)}.
+   *
+   * @param mergeDomains MERGE_DOMAIN_CONFIG: a domain in several files merges instead of being refused
+   */
+  public static RateLimitConfig load(Path fileOrDirectory, boolean mergeDomains) throws ConfigException {
+    return parse(read(fileOrDirectory), mergeDomains);
   }
 
   /** Reads the text of every file {@link #load} would parse, without parsing it. */
@@ -43,12 +53,24 @@ public final class ConfigLoader {
     throw new ConfigException(fileOrDirectory + ": no such file or directory");
   }
 
-  static RateLimitConfig parse(List<ConfigSource> sources) throws ConfigException {
+  static RateLimitConfig parse(List<ConfigSource> sources, boolean mergeDomains) throws ConfigException {
     List<DomainConfig> domains = new ArrayList<>();
     for (ConfigSource source : sources) {
       domains.add(DomainFileParser.parse(source.fileName(), source.text()));
     }
-    return LoadedConfig.of(domains);
+    return LoadedConfig.of(domains, mergeDomains);
+  }
+
+  /**
+   * Parses several named texts as one config, as if each were a file of a directory; a config source
+   * other than files (xDS, say) comes in here.
+   *
+   * @param namedTexts file name (as errors name it) to YAML text, in load order
+   */
+  public static RateLimitConfig parse(Map<String, String> namedTexts, boolean mergeDomains) throws ConfigException {
+    List<ConfigSource> sources = new ArrayList<>();
+    namedTexts.forEach((name, text) -> sources.add(new ConfigSource(name, text)));
+    return parse(sources, mergeDomains);
   }
 
   /** Parses the text of one file; {@code fileName} is only used in error messages. */

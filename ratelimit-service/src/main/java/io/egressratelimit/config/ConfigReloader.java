@@ -32,6 +32,7 @@ public final class ConfigReloader implements AutoCloseable {
   }
 
   private final Path path;
+  private final boolean mergeDomains;
   private final Listener listener;
   private final Duration debounce;
   private final AtomicReference<RateLimitConfig> current;
@@ -41,9 +42,10 @@ public final class ConfigReloader implements AutoCloseable {
   private ScheduledFuture<?> pendingReload;
   private DirectoryWatch watch;
 
-  private ConfigReloader(Path path, Listener listener, Duration debounce, List<ConfigSource> sources,
-      RateLimitConfig initial) {
+  private ConfigReloader(Path path, boolean mergeDomains, Listener listener, Duration debounce,
+      List<ConfigSource> sources, RateLimitConfig initial) {
     this.path = path;
+    this.mergeDomains = mergeDomains;
     this.listener = listener;
     this.debounce = debounce;
     this.lastSources = sources;
@@ -65,18 +67,28 @@ public final class ConfigReloader implements AutoCloseable {
    */
   public static ConfigReloader start(Path path, Duration pollInterval, Duration debounce, Listener listener)
       throws ConfigException {
+    return start(path, pollInterval, debounce, listener, false);
+  }
+
+  /**
+   * As {@link #start(Path, Duration, Duration, Listener)}.
+   *
+   * @param mergeDomains MERGE_DOMAIN_CONFIG: a domain in several files merges instead of being refused
+   */
+  public static ConfigReloader start(Path path, Duration pollInterval, Duration debounce, Listener listener,
+      boolean mergeDomains) throws ConfigException {
     Objects.requireNonNull(listener, "listener");
     List<ConfigSource> sources;
     RateLimitConfig initial;
     try {
       sources = ConfigLoader.read(path);
-      initial = ConfigLoader.parse(sources);
+      initial = ConfigLoader.parse(sources, mergeDomains);
     } catch (ConfigException e) {
       listener.onRejected(e);
       throw e;
     }
     listener.onLoaded(initial);
-    ConfigReloader reloader = new ConfigReloader(path, listener, debounce, sources, initial);
+    ConfigReloader reloader = new ConfigReloader(path, mergeDomains, listener, debounce, sources, initial);
     reloader.watch = DirectoryWatch.start(path, reloader::scheduleReload);
     if (!pollInterval.isZero()) {
       long millis = pollInterval.toMillis();
@@ -114,7 +126,7 @@ public final class ConfigReloader implements AutoCloseable {
     lastSources = sources;
     RateLimitConfig loaded;
     try {
-      loaded = ConfigLoader.parse(sources);
+      loaded = ConfigLoader.parse(sources, mergeDomains);
     } catch (ConfigException e) {
       reject(e);
       return false;

@@ -21,20 +21,30 @@ final class DescriptorLevel {
   /** The descriptor a request entry matched, and how. */
   record Step(DescriptorNode node, MatchKind kind) {}
 
+  /** A wildcard descriptor with its value compiled once, at load. */
+  private record Wildcard(DescriptorNode node, WildcardPattern pattern) {}
+
+  private final List<DescriptorNode> nodes;
   private final Map<DescriptorEntry, DescriptorNode> exact = new HashMap<>();
-  private final List<DescriptorNode> wildcards = new ArrayList<>();
+  private final List<Wildcard> wildcards = new ArrayList<>();
   private final Map<String, DescriptorNode> keyOnly = new HashMap<>();
 
   DescriptorLevel(List<DescriptorNode> nodes) {
+    this.nodes = List.copyOf(nodes);
     for (DescriptorNode node : nodes) {
       if (node.isKeyOnly()) {
         keyOnly.put(node.key(), node);
       } else if (node.isWildcard()) {
-        wildcards.add(node);
+        wildcards.add(new Wildcard(node, WildcardPattern.of(node.value())));
       } else {
         exact.put(new DescriptorEntry(node.key(), node.value()), node);
       }
     }
+  }
+
+  /** The descriptors in file order. */
+  List<DescriptorNode> nodes() {
+    return nodes;
   }
 
   boolean isEmpty() {
@@ -43,16 +53,17 @@ final class DescriptorLevel {
 
   /**
    * The most specific descriptor for one entry: key and value, else the first wildcard in file order
-   * whose prefix the value starts with, else the key alone.
+   * that matches the value, else the key alone. This is envoyproxy/ratelimit's order: wildcards are
+   * tried in the order they were written, so a narrower one goes first.
    */
   Optional<Step> find(DescriptorEntry entry) {
     DescriptorNode node = exact.get(entry);
     if (node != null) {
       return Optional.of(new Step(node, MatchKind.EXACT));
     }
-    for (DescriptorNode wildcard : wildcards) {
-      if (wildcard.key().equals(entry.key()) && wildcard.wildcardAccepts(entry.value())) {
-        return Optional.of(new Step(wildcard, MatchKind.WILDCARD));
+    for (Wildcard wildcard : wildcards) {
+      if (wildcard.node().key().equals(entry.key()) && wildcard.pattern().matches(entry.value())) {
+        return Optional.of(new Step(wildcard.node(), MatchKind.WILDCARD));
       }
     }
     return Optional.ofNullable(keyOnly.get(entry.key())).map(found -> new Step(found, MatchKind.KEY_ONLY));

@@ -5,7 +5,6 @@ import io.egressratelimit.domain.DescriptorEntry;
 import io.egressratelimit.domain.Rule;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +46,9 @@ final class DescriptorTreeBuilder {
   }
 
   private DescriptorLevel level(YamlValue list, Ancestry ancestry) throws ConfigException {
+    if (list.isNull()) {
+      return DescriptorLevel.EMPTY; // "descriptors:" with nothing after it, which upstream loads as none
+    }
     if (!(list.node() instanceof SequenceNode)) {
       throw list.error("expected a list of descriptors, got " + list.describe());
     }
@@ -72,9 +74,9 @@ final class DescriptorTreeBuilder {
     String key = key(map.require("key", "missing; every descriptor needs a key"));
     String value = map.get("value").isPresent() ? value(map.get("value").get()) : "";
     boolean shareThreshold = map.flag("share_threshold");
-    if (shareThreshold && !value.endsWith("*")) {
+    if (shareThreshold && !WildcardPattern.isPattern(value)) {
       throw map.get("share_threshold").orElseThrow().error("share_threshold applies only to a wildcard value"
-          + " (ending in '*'); descriptor '" + DescriptorNode.dottedPart(key, value) + "' has none");
+          + " (one with '*'); descriptor '" + DescriptorNode.dottedPart(key, value) + "' has none");
     }
     boolean valueToMetric = map.flag("value_to_metric");
     Ancestry here = new Ancestry(ancestry.dottedKey() + "." + DescriptorNode.dottedPart(key, value),
@@ -87,7 +89,8 @@ final class DescriptorTreeBuilder {
     DescriptorLevel children = map.get("descriptors").isPresent()
         ? level(map.get("descriptors").get(), here)
         : DescriptorLevel.EMPTY;
-    return new DescriptorNode(key, value, rule, valueToMetric, shareThreshold, children);
+    return new DescriptorNode(key, value, rule, valueToMetric, shareThreshold, children,
+        item.fileName(), item.path(), item.line());
   }
 
   private Rule rule(YamlMap descriptor, YamlValue rateLimit, Ancestry here) throws ConfigException {
@@ -126,14 +129,8 @@ final class DescriptorTreeBuilder {
     return Optional.empty();
   }
 
-  private static Map<String, String> metadata(Optional<YamlValue> value) throws ConfigException {
-    Map<String, String> metadata = new LinkedHashMap<>();
-    if (value.isPresent()) {
-      for (Map.Entry<String, YamlValue> entry : YamlMap.readAnyKeys(value.get()).entries().entrySet()) {
-        metadata.put(entry.getKey(), entry.getValue().asText());
-      }
-    }
-    return metadata;
+  private static Map<String, Object> metadata(Optional<YamlValue> value) throws ConfigException {
+    return value.isPresent() ? MetadataReader.read(value.get()) : Map.of();
   }
 
   private static String key(YamlValue value) throws ConfigException {
@@ -142,18 +139,12 @@ final class DescriptorTreeBuilder {
       throw value.error("descriptor has an empty key");
     }
     if (key.contains("*")) {
-      throw value.error("'*' is not allowed in a key; a wildcard goes at the end of a value");
+      throw value.error("'*' is not allowed in a key; a wildcard goes in a value");
     }
     return key;
   }
 
   private static String value(YamlValue value) throws ConfigException {
-    String text = DescriptorText.check(value);
-    int star = text.indexOf('*');
-    if (star >= 0 && star != text.length() - 1) {
-      throw value.error("'*' is only allowed as the last character of a value (a prefix wildcard), got '"
-          + text + "'");
-    }
-    return text;
+    return DescriptorText.check(value);
   }
 }

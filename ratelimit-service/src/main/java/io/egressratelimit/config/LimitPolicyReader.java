@@ -22,6 +22,8 @@ final class LimitPolicyReader {
       .map(unit -> unit.name().toLowerCase(Locale.ROOT))
       .collect(Collectors.joining(", "));
   private static final String ALGORITHMS = "fixed_window, token_bucket, strict";
+  /** Longer windows than this make no sense, and the bucket arithmetic stays far from overflow. */
+  private static final Duration MAX_WINDOW = Duration.ofDays(365L * 100);
 
   private LimitPolicyReader() {}
 
@@ -39,7 +41,11 @@ final class LimitPolicyReader {
         block.require("requests_per_unit", "missing; a limit needs requests_per_unit (or unlimited: true)"));
     Algorithm algorithm = algorithm(block.get("algorithm"));
     Optional<RateUnit> unit = unitValue.isPresent() ? Optional.of(unit(unitValue.get())) : Optional.empty();
-    Duration period = unit.isPresent() ? unit.get().length() : period(periodValue.get());
+    long multiplier = unitMultiplier(block, unit);
+    Duration period = unit.isPresent() ? unit.get().length().multipliedBy(multiplier) : period(periodValue.get());
+    if (multiplier != 1) {
+      unit = RateUnit.ofLength(period);
+    }
     if (requests > period.toNanos()) {
       // Buckets refill with nanosecond precision: more than one token per nanosecond cannot be kept.
       throw block.require("requests_per_unit", "").error("at most one request per nanosecond can be limited ("
@@ -53,6 +59,29 @@ final class LimitPolicyReader {
     };
   }
 
+  /**
+   * envoyproxy/ratelimit's {@code unit_multiplier}: the window is that many units long ({@code unit:
+   * minute} with {@code unit_multiplier: 5} is a five-minute window), 1 when absent.
+   */
+  private static long unitMultiplier(YamlMap block, Optional<RateUnit> unit) throws ConfigException {
+    Optional<YamlValue> value = block.get("unit_multiplier");
+    if (value.isEmpty()) {
+      return 1;
+    }
+    if (unit.isEmpty()) {
+      throw value.get().error("unit_multiplier multiplies unit; with period, write the whole period instead");
+    }
+    long multiplier = count(value.get());
+    if (multiplier < 1) {
+      throw value.get().error("unit_multiplier must be at least 1, got " + multiplier);
+    }
+    if (multiplier > MAX_WINDOW.dividedBy(unit.get().length())) {
+      throw value.get().error("unit_multiplier makes a window longer than 100 years (" + multiplier + " "
+          + unit.get().name().toLowerCase(Locale.ROOT) + "s)");
+    }
+    return multiplier;
+  }
+
   private static LimitPolicy fixedWindow(YamlMap block, long requests, Optional<RateUnit> unit, Duration period)
       throws ConfigException {
     Optional<YamlValue> burst = block.get("burst");
@@ -60,7 +89,7 @@ final class LimitPolicyReader {
       throw burst.get().error(
           "burst applies only to token_bucket and strict; fixed_window admits requests_per_unit per window");
     }
-    if (unit.isPresent()) {
+    if (unit.isPresent() && unit.get().length().equals(period)) {
       return LimitPolicy.fixedWindow(requests, unit.get());
     }
     return new LimitPolicy(requests, period, RateUnit.ofLength(period), Algorithm.FIXED_WINDOW, requests);

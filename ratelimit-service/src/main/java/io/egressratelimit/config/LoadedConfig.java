@@ -22,17 +22,51 @@ final class LoadedConfig implements RateLimitConfig {
 
   /** Combines files in the given order; a domain may appear in only one of them. */
   static LoadedConfig of(List<DomainConfig> files) throws ConfigException {
+    return of(files, false);
+  }
+
+  /**
+   * Combines files in the given order.
+   *
+   * @param mergeDomains envoyproxy/ratelimit's MERGE_DOMAIN_CONFIG: a domain in several files gets
+   *     the top-level descriptors of all of them (the same descriptor twice is still an error);
+   *     without it a domain may appear in only one file
+   */
+  static LoadedConfig of(List<DomainConfig> files, boolean mergeDomains) throws ConfigException {
     Map<String, DomainConfig> domains = new LinkedHashMap<>();
     List<Rule> rules = new ArrayList<>();
     for (DomainConfig file : files) {
-      DomainConfig first = domains.putIfAbsent(file.domain(), file);
-      if (first != null) {
+      DomainConfig first = domains.get(file.domain());
+      if (first == null) {
+        domains.put(file.domain(), file);
+      } else if (mergeDomains) {
+        domains.put(file.domain(), merge(first, file));
+      } else {
         throw ConfigErrors.at(file.fileName(), "domain", "duplicate domain '" + file.domain()
-            + "'; already defined in " + first.fileName(), file.domainLine());
+            + "'; already defined in " + first.fileName()
+            + " (set MERGE_DOMAIN_CONFIG=true to merge a domain across files)", file.domainLine());
       }
       rules.addAll(file.rules());
     }
     return new LoadedConfig(Collections.unmodifiableMap(domains), List.copyOf(rules));
+  }
+
+  private static DomainConfig merge(DomainConfig earlier, DomainConfig later) throws ConfigException {
+    List<DescriptorNode> nodes = new ArrayList<>(earlier.root().nodes());
+    for (DescriptorNode added : later.root().nodes()) {
+      for (DescriptorNode existing : earlier.root().nodes()) {
+        if (existing.key().equals(added.key()) && existing.value().equals(added.value())) {
+          throw ConfigErrors.at(added.fileName(), added.path(), "duplicate descriptor composite key '"
+              + later.domain() + "." + added.dottedPart() + "'; first defined in " + existing.fileName() + " at "
+              + existing.path(), added.line());
+        }
+      }
+      nodes.add(added);
+    }
+    List<Rule> rules = new ArrayList<>(earlier.rules());
+    rules.addAll(later.rules());
+    return new DomainConfig(earlier.domain(), earlier.fileName(), earlier.domainLine(), new DescriptorLevel(nodes),
+        rules);
   }
 
   @Override

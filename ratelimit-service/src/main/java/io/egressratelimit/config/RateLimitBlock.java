@@ -19,10 +19,11 @@ record RateLimitBlock(Optional<LimitPolicy> policy, Optional<NamedRef> name, Lis
   record NamedRef(String name, YamlValue at) {}
 
   static final List<String> KEYS = List.of(
-      "unit", "requests_per_unit", "unlimited", "name", "replaces", "period", "algorithm", "burst");
+      "unit", "requests_per_unit", "unlimited", "name", "replaces", "unit_multiplier", "period", "algorithm", "burst");
   private static final List<String> REPLACES_KEYS = List.of("name");
   /** What {@code unlimited: true} leaves nothing to say about. */
-  private static final List<String> NUMBERS = List.of("unit", "requests_per_unit", "period", "algorithm", "burst");
+  private static final List<String> NUMBERS =
+      List.of("unit", "requests_per_unit", "unit_multiplier", "period", "algorithm", "burst");
 
   static RateLimitBlock read(YamlValue value) throws ConfigException {
     YamlMap block = YamlMap.read(value, KEYS);

@@ -91,6 +91,11 @@ final class YamlValue {
     throw error("expected a whole number, got " + describe());
   }
 
+  /** Whether the key is written with nothing after it ({@code descriptors:}), which Go's YAML reads as empty. */
+  boolean isNull() {
+    return Tag.NULL.equals(node.getTag());
+  }
+
   String describe() {
     if (node instanceof MappingNode) {
       return "a map";

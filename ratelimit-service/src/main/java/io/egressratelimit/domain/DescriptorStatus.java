@@ -7,14 +7,14 @@ import java.util.Optional;
 /**
  * The answer for one descriptor.
  *
- * @param code OK or OVER_LIMIT; a shadow-mode or quota-mode rule always reads OK
+ * @param code OK or OVER_LIMIT; a shadow-mode rule always reads OK, a quota-mode one OVER_LIMIT when it is over
  * @param rule the rule that applied, empty when none did
  * @param metricKey the label metrics count this descriptor under; empty when no rule applied
  * @param currentLimit the limit that applied, empty when none did or it is unlimited
- * @param limitRemaining the tokens left after this request
+ * @param limitRemaining the tokens left after this request; {@link #UNLIMITED_REMAINING} for an unlimited rule
  * @param durationUntilReset for OVER_LIMIT, the wait until this request could be admitted (a
  *     Retry-After); for OK, the time until the bucket is full again
- * @param wouldHaveBeenDenied the rule would have denied, but is shadow or quota mode
+ * @param wouldHaveBeenDenied the rule would have denied, but is in shadow mode
  */
 public record DescriptorStatus(
     Code code,
@@ -33,8 +33,23 @@ public record DescriptorStatus(
     Objects.requireNonNull(durationUntilReset, "durationUntilReset");
   }
 
-  /** The status of a descriptor that no rule limits. */
+  /**
+   * What an {@code unlimited: true} rule reports as remaining: the largest value Envoy's uint32 field
+   * holds, as envoyproxy/ratelimit sends it, which clients read as "no limit".
+   */
+  public static final long UNLIMITED_REMAINING = 0xFFFF_FFFFL;
+
+  /**
+   * The status of a descriptor that nothing limits: no rule, a replaced rule (0 remaining, as
+   * upstream), or an unlimited rule ({@link #UNLIMITED_REMAINING}).
+   */
   public static DescriptorStatus unlimited(Optional<Rule> rule, String metricKey) {
-    return new DescriptorStatus(Code.OK, rule, metricKey, Optional.empty(), 0, Duration.ZERO, false);
+    long remaining = rule.map(Rule::unlimited).orElse(false) ? UNLIMITED_REMAINING : 0;
+    return new DescriptorStatus(Code.OK, rule, metricKey, Optional.empty(), remaining, Duration.ZERO, false);
+  }
+
+  /** Whether an {@code unlimited: true} rule answered this descriptor (no bucket was asked). */
+  public boolean unlimitedRule() {
+    return currentLimit.isEmpty() && rule.map(Rule::unlimited).orElse(false);
   }
 }

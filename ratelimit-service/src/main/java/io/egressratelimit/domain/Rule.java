@@ -13,13 +13,15 @@ import java.util.Optional;
  *     it labels the rule in metrics and in /rlconfig
  * @param policy the budget; empty when the rule is {@code unlimited}
  * @param shadowMode counted, never denies; the status reads OK
- * @param quotaMode a soft limit: never denies, but the response metadata names the violated descriptor
+ * @param quotaMode a quota: the request is denied when every quota-mode descriptor of it is over (or
+ *     any ordinary one is); an over quota descriptor alone only reads OVER_LIMIT in its status
  * @param detailedMetric metrics carry the request's descriptor values for this rule
  * @param valueToMetric metrics carry the descriptor value where a wildcard or key-only entry matched
  * @param shareThreshold every value that matches this wildcard rule shares one bucket
  * @param name the rule's name, which {@code replaces} in other rules refers to
  * @param replaces names of rules this one replaces when both apply to one request
- * @param metadata free-form metadata, reported in /rlconfig and with a quota-mode violation
+ * @param metadata any YAML map, as plain Java (see {@link MetadataValues}); reported in /rlconfig and, with
+ *     response dynamic metadata on, for the descriptors that passed
  */
 public record Rule(
     String domain,
@@ -32,7 +34,7 @@ public record Rule(
     boolean shareThreshold,
     Optional<String> name,
     List<String> replaces,
-    Map<String, String> metadata) {
+    Map<String, Object> metadata) {
 
   public Rule {
     Objects.requireNonNull(domain, "domain");
@@ -40,7 +42,7 @@ public record Rule(
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(name, "name");
     replaces = List.copyOf(replaces);
-    metadata = Map.copyOf(metadata);
+    metadata = MetadataValues.freeze(metadata);
   }
 
   public boolean unlimited() {
@@ -49,6 +51,6 @@ public record Rule(
 
   /** Whether a would-be denial of this rule is only reported, never enforced. */
   public boolean reportOnly() {
-    return shadowMode || quotaMode;
+    return shadowMode;
   }
 }

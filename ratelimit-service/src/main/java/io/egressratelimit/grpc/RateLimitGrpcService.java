@@ -25,6 +25,7 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
 
   private final RateLimitEngine engine;
   private final Optional<RateLimitHeaders> headers;
+  private final boolean responseDynamicMetadata;
 
   public RateLimitGrpcService(RateLimitEngine engine) {
     this(engine, Optional.empty());
@@ -32,8 +33,18 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
 
   /** @param headers the names of the budget headers to add to every answer; empty adds none */
   public RateLimitGrpcService(RateLimitEngine engine, Optional<RateLimitHeaders> headers) {
+    this(engine, headers, false);
+  }
+
+  /**
+   * @param headers the names of the budget headers to add to every answer; empty adds none
+   * @param responseDynamicMetadata RESPONSE_DYNAMIC_METADATA: answer with envoyproxy/ratelimit's dynamic metadata
+   */
+  public RateLimitGrpcService(RateLimitEngine engine, Optional<RateLimitHeaders> headers,
+      boolean responseDynamicMetadata) {
     this.engine = engine;
     this.headers = headers;
+    this.responseDynamicMetadata = responseDynamicMetadata;
   }
 
   @Override
@@ -61,7 +72,7 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
   private CompletionStage<RateLimitResponse> decide(RateLimitRequest request, long callerWaitNanos) {
     try {
       return engine.shouldRateLimit(RequestTranslator.toDomain(request), callerWaitNanos)
-          .thenApply(decision -> ResponseTranslator.toProto(decision, headers));
+          .thenApply(decision -> ResponseTranslator.toProto(request, decision, headers, responseDynamicMetadata));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -1,13 +1,11 @@
 package io.egressratelimit.grpc;
 
-import com.google.protobuf.ListValue;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 import io.egressratelimit.domain.Code;
 import io.egressratelimit.domain.Decision;
 import io.egressratelimit.domain.DescriptorStatus;
 import io.egressratelimit.domain.LimitPolicy;
 import io.egressratelimit.domain.RateUnit;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import java.time.Duration;
@@ -24,14 +22,21 @@ final class ResponseTranslator {
   }
 
   static RateLimitResponse toProto(Decision decision, Optional<RateLimitHeaders> headers) {
+    return toProto(RateLimitRequest.getDefaultInstance(), decision, headers, false);
+  }
+
+  /**
+   * @param request the request as Envoy sent it, for the dynamic metadata
+   * @param responseDynamicMetadata RESPONSE_DYNAMIC_METADATA: add {@link DynamicMetadata} to the answer
+   */
+  static RateLimitResponse toProto(RateLimitRequest request, Decision decision, Optional<RateLimitHeaders> headers,
+      boolean responseDynamicMetadata) {
     RateLimitResponse.Builder response = RateLimitResponse.newBuilder().setOverallCode(codeOf(decision.overallCode()));
-    boolean anyQuotaMode = false;
     for (DescriptorStatus status : decision.statuses()) {
       response.addStatuses(statusOf(status));
-      anyQuotaMode |= status.rule().map(r -> r.quotaMode()).orElse(false);
     }
-    if (anyQuotaMode) {
-      response.setDynamicMetadata(quotaModeMetadata(decision));
+    if (responseDynamicMetadata) {
+      response.setDynamicMetadata(DynamicMetadata.of(request, decision));
     }
     headers.ifPresent(names -> closestToItsLimit(decision).ifPresent(status -> addHeaders(response, names, status)));
     return response.build();
@@ -104,16 +109,6 @@ final class ResponseTranslator {
     }
     return limit.setRequestsPerUnit(uint32(policy.requestsPerPeriod()))
         .setUnit(RateLimitResponse.RateLimit.Unit.UNKNOWN).build();
-  }
-
-  /** As envoyproxy/ratelimit reports quota mode: which descriptors went over their soft limit. */
-  private static Struct quotaModeMetadata(Decision decision) {
-    ListValue.Builder violations = ListValue.newBuilder();
-    decision.quotaModeViolations().forEach(i -> violations.addValues(Value.newBuilder().setNumberValue(i)));
-    return Struct.newBuilder()
-        .putFields("quotaModeEnabled", Value.newBuilder().setBoolValue(true).build())
-        .putFields("quotaModeViolations", Value.newBuilder().setListValue(violations).build())
-        .build();
   }
 
   private static RateLimitResponse.Code codeOf(Code code) {

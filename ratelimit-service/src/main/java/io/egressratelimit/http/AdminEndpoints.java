@@ -1,5 +1,6 @@
 package io.egressratelimit.http;
 
+import io.egressratelimit.limiter.BudgetBoard.BudgetsView;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import java.util.Objects;
@@ -16,17 +17,20 @@ import java.util.function.Supplier;
  * @param rules the {@code /rlconfig} text of the config in force
  * @param metrics the {@code /metrics} scrape in the Prometheus text format
  * @param rateLimit one rate limit call, as the gRPC service makes it, for {@code /json}
+ * @param budgets the live view of every budget, for {@code /budgets}
  */
 public record AdminEndpoints(
     Supplier<Optional<String>> unhealthy,
     Supplier<String> rules,
     Supplier<String> metrics,
-    Function<RateLimitRequest, CompletionStage<RateLimitResponse>> rateLimit) {
+    Function<RateLimitRequest, CompletionStage<RateLimitResponse>> rateLimit,
+    Supplier<CompletionStage<BudgetsView>> budgets) {
 
   public AdminEndpoints {
     Objects.requireNonNull(unhealthy, "unhealthy");
     Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(rateLimit, "rateLimit");
+    Objects.requireNonNull(budgets, "budgets");
   }
 }

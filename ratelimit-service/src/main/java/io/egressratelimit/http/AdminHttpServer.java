@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * The admin HTTP endpoints, on their own port and with envoyproxy/ratelimit's paths:
- * {@code /healthcheck}, {@code /rlconfig}, {@code /json} and {@code /metrics}.
+ * {@code /healthcheck}, {@code /rlconfig}, {@code /json} and {@code /metrics}; and {@code /budgets}.
  */
 public final class AdminHttpServer implements AutoCloseable {
   private static final String INDEX = """
@@ -21,6 +21,7 @@ public final class AdminHttpServer implements AutoCloseable {
       /rlconfig     the rules in force
       /json         POST a RateLimitRequest as JSON; 200 OK, 429 OVER_LIMIT
       /metrics      Prometheus metrics
+      /budgets      every budget, live: JSON, or a page that charts it in a browser
       """;
 
   private final HttpServer server;
@@ -39,6 +40,7 @@ public final class AdminHttpServer implements AutoCloseable {
     server.createContext("/metrics",
         readOnly("/metrics", "text/plain; version=0.0.4; charset=utf-8", endpoints.metrics()));
     server.createContext("/json", exact("/json", new JsonEndpoint(endpoints.rateLimit())));
+    server.createContext("/budgets", exact("/budgets", new BudgetsEndpoint(endpoints.budgets())));
     ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
       Thread thread = new Thread(runnable, "admin-http");
       thread.setDaemon(true);

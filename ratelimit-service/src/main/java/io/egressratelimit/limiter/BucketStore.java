@@ -1,5 +1,7 @@
 package io.egressratelimit.limiter;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -18,6 +20,19 @@ import java.util.concurrent.CompletionStage;
 public interface BucketStore extends AutoCloseable {
 
   CompletionStage<BatchOutcome> consume(BucketBatch batch);
+
+  /**
+   * Reads the buckets of a batch without consuming or writing anything: one level per claim, in
+   * claim order; a bucket the store does not hold reads as a new one would start. Only the claims'
+   * keys and specs matter. For watching budgets ({@code /budgets}), never for deciding.
+   *
+   * <p>A store that cannot read without writing fails the stage with
+   * {@link UnsupportedOperationException}.
+   */
+  default CompletionStage<List<BucketLevel>> peek(BucketBatch batch) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(describe() + " cannot read a bucket without consuming"));
+  }
 
   /** A short description for the start-up log line, e.g. {@code in-memory} or {@code redis(single) 127.0.0.1:6379}. */
   String describe();

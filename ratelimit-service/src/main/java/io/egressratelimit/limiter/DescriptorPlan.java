@@ -13,7 +13,10 @@ import java.util.Optional;
  * @param bucketKey the bucket it draws from (meaningful only with a policy)
  * @param required tokens that must be available
  * @param consume tokens taken when admitted (0 for a check)
- * @param enforced false for shadow-mode and quota-mode rules, which only report
+ * @param enforced an ordinary limit: when it fails, the request is denied
+ * @param quota a quota-mode limit (the rule's {@code quota_mode}, or QUOTA_MODE for all): the request
+ *     is denied only when every quota descriptor of it fails; neither this nor {@code enforced} means
+ *     report only (shadow mode)
  */
 record DescriptorPlan(
     Optional<Rule> rule,
@@ -22,10 +25,16 @@ record DescriptorPlan(
     String bucketKey,
     long required,
     long consume,
-    boolean enforced) {
+    boolean enforced,
+    boolean quota) {
 
-  static DescriptorPlan notLimited(Optional<Rule> rule, String metricKey) {
-    return new DescriptorPlan(rule, metricKey, Optional.empty(), "", 0, 0, true);
+  /**
+   * A descriptor no bucket limits.
+   *
+   * @param quota it still counts as a quota descriptor that passes (QUOTA_MODE for all, as upstream)
+   */
+  static DescriptorPlan notLimited(Optional<Rule> rule, String metricKey, boolean quota) {
+    return new DescriptorPlan(rule, metricKey, Optional.empty(), "", 0, 0, !quota, quota);
   }
 
   /** A limit no bucket can satisfy: zero requests allowed, or more hits than the bucket holds. */

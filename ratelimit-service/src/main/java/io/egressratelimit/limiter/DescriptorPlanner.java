@@ -16,9 +16,15 @@ import java.util.Set;
 /** Looks up the rule for each descriptor and decides what each one claims from its bucket. */
 final class DescriptorPlanner {
   private final boolean reportOnly;
+  private final boolean quotaModeForAll;
 
-  DescriptorPlanner(Enforcement enforcement) {
+  /**
+   * @param quotaModeForAll envoyproxy/ratelimit's QUOTA_MODE: every descriptor counts as quota mode
+   *     (an unlimited one excepted), whatever its rule says
+   */
+  DescriptorPlanner(Enforcement enforcement, boolean quotaModeForAll) {
     this.reportOnly = enforcement == Enforcement.REPORT_ONLY;
+    this.quotaModeForAll = quotaModeForAll && !reportOnly;
   }
 
   List<DescriptorPlan> plan(LimitRequest request, RateLimitConfig config) {
@@ -60,19 +66,24 @@ final class DescriptorPlanner {
       LimitPolicy policy = LimitPolicy.fixedWindow(override.requestsPerUnit(), override.unit());
       String key = BucketKeys.withPolicy(BucketKey.of(request.domain(), descriptor.entries()), policy);
       String overrideMetricKey = metricKey.isEmpty() ? request.domain() + "." + descriptor : metricKey;
-      return new DescriptorPlan(rule, overrideMetricKey, Optional.of(policy), key, required, hits, !reportOnly);
+      return new DescriptorPlan(rule, overrideMetricKey, Optional.of(policy), key, required, hits,
+          !reportOnly && !quotaModeForAll, quotaModeForAll);
     }
     if (match.isEmpty()) {
-      return DescriptorPlan.notLimited(Optional.empty(), "");
+      return DescriptorPlan.notLimited(Optional.empty(), "", quotaModeForAll);
     }
     Rule matched = match.get().rule();
+    if (matched.unlimited()) {
+      return DescriptorPlan.notLimited(rule, metricKey, false);
+    }
     boolean isReplaced = matched.name().map(replaced::contains).orElse(false);
-    if (matched.unlimited() || isReplaced) {
-      return DescriptorPlan.notLimited(rule, metricKey);
+    if (isReplaced) {
+      return DescriptorPlan.notLimited(rule, metricKey, quotaModeForAll);
     }
     LimitPolicy policy = matched.policy().orElseThrow();
     String key = BucketKeys.withPolicy(match.get().bucketKey(), policy);
-    return new DescriptorPlan(rule, metricKey, matched.policy(), key, required, hits,
-        !reportOnly && !matched.reportOnly());
+    boolean counts = !reportOnly && !matched.reportOnly();
+    boolean quota = counts && (quotaModeForAll || matched.quotaMode());
+    return new DescriptorPlan(rule, metricKey, matched.policy(), key, required, hits, counts && !quota, quota);
   }
 }

@@ -1,5 +1,6 @@
 package io.egressratelimit.limiter;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -15,6 +16,16 @@ public abstract class ForwardingBucketStore implements BucketStore {
   protected final CompletionStage<BatchOutcome> forward(BucketBatch batch) {
     try {
       return delegate.consume(batch);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Reading is never decorated: it costs no budget, counts no failure and trips no breaker. */
+  @Override
+  public CompletionStage<List<BucketLevel>> peek(BucketBatch batch) {
+    try {
+      return delegate.peek(batch);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -44,13 +44,29 @@ public final class RateLimitEngine {
       RequestLimits limits,
       FailurePolicies failurePolicies,
       Enforcement enforcement) {
+    this(config, store, listener, nanoTicker, limits, failurePolicies, enforcement, false);
+  }
+
+  /**
+   * @param quotaModeForAll envoyproxy/ratelimit's QUOTA_MODE: every descriptor is a quota-mode one, so
+   *     a request is denied only when all its descriptors are over
+   */
+  public RateLimitEngine(
+      Supplier<RateLimitConfig> config,
+      BucketStore store,
+      DecisionListener listener,
+      LongSupplier nanoTicker,
+      RequestLimits limits,
+      FailurePolicies failurePolicies,
+      Enforcement enforcement,
+      boolean quotaModeForAll) {
     this.config = config;
     this.store = store;
     this.listener = listener;
     this.nanoTicker = nanoTicker;
     this.validator = new RequestValidator(limits);
     this.failurePolicies = failurePolicies;
-    this.planner = new DescriptorPlanner(enforcement);
+    this.planner = new DescriptorPlanner(enforcement, quotaModeForAll);
   }
 
   /**
@@ -80,10 +96,10 @@ public final class RateLimitEngine {
     if (claimed.isEmpty()) {
       decision = CompletableFuture.completedFuture(combine(plans, claimed, new BatchOutcome(true, List.of())));
     } else {
-      BucketBatch batch = batchFor(request.domain(), plans, claimed, callerWaitNanos);
-      decision = store.consume(batch).handle((outcome, failure) -> {
+      decision = new QuotaAttempts(plans, claimed, started, callerWaitNanos).decide(request.domain())
+          .handle((done, failure) -> {
         if (failure == null) {
-          return combine(plans, claimed, outcome);
+          return done;
         }
         listener.onStoreFailure(request, failure);
         return onStoreFailure(request.domain(), plans, failure);
@@ -94,6 +110,107 @@ public final class RateLimitEngine {
         listener.onDecision(request, done, nanoTicker.getAsLong() - started);
       }
     });
+  }
+
+  /**
+   * The store calls of one request. Without quota-mode descriptors that is exactly one batch. With
+   * them, the request passes only when every ordinary claim passes and at least one quota claim
+   * does; one atomic batch cannot say "at least one", so each attempt enforces one quota claim that
+   * may pass (the others consume only if they can) and stops at the first admitted batch or at an
+   * ordinary claim that fails. Every attempt is all or nothing, so a denied request spends nothing
+   * and the budget stays exact; it takes a second round trip only when the first quota tried is over.
+   */
+  private final class QuotaAttempts {
+    private final List<DescriptorPlan> plans;
+    private final List<Integer> claimed;
+    private final List<Integer> quotaClaims = new ArrayList<>();
+    private final boolean deniedAlready;
+    private final boolean quotaDecided;
+    private final long started;
+    private final long callerWaitNanos;
+    private int attempts;
+
+    QuotaAttempts(List<DescriptorPlan> plans, List<Integer> claimed, long started, long callerWaitNanos) {
+      this.plans = plans;
+      this.claimed = claimed;
+      this.started = started;
+      this.callerWaitNanos = callerWaitNanos;
+      boolean quotaPasses = false;
+      boolean anyQuota = false;
+      for (DescriptorPlan plan : plans) {
+        anyQuota |= plan.quota();
+        // A quota descriptor without a bucket always passes, so the quota part of the request holds.
+        quotaPasses |= plan.quota() && plan.policy().isEmpty();
+      }
+      for (int c = 0; c < claimed.size(); c++) {
+        if (plans.get(claimed.get(c)).quota()) {
+          quotaClaims.add(c);
+        }
+      }
+      boolean allQuotaImpossible = anyQuota && !quotaPasses && quotaClaims.isEmpty();
+      // An impossible enforced limit, or only impossible quotas, deny the request whatever the buckets
+      // hold, so the others are only checked: the denied request must not spend their budget.
+      this.deniedAlready = allQuotaImpossible || plans.stream().anyMatch(p -> p.enforced() && p.impossible());
+      this.quotaDecided = !anyQuota || quotaPasses || deniedAlready;
+    }
+
+    CompletionStage<Decision> decide(String domain) {
+      if (quotaDecided) {
+        return store.consume(batch(domain, -1)).thenApply(outcome -> combine(plans, claimed, outcome));
+      }
+      return attempt(domain, quotaClaims.get(0));
+    }
+
+    private CompletionStage<Decision> attempt(String domain, int enforcedQuota) {
+      attempts++;
+      return store.consume(batch(domain, enforcedQuota)).thenCompose(outcome -> {
+        Integer next = outcome.admitted() || ordinaryFailed(outcome) ? null : nextQuota(outcome, enforcedQuota);
+        if (next == null || attempts >= quotaClaims.size()) {
+          return CompletableFuture.completedFuture(combine(plans, claimed, outcome));
+        }
+        return attempt(domain, next);
+      });
+    }
+
+    private boolean ordinaryFailed(BatchOutcome outcome) {
+      for (int c = 0; c < claimed.size(); c++) {
+        if (plans.get(claimed.get(c)).enforced() && !outcome.states().get(c).passed()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** A quota claim the last batch saw with tokens, other than the one that just failed. */
+    private Integer nextQuota(BatchOutcome outcome, int failed) {
+      for (int c : quotaClaims) {
+        if (c != failed && outcome.states().get(c).passed()) {
+          return c;
+        }
+      }
+      return null;
+    }
+
+    /** @param enforcedQuota the claim index of the quota enforced in this batch, or -1 for none */
+    private BucketBatch batch(String domain, int enforcedQuota) {
+      List<BucketClaim> claims = new ArrayList<>();
+      for (int c = 0; c < claimed.size(); c++) {
+        DescriptorPlan plan = plans.get(claimed.get(c));
+        long consume = deniedAlready ? 0 : plan.consume();
+        boolean enforced = plan.enforced() || c == enforcedQuota;
+        claims.add(new BucketClaim(
+            plan.bucketKey(), BucketSpecs.of(plan.policy().orElseThrow()), plan.required(), consume, enforced));
+      }
+      return new BucketBatch(claims, domain, callerWaitLeft());
+    }
+
+    /** A second attempt gets what the caller's deadline has left after the first. */
+    private long callerWaitLeft() {
+      if (callerWaitNanos == BucketBatch.NO_CALLER_DEADLINE) {
+        return callerWaitNanos;
+      }
+      return Math.max(0, callerWaitNanos - (nanoTicker.getAsLong() - started));
+    }
   }
 
   private Decision onStoreFailure(String domain, List<DescriptorPlan> plans, Throwable failure) {
@@ -108,12 +225,12 @@ public final class RateLimitEngine {
     List<DescriptorStatus> statuses = new ArrayList<>();
     boolean denied = false;
     for (DescriptorPlan plan : plans) {
-      boolean overLimit = deny && plan.policy().isPresent() && plan.enforced();
+      boolean overLimit = deny && plan.policy().isPresent() && (plan.enforced() || plan.quota());
       denied |= overLimit;
       statuses.add(new DescriptorStatus(overLimit ? Code.OVER_LIMIT : Code.OK, plan.rule(), plan.metricKey(),
           plan.policy(), 0, Duration.ZERO, false));
     }
-    return new Decision(denied ? Code.OVER_LIMIT : Code.OK, statuses, List.of());
+    return new Decision(denied ? Code.OVER_LIMIT : Code.OK, statuses);
   }
 
   /** Descriptors that need a bucket: limited, and not impossible by configuration alone. */
@@ -128,47 +245,38 @@ public final class RateLimitEngine {
     return claimed;
   }
 
-  private static BucketBatch batchFor(
-      String domain, List<DescriptorPlan> plans, List<Integer> claimed, long callerWaitNanos) {
-    // An impossible enforced limit denies the request whatever the buckets hold, so the others are
-    // only checked: the denied request must not spend their budget.
-    boolean deniedAlready = plans.stream().anyMatch(p -> p.enforced() && p.impossible());
-    List<BucketClaim> claims = new ArrayList<>();
-    for (int index : claimed) {
-      DescriptorPlan plan = plans.get(index);
-      long consume = deniedAlready ? 0 : plan.consume();
-      claims.add(new BucketClaim(
-          plan.bucketKey(), BucketSpecs.of(plan.policy().orElseThrow()), plan.required(), consume, plan.enforced()));
-    }
-    return new BucketBatch(claims, domain, callerWaitNanos);
-  }
-
+  /**
+   * Statuses from the last batch, and the overall code as envoyproxy/ratelimit has it: OVER_LIMIT
+   * when an ordinary descriptor is over, or when the request has quota-mode descriptors and every
+   * one of them is over. A batch the store did not admit spent nothing, so it is always a denial.
+   */
   private static Decision combine(List<DescriptorPlan> plans, List<Integer> claimed, BatchOutcome outcome) {
     List<DescriptorStatus> statuses = new ArrayList<>();
-    List<Integer> quotaViolations = new ArrayList<>();
-    boolean denied = false;
+    boolean ordinaryOver = false;
+    int quotas = 0;
+    int quotasOver = 0;
     for (int i = 0; i < plans.size(); i++) {
       DescriptorPlan plan = plans.get(i);
+      quotas += plan.quota() ? 1 : 0;
       if (plan.policy().isEmpty()) {
         statuses.add(DescriptorStatus.unlimited(plan.rule(), plan.metricKey()));
         continue;
       }
       int claimIndex = claimed.indexOf(i);
       BucketState state = claimIndex >= 0 ? outcome.states().get(claimIndex) : impossibleState(plan);
-      boolean passed = state.passed();
-      if (!passed && plan.enforced()) {
-        denied = true;
-      }
-      if (!passed && plan.rule().map(r -> r.quotaMode()).orElse(false)) {
-        quotaViolations.add(i);
+      if (!state.passed()) {
+        ordinaryOver |= plan.enforced();
+        quotasOver += plan.quota() ? 1 : 0;
       }
       statuses.add(statusOf(plan, state));
     }
-    return new Decision(denied ? Code.OVER_LIMIT : Code.OK, statuses, quotaViolations);
+    boolean denied = !outcome.admitted() || ordinaryOver || (quotas > 0 && quotasOver == quotas);
+    return new Decision(denied ? Code.OVER_LIMIT : Code.OK, statuses);
   }
 
   private static DescriptorStatus statusOf(DescriptorPlan plan, BucketState state) {
-    boolean overLimit = !state.passed() && plan.enforced();
+    boolean counts = plan.enforced() || plan.quota();
+    boolean overLimit = !state.passed() && counts;
     Duration reset = overLimit ? state.untilPassing() : state.untilFull();
     return new DescriptorStatus(
         overLimit ? Code.OVER_LIMIT : Code.OK,
@@ -177,7 +285,7 @@ public final class RateLimitEngine {
         plan.policy(),
         state.remaining(),
         reset,
-        !state.passed() && !plan.enforced());
+        !state.passed() && !counts);
   }
 
   private static BucketState impossibleState(DescriptorPlan plan) {

@@ -4,6 +4,7 @@ import io.egressratelimit.limiter.BatchOutcome;
 import io.egressratelimit.bucket4j.Bucket4jShapes;
 import io.egressratelimit.limiter.BucketBatch;
 import io.egressratelimit.limiter.BucketClaim;
+import io.egressratelimit.limiter.BucketLevel;
 import io.egressratelimit.limiter.BucketSpec;
 import io.egressratelimit.limiter.BucketState;
 import io.egressratelimit.limiter.BucketStore;
@@ -49,6 +50,28 @@ public final class InMemoryBucketStore implements BucketStore {
   @Override
   public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
     return CompletableFuture.completedFuture(consumeNow(batch));
+  }
+
+  @Override
+  public CompletionStage<List<BucketLevel>> peek(BucketBatch batch) {
+    long now = clock.epochNanos();
+    List<BucketLevel> levels = new ArrayList<>(batch.claims().size());
+    for (BucketClaim claim : batch.claims()) {
+      Slot slot = slots.get(claim.key());
+      long tokens;
+      if (slot == null) {
+        tokens = claim.spec().initialTokens();
+      } else {
+        slot.lock();
+        try {
+          tokens = slot.bucket.getAvailableTokens();
+        } finally {
+          slot.unlock();
+        }
+      }
+      levels.add(new BucketLevel(tokens, RefillMath.untilFull(claim.spec(), tokens, now)));
+    }
+    return CompletableFuture.completedFuture(levels);
   }
 
   /** The number of buckets held; idle full buckets go away in {@link #evictIdle()}. */

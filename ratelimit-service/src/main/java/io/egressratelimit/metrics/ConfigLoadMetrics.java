@@ -18,8 +18,14 @@ public final class ConfigLoadMetrics implements ConfigReloader.Listener {
   private final Counter rejected;
   private final AtomicInteger lastLoadSucceeded = new AtomicInteger();
   private final AtomicInteger rules = new AtomicInteger();
+  private final UpstreamStats upstream;
 
   public ConfigLoadMetrics(MeterRegistry registry) {
+    this(registry, new UpstreamStats());
+  }
+
+  public ConfigLoadMetrics(MeterRegistry registry, UpstreamStats upstream) {
+    this.upstream = upstream;
     this.loaded = loads(registry, "success");
     this.rejected = loads(registry, "failure");
     Gauge.builder("ratelimit.config.last.load.success", lastLoadSucceeded, AtomicInteger::get)
@@ -39,6 +45,7 @@ public final class ConfigLoadMetrics implements ConfigReloader.Listener {
   @Override
   public void onLoaded(RateLimitConfig config) {
     loaded.increment();
+    upstream.configLoaded();
     lastLoadSucceeded.set(1);
     rules.set(config.rules().size());
   }
@@ -46,6 +53,7 @@ public final class ConfigLoadMetrics implements ConfigReloader.Listener {
   @Override
   public void onRejected(ConfigException error) {
     rejected.increment();
+    upstream.configRejected();
     lastLoadSucceeded.set(0);
   }
 }

@@ -4,6 +4,7 @@ import io.egressratelimit.domain.Code;
 import io.egressratelimit.domain.Decision;
 import io.egressratelimit.domain.DescriptorStatus;
 import io.egressratelimit.domain.LimitRequest;
+import io.egressratelimit.domain.RequestDescriptor;
 import io.egressratelimit.domain.Rule;
 import io.egressratelimit.limiter.DecisionListener;
 import io.micrometer.core.instrument.Counter;
@@ -29,8 +30,15 @@ public final class DecisionMetrics implements DecisionListener {
   private final Counter overLimit;
   private final Counter storeFailures;
   private final Map<String, RuleMeters> rules = new ConcurrentHashMap<>();
+  private final UpstreamStats upstream;
 
   public DecisionMetrics(MeterRegistry registry, double nearLimitRatio) {
+    this(registry, nearLimitRatio, new UpstreamStats());
+  }
+
+  /** @param upstream where the same hits are counted under envoyproxy/ratelimit's names too */
+  public DecisionMetrics(MeterRegistry registry, double nearLimitRatio, UpstreamStats upstream) {
+    this.upstream = upstream;
     this.registry = registry;
     this.nearLimitRatio = nearLimitRatio;
     this.decisionTime = Timer.builder("ratelimit.decision")
@@ -56,14 +64,18 @@ public final class DecisionMetrics implements DecisionListener {
       if (status.rule().isEmpty() && status.currentLimit().isEmpty()) {
         continue; // no rule and no limit: nothing to count against
       }
-      long hits = request.descriptors().get(i).hitsAddend().orElse(request.effectiveHits());
-      metersFor(request.domain(), status).add(HitCounts.of(status, hits, nearLimitRatio));
+      RequestDescriptor descriptor = request.descriptors().get(i);
+      long hits = descriptor.hitsAddend().orElse(request.effectiveHits());
+      HitCounts counts = HitCounts.of(status, hits, nearLimitRatio);
+      metersFor(request.domain(), status).add(counts);
+      upstream.rule(UpstreamStatKey.of(request.domain(), descriptor, status)).add(counts);
     }
   }
 
   @Override
   public void onStoreFailure(LimitRequest request, Throwable cause) {
     storeFailures.increment();
+    upstream.redisError();
   }
 
   private RuleMeters metersFor(String requestDomain, DescriptorStatus status) {

@@ -15,10 +15,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Locale;
 import java.util.function.Supplier;
 
-/** The Prometheus registry of the process, with the JVM's own metrics bound to it. */
+/**
+ * The Prometheus registry of the process, with the JVM's own metrics bound to it, and the
+ * counters under envoyproxy/ratelimit's names, which the registry cannot write: its counters
+ * always end in {@code _total}, upstream's never do.
+ */
 public final class ServiceMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  private final UpstreamStats upstream = new UpstreamStats();
 
   public ServiceMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -34,6 +39,11 @@ public final class ServiceMetrics implements AutoCloseable {
     return registry;
   }
 
+  /** The counters under envoyproxy/ratelimit's names, scraped beside the registry's own. */
+  public UpstreamStats upstream() {
+    return upstream;
+  }
+
   /** One gauge per breaker state, 1 for the current one, so a dashboard can plot each directly. */
   public void watchCircuitBreaker(Supplier<CircuitBreakingStore.State> state) {
     for (CircuitBreakingStore.State each : CircuitBreakingStore.State.values()) {
@@ -47,7 +57,7 @@ public final class ServiceMetrics implements AutoCloseable {
   }
 
   public String scrape() {
-    return registry.scrape();
+    return registry.scrape() + upstream.prometheusText();
   }
 
   @Override

@@ -28,10 +28,22 @@ final class LettuceScriptRunner implements ScriptRunner {
 
   @Override
   public CompletionStage<List<Object>> run(String[] keys, String[] args) {
-    CompletableFuture<List<Object>> bySha = commands
-        .<List<Object>>evalsha(TokenBucketScript.SHA1, ScriptOutputType.MULTI, keys, args)
-        .toCompletableFuture();
-    return bySha.handle((reply, failure) -> {
+    return withSourceOnNoScript(
+        commands.<List<Object>>evalsha(TokenBucketScript.SHA1, ScriptOutputType.MULTI, keys, args),
+        () -> commands.eval(TokenBucketScript.SOURCE, ScriptOutputType.MULTI, keys, args));
+  }
+
+  @Override
+  public CompletionStage<List<Object>> runReadOnly(String[] keys, String[] args) {
+    return withSourceOnNoScript(
+        commands.<List<Object>>evalshaReadOnly(TokenBucketScript.SHA1, ScriptOutputType.MULTI, keys, args),
+        () -> commands.evalReadOnly(TokenBucketScript.SOURCE.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            ScriptOutputType.MULTI, keys, args));
+  }
+
+  private CompletionStage<List<Object>> withSourceOnNoScript(
+      CompletionStage<List<Object>> bySha, java.util.function.Supplier<CompletionStage<List<Object>>> bySource) {
+    return bySha.toCompletableFuture().handle((reply, failure) -> {
       EventExecutor answeredOn = ThreadExecutorMap.currentExecutor();
       if (answeredOn != null && answeredOn != ioLoop) {
         ioLoop = answeredOn;
@@ -41,8 +53,7 @@ final class LettuceScriptRunner implements ScriptRunner {
       }
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
       if (cause instanceof RedisNoScriptException) {
-        return commands.<List<Object>>eval(TokenBucketScript.SOURCE, ScriptOutputType.MULTI, keys, args)
-            .toCompletableFuture();
+        return bySource.get().toCompletableFuture();
       }
       return CompletableFuture.<List<Object>>failedFuture(cause);
     }).thenCompose(stage -> stage);

@@ -2,6 +2,7 @@ package io.egressratelimit.redis;
 
 import io.egressratelimit.limiter.BatchOutcome;
 import io.egressratelimit.limiter.BucketBatch;
+import io.egressratelimit.limiter.BucketLevel;
 import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.NanoClock;
 import java.time.Duration;
@@ -89,6 +90,28 @@ public final class LuaBucketStore implements BucketStore {
             throw RedisFailures.unavailable(failure, callDeadline);
           }
           return TokenBucketScript.decode(reply, batches);
+        });
+  }
+
+  /** One read-only script call, outside the coalescing queues: it must never delay a decision. */
+  @Override
+  public CompletionStage<List<BucketLevel>> peek(BucketBatch batch) {
+    if (batch.claims().isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    long now = clientClock.map(clock -> clock.epochNanos() / 1000).orElse(-1L);
+    StoreDeadline deadline = StoreDeadline.backendTimeout(timeout);
+    TokenBucketScript.Call call = TokenBucketScript.encodePeek(batch, now, keys::of);
+    return runner.runReadOnly(call.keys(), call.args())
+        .toCompletableFuture()
+        .orTimeout(deadline.nanos(), TimeUnit.NANOSECONDS)
+        .handle((reply, failure) -> {
+          if (failure != null) {
+            throw RedisFailures.unavailable(failure, deadline);
+          }
+          return TokenBucketScript.decode(reply, List.of(batch)).get(0).states().stream()
+              .map(state -> new BucketLevel(state.remaining(), state.untilFull()))
+              .toList();
         });
   }
 

@@ -108,6 +108,21 @@ final class TokenBucketScript {
     shapes.add(Long.toString(spec.initialTokens()));
   }
 
+  /**
+   * Encodes a read of one batch's buckets: every claim checks for nothing and takes nothing, and
+   * the trailing {@code peek} argument makes the script write nothing back.
+   */
+  static Call encodePeek(BucketBatch batch, long nowMicros, BiFunction<BucketBatch, BucketClaim, String> redisKey) {
+    List<BucketClaim> reads = batch.claims().stream()
+        .map(claim -> new BucketClaim(claim.key(), claim.spec(), 0, 0, false))
+        .toList();
+    BucketBatch read = new BucketBatch(reads, batch.shard());
+    Call call = encode(List.of(read), nowMicros, redisKey);
+    String[] args = java.util.Arrays.copyOf(call.args(), call.args().length + 1);
+    args[args.length - 1] = "peek";
+    return new Call(call.keys(), args);
+  }
+
   /** Decodes the reply to {@link #encode}'s call, one outcome per batch in the same order. */
   static List<BatchOutcome> decode(List<?> reply, List<BucketBatch> batches) {
     List<BatchOutcome> outcomes = new ArrayList<>(batches.size());

@@ -6,12 +6,18 @@ import io.egressratelimit.config.RulesDump;
 import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.http.AdminEndpoints;
 import io.egressratelimit.http.AdminHttpServer;
+import io.egressratelimit.http.PrometheusHttpServer;
+import io.egressratelimit.limiter.BudgetActivity;
+import io.egressratelimit.limiter.BudgetBoard;
 import io.egressratelimit.limiter.Enforcement;
+import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.RequestLimits;
 import io.egressratelimit.metrics.ConfigLoadMetrics;
 import io.egressratelimit.metrics.DecisionMetrics;
+import io.egressratelimit.metrics.GrpcCallMetrics;
 import io.egressratelimit.metrics.ServiceMetrics;
+import io.egressratelimit.metrics.StatsdSink;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Server;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -19,6 +25,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -82,12 +89,18 @@ public final class RateLimitServer implements AutoCloseable {
   }
 
   private static RateLimitServer start(ServerSettings settings, Deque<AutoCloseable> started) {
+    settings.upstream().notices().forEach(LOG::info);
     ServiceMetrics metrics = new ServiceMetrics();
     started.push(metrics);
+    settings.telemetry().statsd().ifPresent(statsd -> {
+      started.push(StatsdSink.start(statsd, metrics.upstream()));
+      LOG.info("sending {} stats to {}:{} every {} ms", statsd.dogStatsd() ? "DogStatsD" : "statsd", statsd.host(),
+          statsd.port(), statsd.flushInterval().toMillis());
+    });
     ConfigReloader config;
     try {
       config = ConfigReloader.start(settings.configPath(), settings.configPollInterval(), CONFIG_DEBOUNCE,
-          new ConfigLoadMetrics(metrics.registry()));
+          new ConfigLoadMetrics(metrics.registry(), metrics.upstream()), settings.configSemantics().mergeDomainConfig());
     } catch (ConfigException e) {
       throw new StartupException("invalid limits config: " + e.getMessage(), e);
     }
@@ -102,31 +115,60 @@ public final class RateLimitServer implements AutoCloseable {
     started.push(stores.store());
     stores.breaker().ifPresent(breaker -> metrics.watchCircuitBreaker(breaker::state));
 
-    RateLimitEngine engine = new RateLimitEngine(config::current, stores.store(),
-        new DecisionMetrics(metrics.registry(), settings.nearLimitRatio()), System::nanoTime, RequestLimits.DEFAULT,
-        settings.failurePolicies(), settings.enforcement());
-    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders());
+    // Outermost, so it sees every decision, also those the over-limit cache answers locally.
+    BudgetActivity activity = new BudgetActivity(stores.store(), NanoClock.SYSTEM, settings.budgets().trackedBuckets());
+    BudgetBoard budgets = new BudgetBoard(config::current, activity, activity, settings.redis().isPresent(),
+        settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
+    RateLimitEngine engine = new RateLimitEngine(config::current, activity,
+        new DecisionMetrics(metrics.registry(), settings.nearLimitRatio(), metrics.upstream()), System::nanoTime,
+        RequestLimits.DEFAULT,
+        settings.failurePolicies(), settings.enforcement(), settings.configSemantics().quotaModeForAll());
+    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders(),
+        settings.configSemantics().responseDynamicMetadata());
     HealthStatusManager health = new HealthStatusManager();
     ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies());
 
-    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService());
+    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService(),
+        List.of(new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream()))), started);
     AdminHttpServer httpServer;
     try {
       grpcServer.start();
       started.push(grpcServer::shutdownNow);
+      startPrometheusListener(settings, metrics, started);
       httpServer = AdminHttpServer.start(settings.host(), settings.httpPort(), new AdminEndpoints(
-          serving::problem, () -> RulesDump.render(config.current()), metrics::scrape, rateLimit::decide));
+          serving::problem, () -> RulesDump.render(config.current()), metrics::scrape, rateLimit::decide,
+          budgets::view));
     } catch (IOException e) {
-      throw new StartupException("cannot listen on " + settings.host() + ": " + e.getMessage(), e);
+      throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or " + settings.host() + ": "
+          + e.getMessage(), e);
     }
     BackendMonitor monitor = new BackendMonitor(serving, stores.breaker(), health, SERVICE_NAME);
     monitor.run();
     housekeeping.scheduleWithFixedDelay(monitor, 1, 1, TimeUnit.SECONDS);
-    LOG.info("ratelimit-service serving gRPC{} on {}:{} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
-        settings.grpcTls().isPresent() ? " over TLS" : "", settings.host(), grpcServer.getPort(), settings.host(),
+    LOG.info("ratelimit-service serving gRPC{} on {} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
+        settings.grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()), settings.host(),
         httpServer.port(), stores.store().describe(), config.current().domains().size(), settings.configPath(),
         settings.enforcement() == Enforcement.REPORT_ONLY ? ", in global shadow mode" : "");
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started);
+  }
+
+  private static String grpcAddress(ServerSettings settings, int port) {
+    UpstreamSettings upstream = settings.upstream();
+    return upstream.grpcUds().map(socket -> "unix:" + socket)
+        .orElseGet(() -> upstream.grpcHost().orElse(settings.host()) + ":" + (port < 0 ? settings.grpcPort() : port));
+  }
+
+  /** envoyproxy/ratelimit's {@code USE_PROMETHEUS} listener, beside the admin port's {@code /metrics}. */
+  private static void startPrometheusListener(ServerSettings settings, ServiceMetrics metrics,
+      Deque<AutoCloseable> started) throws IOException {
+    if (settings.telemetry().prometheus().isEmpty()) {
+      return;
+    }
+    PrometheusSettings prometheus = settings.telemetry().prometheus().get();
+    PrometheusHttpServer server = PrometheusHttpServer.start(prometheus.address(), prometheus.path(), metrics::scrape);
+    started.push(server);
+    LOG.info("Prometheus metrics also on {}:{}{}", prometheus.address().getHostString(), server.port(),
+        prometheus.path());
   }
 
   public int grpcPort() {

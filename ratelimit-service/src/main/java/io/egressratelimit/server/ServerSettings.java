@@ -27,6 +27,11 @@ import java.util.Optional;
  * @param configPollInterval how often the config files are compared with the config in force, besides
  *     file system events; zero relies on the events alone
  * @param grpcTls TLS (and mTLS) on the gRPC port; empty serves plaintext
+ * @param telemetry where metrics go besides the admin port
+ * @param configSemantics QUOTA_MODE, RESPONSE_DYNAMIC_METADATA and MERGE_DOMAIN_CONFIG
+ * @param budgets what {@code /budgets} keeps and shows
+ * @param upstream envoyproxy/ratelimit's own variables: the gRPC socket, connection age, client SAN,
+ *     and the notes on those that do not apply
  */
 public record ServerSettings(
     Path configPath,
@@ -41,7 +46,11 @@ public record ServerSettings(
     double nearLimitRatio,
     Optional<RateLimitHeaders> responseHeaders,
     Duration configPollInterval,
-    Optional<GrpcTlsSettings> grpcTls) {
+    Optional<GrpcTlsSettings> grpcTls,
+    TelemetrySettings telemetry,
+    ConfigSemantics configSemantics,
+    BudgetsSettings budgets,
+    UpstreamSettings upstream) {
 
   public ServerSettings {
     Objects.requireNonNull(configPath, "configPath");
@@ -53,13 +62,18 @@ public record ServerSettings(
     Objects.requireNonNull(responseHeaders, "responseHeaders");
     Objects.requireNonNull(configPollInterval, "configPollInterval");
     Objects.requireNonNull(grpcTls, "grpcTls");
+    Objects.requireNonNull(telemetry, "telemetry");
+    Objects.requireNonNull(configSemantics, "configSemantics");
+    Objects.requireNonNull(budgets, "budgets");
+    Objects.requireNonNull(upstream, "upstream");
   }
 
   /** Settings for a local in-memory service with the documented defaults; tests start from here. */
   public static ServerSettings inMemory(Path configPath, int grpcPort, int httpPort) {
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
-        Optional.empty(), Duration.ofSeconds(5), Optional.empty());
+        Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE, ConfigSemantics.DEFAULT,
+        BudgetsSettings.DEFAULT, UpstreamSettings.DEFAULTS);
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
@@ -84,6 +98,9 @@ public record ServerSettings(
     private Optional<RateLimitHeaders> responseHeaders;
     private Duration configPollInterval;
     private Optional<GrpcTlsSettings> grpcTls;
+    private TelemetrySettings telemetry;
+    private ConfigSemantics configSemantics;
+    private UpstreamSettings upstream;
 
     private Builder(ServerSettings base) {
       this.base = base;
@@ -94,6 +111,9 @@ public record ServerSettings(
       this.responseHeaders = base.responseHeaders;
       this.configPollInterval = base.configPollInterval;
       this.grpcTls = base.grpcTls;
+      this.telemetry = base.telemetry;
+      this.configSemantics = base.configSemantics;
+      this.upstream = base.upstream;
     }
 
     public Builder redis(Optional<RedisStoreSettings> value) {
@@ -131,10 +151,25 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder telemetry(TelemetrySettings value) {
+      this.telemetry = value;
+      return this;
+    }
+
+    public Builder configSemantics(ConfigSemantics value) {
+      this.configSemantics = value;
+      return this;
+    }
+
+    public Builder upstream(UpstreamSettings value) {
+      this.upstream = value;
+      return this;
+    }
+
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls);
+          grpcTls, telemetry, configSemantics, base.budgets, upstream);
     }
   }
 }

@@ -9,6 +9,7 @@
 --          tokens. Then the number of runs: a run is requests that ask alike, in arrival order (a hot
 --          key's group is one run). Per run: how many requests, the claim count, then per claim 4
 --          numbers: bucket index, required, consume, enforced (1/0).
+--          A last argument 'peek' reads only: nothing is written (the call may run as EVAL_RO).
 -- Returns, per request: admitted (1/0), then per claim: passed (1/0), remaining tokens,
 --          microseconds until the claim would pass, microseconds until the bucket is full.
 --
@@ -147,8 +148,9 @@ end
 -- Write back only what changed, with a lifetime that ends once the bucket is full again (and, for
 -- buckets that start below capacity, one more fill time, so a strict bucket is not reborn empty
 -- the moment it fills).
+local peek = ARGV[#ARGV] == 'peek'
 for index, b in pairs(buckets) do
-  if b.dirty then
+  if b.dirty and not peek then
     local ttl_us = until_tokens(b, b.cap)
     if b.style == 0 and b.start_low then
       ttl_us = ttl_us + b.cap * b.interval

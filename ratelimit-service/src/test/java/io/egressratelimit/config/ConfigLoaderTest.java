@@ -76,8 +76,8 @@ class ConfigLoaderTest {
 
     ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir));
 
-    assertEquals("b.yaml: domain: duplicate domain 'geocode'; already defined in a.yaml (line 3)",
-        error.getMessage());
+    assertEquals("b.yaml: domain: duplicate domain 'geocode'; already defined in a.yaml"
+        + " (set MERGE_DOMAIN_CONFIG=true to merge a domain across files) (line 3)", error.getMessage());
   }
 
   @Test
@@ -115,5 +115,41 @@ class ConfigLoaderTest {
     ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir));
 
     assertEquals("latin1.yaml: (document): the file is not UTF-8 text", error.getMessage());
+  }
+
+  @Test
+  void mergeDomainConfigJoinsUpstreamsTwoFilesOfOneDomain() throws IOException, ConfigException {
+    Files.writeString(dir.resolve("merge_domain_key1.yaml"), Fixtures.text("/config/upstream/merge_domain_key1.yaml"));
+    Files.writeString(dir.resolve("merge_domain_key2.yaml"), Fixtures.text("/config/upstream/merge_domain_key2.yaml"));
+
+    RateLimitConfig merged = ConfigLoader.load(dir, true);
+
+    assertEquals(10, merged.match("test-domain", Fixtures.entries("key1=value1")).orElseThrow()
+        .rule().policy().orElseThrow().requestsPerPeriod());
+    assertEquals(20, merged.match("test-domain", Fixtures.entries("key2=value2")).orElseThrow()
+        .rule().policy().orElseThrow().requestsPerPeriod());
+    ConfigException refused = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir, false));
+    assertEquals("merge_domain_key2.yaml: domain: duplicate domain 'test-domain'; already defined in"
+        + " merge_domain_key1.yaml (set MERGE_DOMAIN_CONFIG=true to merge a domain across files) (line 3)",
+        refused.getMessage());
+  }
+
+  @Test
+  void mergingStillRefusesOneDescriptorInTwoFilesAndNamesBoth() throws IOException {
+    Files.writeString(dir.resolve("a.yaml"), GEOCODE);
+    Files.writeString(dir.resolve("b.yaml"), """
+        domain: geocode
+        descriptors:
+          - key: caller
+            rate_limit: {unit: minute, requests_per_unit: 1}
+          - key: generic_key
+            value: geocode
+            rate_limit: {unit: minute, requests_per_unit: 1}
+        """);
+
+    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir, true));
+
+    assertEquals("b.yaml: descriptors[1]: duplicate descriptor composite key 'geocode.generic_key_geocode';"
+        + " first defined in a.yaml at descriptors[0] (line 5)", error.getMessage());
   }
 }

@@ -37,7 +37,7 @@ class ResponseHeadersTest {
   }
 
   private static RateLimitResponse answer(Code overall, DescriptorStatus... statuses) {
-    return ResponseTranslator.toProto(new Decision(overall, List.of(statuses), List.of()),
+    return ResponseTranslator.toProto(new Decision(overall, List.of(statuses)),
         Optional.of(RateLimitHeaders.DEFAULT));
   }
 
@@ -62,8 +62,7 @@ class ResponseHeadersTest {
 
   @Test
   void theNamesAreConfigurableAndNothingIsAddedWhenDisabledOrUnlimited() {
-    Decision decision = new Decision(Code.OK, List.of(status(Code.OK, HUNDRED_PER_MINUTE, 1, Duration.ofSeconds(1))),
-        List.of());
+    Decision decision = new Decision(Code.OK, List.of(status(Code.OK, HUNDRED_PER_MINUTE, 1, Duration.ofSeconds(1))));
     RateLimitResponse renamed = ResponseTranslator.toProto(decision,
         Optional.of(new RateLimitHeaders("X-Limit", "X-Left", "X-Reset")));
     assertEquals(List.of("X-Limit", "X-Left", "X-Reset"), List.copyOf(headers(renamed).keySet()));
@@ -80,7 +79,7 @@ class ResponseHeadersTest {
   void envoysDraftHeadersCanBeBuiltFromTheStatusesAlone() {
     RateLimitResponse response = ResponseTranslator.toProto(new Decision(Code.OK, List.of(
         status(Code.OK, HUNDRED_PER_MINUTE, 40, Duration.ofSeconds(20)),
-        status(Code.OK, FIVE_PER_15S, 2, Duration.ofMillis(8_200))), List.of()), Optional.empty());
+        status(Code.OK, FIVE_PER_15S, 2, Duration.ofMillis(8_200)))), Optional.empty());
     RateLimitResponse.DescriptorStatus closest = null;
     StringBuilder quotaPolicy = new StringBuilder();
     for (RateLimitResponse.DescriptorStatus status : response.getStatusesList()) {

@@ -2,6 +2,7 @@ package io.egressratelimit.limiter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.limiter.BucketSpec.RefillStyle;
@@ -60,6 +61,15 @@ public abstract class BucketStoreContract {
     return store.consume(new BucketBatch(List.of(claims))).toCompletableFuture().join();
   }
 
+  /** Whether the store reads buckets without consuming ({@link BucketStore#peek}); bucket4j's CAS cannot. */
+  protected boolean readsWithoutConsuming() {
+    return true;
+  }
+
+  protected List<BucketLevel> peek(BucketClaim... claims) {
+    return store.peek(new BucketBatch(List.of(claims))).toCompletableFuture().join();
+  }
+
   protected BucketClaim hit(String name, BucketSpec spec) {
     return new BucketClaim(key(name), spec, 1, 1, true);
   }
@@ -76,6 +86,43 @@ public abstract class BucketStoreContract {
     assertFalse(denied.states().get(0).passed());
     assertEquals(0, denied.states().get(0).remaining());
     assertEquals(Duration.ofSeconds(30), denied.states().get(0).untilPassing(), "the next window starts at :00");
+  }
+
+  @Test
+  void aPeekReadsTheTokensLeftWithoutTakingAny() {
+    if (!readsWithoutConsuming()) {
+      var failure = assertThrows(java.util.concurrent.CompletionException.class, () -> peek(hit("a", TEN_PER_MINUTE_WINDOW)));
+      assertTrue(failure.getCause() instanceof UnsupportedOperationException, failure.toString());
+      return;
+    }
+    for (int i = 0; i < 3; i++) {
+      consume(hit("a", TEN_PER_MINUTE_WINDOW));
+    }
+    BucketState afterFour = consume(hit("a", TEN_PER_MINUTE_WINDOW)).states().get(0);
+    List<BucketLevel> first = peek(hit("a", TEN_PER_MINUTE_WINDOW), hit("g", BUCKET_4_REFILL_60_PER_MINUTE));
+    assertEquals(List.of(new BucketLevel(6, afterFour.untilFull()), new BucketLevel(4, Duration.ZERO)), first);
+    assertEquals(first, peek(hit("a", TEN_PER_MINUTE_WINDOW), hit("g", BUCKET_4_REFILL_60_PER_MINUTE)),
+        "a peek takes nothing");
+    assertEquals(5, consume(hit("a", TEN_PER_MINUTE_WINDOW)).states().get(0).remaining());
+  }
+
+  @Test
+  void aPeekSeesRefillAndWritesNothing() {
+    if (!readsWithoutConsuming()) {
+      return;
+    }
+    for (int i = 0; i < 4; i++) {
+      consume(hit("g", BUCKET_4_REFILL_60_PER_MINUTE));
+    }
+    assertEquals(new BucketLevel(0, Duration.ofSeconds(4)), peek(hit("g", BUCKET_4_REFILL_60_PER_MINUTE)).get(0));
+    clock.advance(Duration.ofSeconds(2));
+    assertEquals(new BucketLevel(2, Duration.ofSeconds(2)), peek(hit("g", BUCKET_4_REFILL_60_PER_MINUTE)).get(0));
+    // A strict bucket nobody used reads as it would be born: empty. Had the peek written it, it
+    // would have been refilling since, and read 5 tokens five seconds later.
+    assertEquals(0, peek(hit("s", STRICT_20_PER_10S_BURST_10)).get(0).tokens());
+    clock.advance(Duration.ofSeconds(5));
+    assertEquals(0, peek(hit("s", STRICT_20_PER_10S_BURST_10)).get(0).tokens());
+    assertFalse(consume(hit("s", STRICT_20_PER_10S_BURST_10)).admitted(), "still born empty on first use");
   }
 
   @Test

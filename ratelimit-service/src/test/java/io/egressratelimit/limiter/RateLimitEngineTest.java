@@ -124,12 +124,69 @@ class RateLimitEngineTest {
   }
 
   @Test
-  void aQuotaModeRuleAdmitsAndReportsTheViolation() {
-    config.with(withFlags(rule("test.caller_billing", LimitPolicy.fixedWindow(1, RateUnit.MINUTE)), false, true), CALLER);
-    decide(1, RequestDescriptor.of(GEOCODE), RequestDescriptor.of(CALLER));
-    Decision soft = decide(1, RequestDescriptor.of(GEOCODE), RequestDescriptor.of(CALLER));
-    assertEquals(Code.OK, soft.overallCode());
-    assertEquals(List.of(1), soft.quotaModeViolations());
+  void aQuotaRequestIsDeniedOnlyWhenEveryQuotaDescriptorIsOverAndTheOverOnesSaySo() {
+    DescriptorEntry modelA = new DescriptorEntry("model", "a");
+    DescriptorEntry modelB = new DescriptorEntry("model", "b");
+    config.with(withFlags(rule("test.model_a", LimitPolicy.fixedWindow(1, RateUnit.MINUTE)), false, true), modelA)
+        .with(withFlags(rule("test.model_b", LimitPolicy.fixedWindow(2, RateUnit.MINUTE)), false, true), modelB);
+    Decision first = decide(1, RequestDescriptor.of(modelA), RequestDescriptor.of(modelB));
+    assertEquals(Code.OK, first.overallCode());
+    assertEquals(List.of(0L, 1L), remaining(first), "both quotas count the admitted request, as upstream");
+
+    Decision failover = decide(1, RequestDescriptor.of(modelA), RequestDescriptor.of(modelB));
+    assertEquals(Code.OK, failover.overallCode(), "model b still has quota");
+    assertEquals(Code.OVER_LIMIT, failover.statuses().get(0).code(), "the over quota keeps its OVER_LIMIT");
+    assertEquals(Code.OK, failover.statuses().get(1).code());
+    assertEquals(0, failover.statuses().get(1).limitRemaining());
+
+    Decision exhausted = decide(1, RequestDescriptor.of(modelA), RequestDescriptor.of(modelB));
+    assertEquals(Code.OVER_LIMIT, exhausted.overallCode(), "every quota is over");
+    assertEquals(List.of(Code.OVER_LIMIT, Code.OVER_LIMIT), codes(exhausted));
+  }
+
+  @Test
+  void anOrdinaryDescriptorOverDeniesAQuotaRequestAndItsQuotasSpendNothing() {
+    DescriptorEntry model = new DescriptorEntry("model", "a");
+    config.with(withFlags(rule("test.model_a", LimitPolicy.fixedWindow(5, RateUnit.MINUTE)), false, true), model)
+        .with(rule("test.caller_billing", LimitPolicy.fixedWindow(1, RateUnit.MINUTE)), CALLER);
+    decide(1, RequestDescriptor.of(CALLER));
+    Decision denied = decide(1, RequestDescriptor.of(model), RequestDescriptor.of(CALLER));
+    assertEquals(Code.OVER_LIMIT, denied.overallCode());
+    assertEquals(Code.OK, denied.statuses().get(0).code());
+    assertEquals(5, denied.statuses().get(0).limitRemaining(), "a denied request spends no quota either");
+  }
+
+  @Test
+  void quotaModeForAllTurnsEveryDescriptorIntoAQuota() {
+    RateLimitEngine quotas = new RateLimitEngine(() -> config, store, DecisionListener.NONE, System::nanoTime,
+        RequestLimits.DEFAULT, FailurePolicies.DEFAULT, Enforcement.AS_CONFIGURED, true);
+    config.with(rule("test.caller_billing", LimitPolicy.fixedWindow(1, RateUnit.MINUTE)), CALLER);
+    LimitRequest both = new LimitRequest("test", List.of(RequestDescriptor.of(GEOCODE), RequestDescriptor.of(CALLER)), 1);
+    quotas.shouldRateLimit(both).toCompletableFuture().join();
+    Decision soft = quotas.shouldRateLimit(both).toCompletableFuture().join();
+    assertEquals(Code.OK, soft.overallCode(), "the geocode quota still has room");
+    assertEquals(List.of(Code.OK, Code.OVER_LIMIT), codes(soft));
+    quotas.shouldRateLimit(both).toCompletableFuture().join();
+    assertEquals(Code.OVER_LIMIT, quotas.shouldRateLimit(both).toCompletableFuture().join().overallCode(),
+        "3 per minute for geocode, so the fourth finds both over");
+  }
+
+  @Test
+  void anUnlimitedRuleReportsTheLargestRemainingEnvoyCanHold() {
+    config.with(FakeConfig.unlimited("test.caller_billing"), CALLER);
+    DescriptorStatus unlimited = decide(1, RequestDescriptor.of(CALLER)).statuses().get(0);
+    assertEquals(4294967295L, unlimited.limitRemaining());
+    assertTrue(unlimited.unlimitedRule());
+    DescriptorStatus unmatched = decide(1, RequestDescriptor.of(new DescriptorEntry("other", "x"))).statuses().get(0);
+    assertEquals(0, unmatched.limitRemaining(), "a descriptor without a rule is not 'unlimited', as upstream");
+  }
+
+  private static List<Long> remaining(Decision decision) {
+    return decision.statuses().stream().map(DescriptorStatus::limitRemaining).toList();
+  }
+
+  private static List<Code> codes(Decision decision) {
+    return decision.statuses().stream().map(DescriptorStatus::code).toList();
   }
 
   @Test

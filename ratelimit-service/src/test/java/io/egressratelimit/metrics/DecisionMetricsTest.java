@@ -41,7 +41,7 @@ class DecisionMetricsTest {
 
   private static Decision decision(String metricKey, Optional<Rule> rule, Code code) {
     return new Decision(code, List.of(new DescriptorStatus(code, rule, metricKey, Optional.of(THREE_PER_MINUTE), 0,
-        Duration.ofSeconds(10), false)), List.of());
+        Duration.ofSeconds(10), false)));
   }
 
   @Test
@@ -69,7 +69,7 @@ class DecisionMetricsTest {
 
   @Test
   void descriptorsNoRuleMatchedAreNotCounted() {
-    Decision unmatched = new Decision(Code.OK, List.of(DescriptorStatus.unlimited(Optional.empty(), "")), List.of());
+    Decision unmatched = new Decision(Code.OK, List.of(DescriptorStatus.unlimited(Optional.empty(), "")));
     metrics.onDecision(request("billing", 1), unmatched, 1000);
     assertEquals(0, registry.find("ratelimit.hits").counters().size());
   }

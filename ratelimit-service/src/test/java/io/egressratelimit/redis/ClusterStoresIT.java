@@ -103,6 +103,11 @@ class ClusterStoresIT {
   @Nested
   class Bucket4jCas extends BucketStoreContract {
     @Override
+    protected boolean readsWithoutConsuming() {
+      return false;
+    }
+
+    @Override
     protected BucketStore createStore(NanoClock clock) {
       return store(RedisStrategy.BUCKET4J_CAS, clock);
     }

@@ -114,6 +114,11 @@ class SentinelStoresIT {
   @Nested
   class Bucket4jCas extends BucketStoreContract {
     @Override
+    protected boolean readsWithoutConsuming() {
+      return false;
+    }
+
+    @Override
     protected BucketStore createStore(NanoClock clock) {
       return store(RedisStrategy.BUCKET4J_CAS, clock);
     }

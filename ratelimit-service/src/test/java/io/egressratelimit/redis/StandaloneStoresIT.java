@@ -22,6 +22,11 @@ class StandaloneStoresIT {
   @Nested
   class Bucket4jCas extends BucketStoreContract {
     @Override
+    protected boolean readsWithoutConsuming() {
+      return false;
+    }
+
+    @Override
     protected BucketStore createStore(NanoClock clock) {
       return TestStores.atClientTime(redis.url(), RedisTopology.SINGLE, RedisStrategy.BUCKET4J_CAS, clock);
     }

@@ -50,8 +50,9 @@ class MainTest {
     int[] exit = new int[1];
     String[] lines = runCapturingStderr(exit, "--grpc-port", "0");
     assertEquals(2, exit[0]);
-    assertEquals("ratelimit-service: --config (or CONFIG_PATH) is required: the limits YAML file or directory",
-        lines[0]);
+    assertEquals("ratelimit-service: no limits config: set --config (CONFIG_PATH), or RUNTIME_ROOT and "
+        + "RUNTIME_SUBDIRECTORY as for envoyproxy/ratelimit (its default location /srv/runtime_data/current/config "
+        + "does not exist)", lines[0]);
   }
 
   @Test
@@ -74,6 +75,14 @@ class MainTest {
         Arguments.of("--near-limit-ratio (NEAR_LIMIT_RATIO) must be between 0 and 1, got 1.5",
             new String[] {"--near-limit-ratio", "1.5"}),
         Arguments.of("--drain-period (DRAIN_PERIOD) must be positive, got 0ms", new String[] {"--drain-period", "0s"}),
+        Arguments.of("--prometheus-addr (PROMETHEUS_ADDR) has no port number in ':metrics'",
+            new String[] {"--use-prometheus", "--prometheus-addr", ":metrics"}),
+        Arguments.of("--prometheus-path (PROMETHEUS_PATH) must start with /, got 'metrics'",
+            new String[] {"--use-prometheus", "--prometheus-path", "metrics"}),
+        Arguments.of("--extra-tags (EXTRA_TAGS) expects key:value pairs separated by commas, got 'eu1'",
+            new String[] {"--use-statsd", "--extra-tags", "cluster:x,eu1"}),
+        Arguments.of("USE_DOG_STATSD_MOGRIFIERS names NOPE, but DOG_STATSD_MOGRIFIER_NOPE_PATTERN is not set",
+            new String[] {"--use-dog-statsd", "--use-dog-statsd-mogrifiers", "NOPE"}),
         Arguments.of("--limit-limit-header (LIMIT_LIMIT_HEADER) must be an HTTP header name, got 'Rate Limit'",
             new String[] {"--limit-response-headers-enabled", "--limit-limit-header", "Rate Limit"}),
         Arguments.of("gRPC TLS needs both --grpc-tls-cert (GRPC_SERVER_TLS_CERT) and --grpc-tls-key "

@@ -62,7 +62,7 @@ class SecretsIT {
         try (RlsClient rls = RlsClient.plaintext(grpcPort)) {
           assertEquals(RateLimitResponse.Code.OK, rls.askGeocode().getOverallCode(), "REDIS_AUTH was used");
         }
-        for (String path : List.of("/rlconfig", "/metrics", "/healthcheck", "/")) {
+        for (String path : List.of("/rlconfig", "/metrics", "/healthcheck", "/", "/budgets")) {
           assertNoSecret(path, Http.get(httpPort, path).body());
         }
         service.terminate();

@@ -113,6 +113,8 @@ abstract class LoadCommand implements Callable<Integer> {
         settings,
         stats.counts(),
         LatencySummary.of(stats.latency().total()),
+        LatencySummary.of(stats.decisionLatency().total()),
+        LatencySummary.of(stats.upstreamLatency().total()),
         stats.perSecond(seconds, verdict.countingWindow().toNanos()),
         v);
   }

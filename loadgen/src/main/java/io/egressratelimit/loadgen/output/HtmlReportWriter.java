@@ -79,6 +79,20 @@ public final class HtmlReportWriter {
         "budget " + verdict.budget().orElse(0) + " per " + window,
         "admitted in the trailing window"));
 
+    html.append("<h2>Latency</h2>\n")
+        .append("<p>The rate limit decision is what Envoy's filter adds to every call; the upstream's answer")
+        .append(" comes on top for admitted calls only.")
+        .append(summary.decisionLatency().count() == 0
+            ? " Through Envoy the decision is not seen here: Envoy's cluster.ratelimit.upstream_rq_time has it."
+            : "")
+        .append("</p>\n<p class=\"legend\"><span style=\"color:#5e35b1\">&#9632; whole call</span>")
+        .append("<span style=\"color:#00897b\">&#9632; rate limit decision</span>")
+        .append("<span style=\"color:#8d6e63\">&#9632; upstream</span></p>\n");
+    html.append(LatencyChart.render(List.of(
+        new LatencyChart.Part("call", "whole call", "#5e35b1", summary.latency()),
+        new LatencyChart.Part("decision", "rate limit decision", "#00897b", summary.decisionLatency()),
+        new LatencyChart.Part("upstream", "upstream", "#8d6e63", summary.upstreamLatency()))));
+
     html.append("<h2>Summary</h2>\n<table>\n");
     SummaryTable.rows(summary)
         .forEach((label, value) -> html.append("<tr><td>").append(Html.escape(label)).append("</td><td>")

@@ -42,14 +42,10 @@ public final class JsonSummaryWriter {
     root.addProperty("rlsFailures", c.rlsFailures());
     root.addProperty("achievedRate", summary.achievedRate());
 
-    LatencySummary l = summary.latency();
-    JsonObject latency = new JsonObject();
-    latency.addProperty("p50", l.p50());
-    latency.addProperty("p90", l.p90());
-    latency.addProperty("p99", l.p99());
-    latency.addProperty("p999", l.p999());
-    latency.addProperty("max", l.max());
-    root.add("latencyMillis", latency);
+    root.add("latencyMillis", latency(summary.latency()));
+    // count 0 where the mode cannot tell the decision (or the upstream) apart, e.g. through Envoy
+    root.add("decisionLatencyMillis", latency(summary.decisionLatency()));
+    root.add("upstreamLatencyMillis", latency(summary.upstreamLatency()));
 
     Verdict v = summary.verdict();
     JsonObject verdict = new JsonObject();
@@ -77,5 +73,16 @@ public final class JsonSummaryWriter {
     }
     root.add("perSecond", perSecond);
     return root;
+  }
+
+  private static JsonObject latency(LatencySummary l) {
+    JsonObject latency = new JsonObject();
+    latency.addProperty("count", l.count());
+    latency.addProperty("p50", l.p50());
+    latency.addProperty("p90", l.p90());
+    latency.addProperty("p99", l.p99());
+    latency.addProperty("p999", l.p999());
+    latency.addProperty("max", l.max());
+    return latency;
   }
 }

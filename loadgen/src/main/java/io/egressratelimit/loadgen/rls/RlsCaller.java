@@ -33,20 +33,24 @@ public final class RlsCaller implements Caller {
   public CallResult call(LatLng latLng) {
     long start = System.nanoTime();
     RlsDecision decision = rls.decide();
+    // The filter holds the request exactly this long: the share of the latency the limiter adds.
+    long decided = System.nanoTime() - start;
     return switch (decision.verdict()) {
-      case OK -> admit(latLng, start);
-      case OVER_LIMIT -> new CallResult(Outcome.REJECTED, System.nanoTime() - start, decision.resetHint(), false);
+      case OK -> admit(latLng, start, decided);
+      case OVER_LIMIT -> new CallResult(Outcome.REJECTED, decided, decision.resetHint(), false)
+          .withParts(decided, CallResult.NOT_MEASURED);
       case FAILED -> failureModeDeny
-          ? CallResult.of(Outcome.FAILED, System.nanoTime() - start).withRlsFailed()
-          : admit(latLng, start).withRlsFailed();
+          ? CallResult.of(Outcome.FAILED, decided).withRlsFailed().withParts(decided, CallResult.NOT_MEASURED)
+          : admit(latLng, start, decided).withRlsFailed();
     };
   }
 
-  private CallResult admit(LatLng latLng, long start) {
+  private CallResult admit(LatLng latLng, long start, long decided) {
     if (upstream.isEmpty()) {
-      return CallResult.of(Outcome.ADMITTED, System.nanoTime() - start);
+      return CallResult.of(Outcome.ADMITTED, System.nanoTime() - start).withParts(decided, CallResult.NOT_MEASURED);
     }
-    return upstream.get().call(latLng).withLatency(System.nanoTime() - start);
+    CallResult upstreamAnswer = upstream.get().call(latLng);
+    return upstreamAnswer.withLatency(System.nanoTime() - start).withParts(decided, upstreamAnswer.latencyNanos());
   }
 
   @Override

@@ -15,6 +15,8 @@ public final class RunStats {
   private final Map<Outcome, LongAdder> byOutcome = new EnumMap<>(Outcome.class);
   private final LongAdder rlsFailures = new LongAdder();
   private final LatencyRecorder latency = new LatencyRecorder();
+  private final LatencyRecorder decisionLatency = new LatencyRecorder();
+  private final LatencyRecorder upstreamLatency = new LatencyRecorder();
   private final ArrivalTimes admittedAt = new ArrivalTimes();
   private final Map<Integer, long[]> perSecond = new ConcurrentHashMap<>();
 
@@ -32,6 +34,12 @@ public final class RunStats {
       rlsFailures.increment();
     }
     latency.record(result.latencyNanos());
+    if (result.decisionNanos() >= 0) {
+      decisionLatency.record(result.decisionNanos());
+    }
+    if (result.upstreamNanos() >= 0) {
+      upstreamLatency.record(result.upstreamNanos());
+    }
     if (result.outcome() == Outcome.ADMITTED) {
       admittedAt.add(now);
     }
@@ -48,6 +56,16 @@ public final class RunStats {
 
   public LatencyRecorder latency() {
     return latency;
+  }
+
+  /** The rate limit decisions alone; empty where they cannot be seen (through a real Envoy). */
+  public LatencyRecorder decisionLatency() {
+    return decisionLatency;
+  }
+
+  /** The upstream's answers alone; empty where they cannot be told apart from the decision. */
+  public LatencyRecorder upstreamLatency() {
+    return upstreamLatency;
   }
 
   public ArrivalTimes admittedAt() {

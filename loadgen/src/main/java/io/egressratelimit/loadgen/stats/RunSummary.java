@@ -13,6 +13,9 @@ import java.util.Objects;
  *
  * @param settings the run's settings worth showing next to its results, in display order; never
  *     secrets or URLs
+ * @param latency whole calls, as the workload waits for them
+ * @param decisionLatency the rate limit decisions alone (count 0 where they cannot be seen)
+ * @param upstreamLatency the upstream's answers alone (count 0 where they cannot be told apart)
  */
 public record RunSummary(
     String mode,
@@ -21,6 +24,8 @@ public record RunSummary(
     Map<String, String> settings,
     Counts counts,
     LatencySummary latency,
+    LatencySummary decisionLatency,
+    LatencySummary upstreamLatency,
     List<SecondCounts> perSecond,
     Verdict verdict) {
 
@@ -31,6 +36,8 @@ public record RunSummary(
     settings = new LinkedHashMap<>(settings);
     Objects.requireNonNull(counts, "counts");
     Objects.requireNonNull(latency, "latency");
+    Objects.requireNonNull(decisionLatency, "decisionLatency");
+    Objects.requireNonNull(upstreamLatency, "upstreamLatency");
     perSecond = List.copyOf(perSecond);
     Objects.requireNonNull(verdict, "verdict");
   }

@@ -41,13 +41,17 @@ class RlsCommandTest {
       CommandRun run = run(rls, "--requests", "12", "--budget", "5");
       assertEquals(ExitCodes.BUDGET_HELD, run.exitCode(), run.err() + run.out());
       assertTrue(run.out().contains("budget held: max 5 admitted in any 10s window (budget 5)"), run.out());
-      assertTrue(run.out().contains("admitted       5 (counted by the upstream stub)"), run.out());
+      assertTrue(run.out().contains("admitted          5 (counted by the upstream stub)"), run.out());
       assertEquals(12, rls.received().size());
 
       JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("summary.json"))).getAsJsonObject();
       assertEquals(12, json.get("sent").getAsLong());
       assertEquals(5, json.get("status2xx").getAsLong());
       assertEquals(7, json.get("status429").getAsLong());
+      assertEquals(12, json.getAsJsonObject("decisionLatencyMillis").get("count").getAsLong(), "every call was decided");
+      assertEquals(5, json.getAsJsonObject("upstreamLatencyMillis").get("count").getAsLong(), "only admitted calls go on");
+      assertTrue(run.out().contains("decision latency  p50 "), run.out());
+      assertTrue(run.out().contains("upstream latency  p50 "), run.out());
       assertEquals("upstream", json.getAsJsonObject("verdict").get("source").getAsString());
       String html = Files.readString(dir.resolve("report.html"));
       assertTrue(html.contains("data-series=\"admitted\""));
@@ -75,8 +79,8 @@ class RlsCommandTest {
               "--requests", "3", "--workers", "1", "--interval", "1ms", "--start-jitter", "0s", "--max-backoff", "1ms",
               "--rls-timeout", "20ms", "--failure-mode-deny", "--budget", "5");
       assertEquals(ExitCodes.NOTHING_ADMITTED, run.exitCode(), run.err() + run.out());
-      assertTrue(run.out().contains("rls failures   3"), run.out());
-      assertTrue(run.out().contains("errors         3"), run.out());
+      assertTrue(run.out().contains("rls failures      3"), run.out());
+      assertTrue(run.out().contains("errors            3"), run.out());
       assertEquals(0, upstream.arrivals().stats(Duration.ofSeconds(10), Duration.ZERO, 0).total());
     }
   }

@@ -32,6 +32,16 @@ class HtmlReportWriterTest {
   }
 
   @Test
+  void hasALatencyPanelWithTheDecisionApartAgainstEnvoysTimeout() {
+    String html = HtmlReportWriter.render(SampleSummaries.fourSeconds(6, 20));
+    assertEquals("1.50,2.50,9.75,12,12", seriesValues(html, "call"));
+    assertEquals("0.25,0.50,0.75,1,1.25", seriesValues(html, "decision"));
+    assertEquals("1.25,2,9,11,11", seriesValues(html, "upstream"));
+    assertEquals(List.of("20"), all(html, "<line class=\"timeout\" data-value=\"([^\"]+)\""));
+    assertTrue(html.contains("<tr><td>decision latency</td><td>p50 0.25ms  p90 0.50ms  p99 0.75ms"), html);
+  }
+
+  @Test
   void showsTheVerdictAndTheSummaryTable() {
     String held = HtmlReportWriter.render(SampleSummaries.fourSeconds(6, 20));
     assertTrue(held.contains("class=\"verdict held\">budget held: max 6 admitted in any 10s window (budget 20)<"));

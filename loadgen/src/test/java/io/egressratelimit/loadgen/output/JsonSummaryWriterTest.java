@@ -24,6 +24,9 @@ class JsonSummaryWriterTest {
     assertEquals(1, json.get("status5xx").getAsLong());
     assertEquals(4.75, json.get("achievedRate").getAsDouble(), 1e-9);
     assertEquals(9.75, json.getAsJsonObject("latencyMillis").get("p99").getAsDouble(), 1e-9);
+    assertEquals(0.75, json.getAsJsonObject("decisionLatencyMillis").get("p99").getAsDouble(), 1e-9);
+    assertEquals(18, json.getAsJsonObject("decisionLatencyMillis").get("count").getAsLong());
+    assertEquals(9, json.getAsJsonObject("upstreamLatencyMillis").get("p99").getAsDouble(), 1e-9);
     JsonObject verdict = json.getAsJsonObject("verdict");
     assertEquals(false, verdict.get("held").getAsBoolean());
     assertEquals(23, verdict.get("maxInWindow").getAsInt());

@@ -31,6 +31,8 @@ final class SampleSummaries {
         Map.of("workers", "6"),
         new Counts(19, 6, 12, 1, 0, 0, 0),
         new LatencySummary(19, 1.5, 2.5, 9.75, 12, 12),
+        new LatencySummary(18, 0.25, 0.5, 0.75, 1, 1.25),
+        new LatencySummary(6, 1.25, 2, 9, 11, 11),
         seconds,
         verdict);
   }

@@ -61,6 +61,43 @@ class RlsCallerTest {
   }
 
   @Test
+  void theDecisionAndTheUpstreamAreMeasuredApart() throws Exception {
+    RateLimitResponse ok = RateLimitResponse.newBuilder().setOverallCode(RateLimitResponse.Code.OK).build();
+    long slowDecision = java.time.Duration.ofMillis(40).toNanos();
+    try (TestRateLimitServer rls = TestRateLimitServer.answering(n -> {
+          sleepNanos(slowDecision);
+          return ok;
+        });
+        RlsCaller caller = caller(List.of(rls), "geocode", "generic_key=geocode", false, SURE_DEADLINE)) {
+      CallResult result = caller.call(POINT);
+      assertEquals(Outcome.ADMITTED, result.outcome());
+      assertTrue(result.decisionNanos() >= slowDecision, "the decision holds the call at least as long as the service took");
+      assertTrue(result.upstreamNanos() >= 0, "the upstream was called and timed");
+      assertTrue(result.decisionNanos() + result.upstreamNanos() <= result.latencyNanos(),
+          "both parts lie inside the whole call: " + result);
+    }
+  }
+
+  @Test
+  void aDeniedCallIsAllDecision() throws Exception {
+    try (TestRateLimitServer rls = TestRateLimitServer.allowingFirst(0, java.time.Duration.ofSeconds(1));
+        RlsCaller caller = caller(List.of(rls), "geocode", "generic_key=geocode", false, SURE_DEADLINE)) {
+      CallResult result = caller.call(POINT);
+      assertEquals(Outcome.REJECTED, result.outcome());
+      assertEquals(result.latencyNanos(), result.decisionNanos());
+      assertEquals(CallResult.NOT_MEASURED, result.upstreamNanos());
+    }
+  }
+
+  private static void sleepNanos(long nanos) {
+    try {
+      Thread.sleep(nanos / 1_000_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void overLimitIsA429WhoseHintIsTheLongestReset() throws Exception {
     RateLimitResponse twoOverLimit =
         RateLimitResponse.newBuilder()
