@@ -98,6 +98,11 @@ public record RedisStoreSettings(
     return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, maxInFlight, strategy, tlsSettings, deadlineMargin);
   }
 
+  public RedisStoreSettings withUrl(String address) {
+    return new RedisStoreSettings(address, topology, password, keyPrefix, timeout, maxInFlight, strategy, tls,
+        deadlineMargin);
+  }
+
   public RedisStoreSettings withDeadlineMargin(Duration margin) {
     return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, maxInFlight, strategy, tls, margin);
   }

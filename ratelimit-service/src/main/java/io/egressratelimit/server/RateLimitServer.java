@@ -89,6 +89,7 @@ public final class RateLimitServer implements AutoCloseable {
   }
 
   private static RateLimitServer start(ServerSettings settings, Deque<AutoCloseable> started) {
+    settings.upstream().notices().forEach(LOG::info);
     ServiceMetrics metrics = new ServiceMetrics();
     started.push(metrics);
     settings.telemetry().statsd().ifPresent(statsd -> {
@@ -128,7 +129,7 @@ public final class RateLimitServer implements AutoCloseable {
     ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies());
 
     Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService(),
-        List.of(new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream()))));
+        List.of(new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream()))), started);
     AdminHttpServer httpServer;
     try {
       grpcServer.start();
@@ -138,16 +139,23 @@ public final class RateLimitServer implements AutoCloseable {
           serving::problem, () -> RulesDump.render(config.current()), metrics::scrape, rateLimit::decide,
           budgets::view));
     } catch (IOException e) {
-      throw new StartupException("cannot listen on " + settings.host() + ": " + e.getMessage(), e);
+      throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or " + settings.host() + ": "
+          + e.getMessage(), e);
     }
     BackendMonitor monitor = new BackendMonitor(serving, stores.breaker(), health, SERVICE_NAME);
     monitor.run();
     housekeeping.scheduleWithFixedDelay(monitor, 1, 1, TimeUnit.SECONDS);
-    LOG.info("ratelimit-service serving gRPC{} on {}:{} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
-        settings.grpcTls().isPresent() ? " over TLS" : "", settings.host(), grpcServer.getPort(), settings.host(),
+    LOG.info("ratelimit-service serving gRPC{} on {} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
+        settings.grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()), settings.host(),
         httpServer.port(), stores.store().describe(), config.current().domains().size(), settings.configPath(),
         settings.enforcement() == Enforcement.REPORT_ONLY ? ", in global shadow mode" : "");
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started);
+  }
+
+  private static String grpcAddress(ServerSettings settings, int port) {
+    UpstreamSettings upstream = settings.upstream();
+    return upstream.grpcUds().map(socket -> "unix:" + socket)
+        .orElseGet(() -> upstream.grpcHost().orElse(settings.host()) + ":" + (port < 0 ? settings.grpcPort() : port));
   }
 
   /** envoyproxy/ratelimit's {@code USE_PROMETHEUS} listener, beside the admin port's {@code /metrics}. */

@@ -5,11 +5,18 @@ import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.limiter.FailurePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The settings of the service, each a flag that falls back to an environment variable, named as
@@ -24,9 +31,17 @@ import picocli.CommandLine.Option;
     showDefaultValues = true,
     sortOptions = false)
 public final class ServeCommand implements Callable<Integer> {
+  private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Z0-9_]+)");
+
+  /** The process environment, read once; envoyproxy/ratelimit's variables without a flag come from here. */
+  Map<String, String> environment = System.getenv();
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--config", defaultValue = "${env:CONFIG_PATH}", paramLabel = "PATH",
       description = "Limits YAML file, or a directory of them (one domain per file); reloaded when it changes. "
+          + "Without it, envoyproxy/ratelimit's $RUNTIME_ROOT/$RUNTIME_SUBDIRECTORY/$RUNTIME_APPDIRECTORY. "
           + "Env: CONFIG_PATH.")
   Path configPath;
 
@@ -116,14 +131,14 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   ServerSettings settings() {
-    if (configPath == null) {
-      throw new SettingsException("--config (or CONFIG_PATH) is required: the limits YAML file or directory");
-    }
+    UpstreamEnvironment upstream = UpstreamEnvironment.read(environment, boundVariables());
+    Path config = upstream.configLocation(configPath);
     SettingChecks.port("--grpc-port (GRPC_PORT)", grpcPort);
     SettingChecks.port("--http-port (PORT)", httpPort);
-    if (overLimitCacheSize < 0) {
+    int cacheSize = upstream.overLimitCacheSize(overLimitCacheSize);
+    if (cacheSize < 0) {
       throw new SettingsException("--over-limit-cache-size (OVER_LIMIT_CACHE_SIZE) must not be negative, got "
-          + overLimitCacheSize);
+          + cacheSize);
     }
     if (!(nearLimitRatio >= 0 && nearLimitRatio <= 1)) {
       throw new SettingsException("--near-limit-ratio (NEAR_LIMIT_RATIO) must be between 0 and 1, got "
@@ -132,11 +147,24 @@ public final class ServeCommand implements Callable<Integer> {
     SettingChecks.notNegative("--config-poll-interval (CONFIG_POLL_INTERVAL)", configPollInterval);
     SettingChecks.notNegative("--drain-delay (DRAIN_DELAY)", drainDelay);
     SettingChecks.positive("--drain-period (DRAIN_PERIOD)", drainPeriod);
-    return new ServerSettings(configPath, host, grpcPort, httpPort, redis.toSettings(), failurePolicies(),
-        overLimitCacheSize, new DrainSettings(drainDelay, drainPeriod),
+    var tls = grpcTls.toSettings();
+    UpstreamSettings upstreamSettings = upstream.settings(tls.flatMap(GrpcTlsSettings::clientCa).isPresent());
+    return new ServerSettings(config, host, grpcPort, httpPort, upstream.redis(redis.toSettings()), failurePolicies(),
+        cacheSize, new DrainSettings(drainDelay, drainPeriod),
         shadowMode ? Enforcement.REPORT_ONLY : Enforcement.AS_CONFIGURED, nearLimitRatio,
-        responseHeaders.toSettings(), configPollInterval, grpcTls.toSettings(), telemetry.toSettings(),
-        configSemantics.toSettings(), budgets.toSettings());
+        responseHeaders.toSettings(), configPollInterval, tls, telemetry.toSettings(),
+        configSemantics.toSettings(), budgets.toSettings(), upstreamSettings);
+  }
+
+  /** The variables that flags fall back to: those are never judged as upstream-only. */
+  private Set<String> boundVariables() {
+    return spec.options().stream()
+        .map(option -> option.defaultValueString(false))
+        .filter(java.util.Objects::nonNull)
+        .map(ENV_DEFAULT::matcher)
+        .filter(Matcher::find)
+        .map(matcher -> matcher.group(1))
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   private FailurePolicies failurePolicies() {

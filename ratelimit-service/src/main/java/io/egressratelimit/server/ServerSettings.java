@@ -30,6 +30,8 @@ import java.util.Optional;
  * @param telemetry where metrics go besides the admin port
  * @param configSemantics QUOTA_MODE, RESPONSE_DYNAMIC_METADATA and MERGE_DOMAIN_CONFIG
  * @param budgets what {@code /budgets} keeps and shows
+ * @param upstream envoyproxy/ratelimit's own variables: the gRPC socket, connection age, client SAN,
+ *     and the notes on those that do not apply
  */
 public record ServerSettings(
     Path configPath,
@@ -47,7 +49,8 @@ public record ServerSettings(
     Optional<GrpcTlsSettings> grpcTls,
     TelemetrySettings telemetry,
     ConfigSemantics configSemantics,
-    BudgetsSettings budgets) {
+    BudgetsSettings budgets,
+    UpstreamSettings upstream) {
 
   public ServerSettings {
     Objects.requireNonNull(configPath, "configPath");
@@ -62,6 +65,7 @@ public record ServerSettings(
     Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(configSemantics, "configSemantics");
     Objects.requireNonNull(budgets, "budgets");
+    Objects.requireNonNull(upstream, "upstream");
   }
 
   /** Settings for a local in-memory service with the documented defaults; tests start from here. */
@@ -69,7 +73,7 @@ public record ServerSettings(
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
         Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE, ConfigSemantics.DEFAULT,
-        BudgetsSettings.DEFAULT);
+        BudgetsSettings.DEFAULT, UpstreamSettings.DEFAULTS);
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
@@ -96,6 +100,7 @@ public record ServerSettings(
     private Optional<GrpcTlsSettings> grpcTls;
     private TelemetrySettings telemetry;
     private ConfigSemantics configSemantics;
+    private UpstreamSettings upstream;
 
     private Builder(ServerSettings base) {
       this.base = base;
@@ -108,6 +113,7 @@ public record ServerSettings(
       this.grpcTls = base.grpcTls;
       this.telemetry = base.telemetry;
       this.configSemantics = base.configSemantics;
+      this.upstream = base.upstream;
     }
 
     public Builder redis(Optional<RedisStoreSettings> value) {
@@ -155,10 +161,15 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder upstream(UpstreamSettings value) {
+      this.upstream = value;
+      return this;
+    }
+
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls, telemetry, configSemantics, base.budgets);
+          grpcTls, telemetry, configSemantics, base.budgets, upstream);
     }
   }
 }

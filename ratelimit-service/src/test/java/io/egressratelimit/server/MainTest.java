@@ -50,8 +50,9 @@ class MainTest {
     int[] exit = new int[1];
     String[] lines = runCapturingStderr(exit, "--grpc-port", "0");
     assertEquals(2, exit[0]);
-    assertEquals("ratelimit-service: --config (or CONFIG_PATH) is required: the limits YAML file or directory",
-        lines[0]);
+    assertEquals("ratelimit-service: no limits config: set --config (CONFIG_PATH), or RUNTIME_ROOT and "
+        + "RUNTIME_SUBDIRECTORY as for envoyproxy/ratelimit (its default location /srv/runtime_data/current/config "
+        + "does not exist)", lines[0]);
   }
 
   @Test
