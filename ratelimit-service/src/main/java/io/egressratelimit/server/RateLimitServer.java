@@ -127,6 +127,7 @@ public final class RateLimitServer implements AutoCloseable {
         settings.configSemantics().responseDynamicMetadata());
     HealthStatusManager health = new HealthStatusManager();
     ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies());
+    metrics.watchServing(() -> serving.problem().isEmpty());
 
     Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService(),
         List.of(new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream()))), started);
