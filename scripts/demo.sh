@@ -237,6 +237,7 @@ main() {
   choose_front
 
   say "$WORKERS workers for $DURATION against a strict budget of $budget per $period, shared by both replicas"
+  say "watch it live in a browser: http://127.0.0.1:$REPLICA1_HTTP/budgets"
   local rc=0
   java -jar "$LOADGEN_JAR" "${LOAD[@]}" --upstream "http://127.0.0.1:$UPSTREAM_PORT" \
     --workers "$WORKERS" --duration "$DURATION" --budget "$budget" --window "$period" \
