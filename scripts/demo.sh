@@ -205,7 +205,7 @@ decision_latency() {
   line="$(awk '/"decisionLatencyMillis"/ { inside = 1; next }
     inside && /}/ { exit }
     inside { gsub(/[",:]/, ""); v[$1] = $2 }
-    END { if (v["count"] > 0) printf "p50 %sms  p90 %sms  p99 %sms  p99.9 %sms  max %sms over %s decisions",
+    END { if (v["count"] > 0) printf "p50 %.2fms  p90 %.2fms  p99 %.2fms  p99.9 %.2fms  max %.2fms over %d decisions",
       v["p50"], v["p90"], v["p99"], v["p999"], v["max"], v["count"] }' "$json")"
   if [ -n "$line" ]; then
     say "rate limit decision alone (what Envoy's filter adds; its timeout is 20ms): $line"
