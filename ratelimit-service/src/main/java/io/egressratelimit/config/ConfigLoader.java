@@ -78,6 +78,23 @@ public final class ConfigLoader {
     return LoadedConfig.of(List.of(DomainFileParser.parse(fileName, yamlText)));
   }
 
+  /**
+   * Loads documents that arrive as data rather than files (an xDS update, one document per
+   * resource), held to the same checks as files. Errors name the document by its key, with the
+   * path inside it and no line.
+   *
+   * @param documents each document's name and content, in the order to combine them
+   * @param mergeDomains MERGE_DOMAIN_CONFIG: a domain in several documents merges instead of being refused
+   */
+  public static RateLimitConfig parseDocuments(Map<String, ? extends Map<String, ?>> documents, boolean mergeDomains)
+      throws ConfigException {
+    List<DomainConfig> domains = new ArrayList<>();
+    for (Map.Entry<String, ? extends Map<String, ?>> document : documents.entrySet()) {
+      domains.add(DomainFileParser.parse(YamlDocument.represent(document.getKey(), document.getValue())));
+    }
+    return LoadedConfig.of(domains, mergeDomains);
+  }
+
   private static List<Path> yamlFiles(Path directory) throws ConfigException {
     List<Path> files;
     try (Stream<Path> entries = Files.list(directory)) {

@@ -11,7 +11,11 @@ final class DomainFileParser {
   private DomainFileParser() {}
 
   static DomainConfig parse(String fileName, String yamlText) throws ConfigException {
-    YamlValue document = YamlDocument.compose(fileName, yamlText);
+    return parse(YamlDocument.compose(fileName, yamlText));
+  }
+
+  static DomainConfig parse(YamlValue document) throws ConfigException {
+    String fileName = document.fileName();
     if (!(document.node() instanceof MappingNode)) {
       throw document.error("expected a map with 'domain' and 'descriptors', got " + document.describe());
     }

@@ -1,6 +1,7 @@
 package io.egressratelimit.config;
 
 import java.io.StringReader;
+import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -28,6 +29,14 @@ final class YamlDocument {
       throw ConfigErrors.at(fileName, "", "the file is empty; expected a map with 'domain' and 'descriptors'", 0);
     }
     return new YamlValue(fileName, "", root);
+  }
+
+  /**
+   * The same tree for a document that arrives as data (maps, lists, strings, numbers, booleans)
+   * rather than text. Its nodes carry no position, so errors name the path and no line.
+   */
+  static YamlValue represent(String name, Map<String, ?> data) {
+    return new YamlValue(name, "", new Yaml().represent(data));
   }
 
   private static LoaderOptions loaderOptions() {

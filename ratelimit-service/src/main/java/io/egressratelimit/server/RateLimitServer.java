@@ -1,12 +1,11 @@
 package io.egressratelimit.server;
 
-import io.egressratelimit.config.ConfigException;
-import io.egressratelimit.config.ConfigReloader;
 import io.egressratelimit.config.RulesDump;
 import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.http.AdminEndpoints;
 import io.egressratelimit.http.AdminHttpServer;
 import io.egressratelimit.http.PrometheusHttpServer;
+import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.BudgetActivity;
 import io.egressratelimit.limiter.BudgetBoard;
 import io.egressratelimit.limiter.Enforcement;
@@ -18,14 +17,19 @@ import io.egressratelimit.metrics.DecisionMetrics;
 import io.egressratelimit.metrics.GrpcCallMetrics;
 import io.egressratelimit.metrics.ServiceMetrics;
 import io.egressratelimit.metrics.StatsdSink;
+import io.egressratelimit.tracing.Tracing;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -97,47 +101,47 @@ public final class RateLimitServer implements AutoCloseable {
       LOG.info("sending {} stats to {}:{} every {} ms", statsd.dogStatsd() ? "DogStatsD" : "statsd", statsd.host(),
           statsd.port(), statsd.flushInterval().toMillis());
     });
-    ConfigReloader config;
-    try {
-      config = ConfigReloader.start(settings.configPath(), settings.configPollInterval(), CONFIG_DEBOUNCE,
-          new ConfigLoadMetrics(metrics.registry(), metrics.upstream()), settings.configSemantics().mergeDomainConfig());
-    } catch (ConfigException e) {
-      throw new StartupException("invalid limits config: " + e.getMessage(), e);
-    }
-    started.push(config);
+    LimitsSource config = LimitsSource.start(settings, CONFIG_DEBOUNCE,
+        new ConfigLoadMetrics(metrics.registry(), metrics.upstream()));
+    started.push(config.closer());
     ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "housekeeping");
       thread.setDaemon(true);
       return thread;
     });
     started.push(housekeeping::shutdownNow);
-    StoreFactory.Stores stores = StoreFactory.create(settings, housekeeping, metrics.registry());
+    Optional<Tracing> tracing = settings.telemetry().tracing().map(Tracing::start);
+    tracing.ifPresent(started::push);
+    settings.telemetry().tracing().ifPresent(t -> LOG.info("tracing on: {}", t));
+    StoreFactory.Stores stores = StoreFactory.create(settings, housekeeping, metrics.registry(),
+        tracing.<UnaryOperator<BucketStore>>map(t -> t::traced).orElse(UnaryOperator.identity()));
     started.push(stores.store());
     stores.breaker().ifPresent(breaker -> metrics.watchCircuitBreaker(breaker::state));
 
     // Outermost, so it sees every decision, also those the over-limit cache answers locally.
     BudgetActivity activity = new BudgetActivity(stores.store(), NanoClock.SYSTEM, settings.budgets().trackedBuckets());
-    BudgetBoard budgets = new BudgetBoard(config::current, activity, activity, settings.redis().isPresent(),
+    BudgetBoard budgets = new BudgetBoard(config.current(), activity, activity, settings.redis().isPresent(),
         settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
-    RateLimitEngine engine = new RateLimitEngine(config::current, activity,
+    RateLimitEngine engine = new RateLimitEngine(config.current(), activity,
         new DecisionMetrics(metrics.registry(), settings.nearLimitRatio(), metrics.upstream()), System::nanoTime,
         RequestLimits.DEFAULT,
         settings.failurePolicies(), settings.enforcement(), settings.configSemantics().quotaModeForAll());
     RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders(),
         settings.configSemantics().responseDynamicMetadata());
     HealthStatusManager health = new HealthStatusManager();
-    ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies());
+    ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies(), config.waiting());
     metrics.watchServing(() -> serving.problem().isEmpty());
 
     Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService(),
-        List.of(new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream()))), started);
+        interceptors(metrics, tracing, new FirstConfigGate(SERVICE_NAME, config.answering(),
+            "no limits config has arrived yet from " + config.origin())), started);
     AdminHttpServer httpServer;
     try {
       grpcServer.start();
       started.push(grpcServer::shutdownNow);
       startPrometheusListener(settings, metrics, started);
       httpServer = AdminHttpServer.start(settings.host(), settings.httpPort(), new AdminEndpoints(
-          serving::problem, () -> RulesDump.render(config.current()), metrics::scrape, rateLimit::decide,
+          serving::problem, () -> RulesDump.render(config.current().get()), metrics::scrape, rateLimit::decide,
           budgets::view));
     } catch (IOException e) {
       throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or " + settings.host() + ": "
@@ -148,9 +152,20 @@ public final class RateLimitServer implements AutoCloseable {
     housekeeping.scheduleWithFixedDelay(monitor, 1, 1, TimeUnit.SECONDS);
     LOG.info("ratelimit-service serving gRPC{} on {} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
         settings.grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()), settings.host(),
-        httpServer.port(), stores.store().describe(), config.current().domains().size(), settings.configPath(),
+        httpServer.port(), stores.store().describe(), config.current().get().domains().size(), config.origin(),
         settings.enforcement() == Enforcement.REPORT_ONLY ? ", in global shadow mode" : "");
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started);
+  }
+
+  /** Tracing, when on, is the outermost, so its span covers the call as the caller sees it. */
+  private static List<ServerInterceptor> interceptors(ServiceMetrics metrics, Optional<Tracing> tracing,
+      FirstConfigGate gate) {
+    List<ServerInterceptor> interceptors = new ArrayList<>();
+    // Interceptors run in reverse order: the gate runs last, so call statistics and traces see its UNAVAILABLE.
+    interceptors.add(gate);
+    interceptors.add(new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream())));
+    tracing.ifPresent(t -> interceptors.add(t.serverInterceptor()));
+    return interceptors;
   }
 
   private static String grpcAddress(ServerSettings settings, int port) {

@@ -42,7 +42,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--config", defaultValue = "${env:CONFIG_PATH}", paramLabel = "PATH",
       description = "Limits YAML file, or a directory of them (one domain per file); reloaded when it changes. "
           + "Without it, envoyproxy/ratelimit's $RUNTIME_ROOT/$RUNTIME_SUBDIRECTORY/$RUNTIME_APPDIRECTORY. "
-          + "Env: CONFIG_PATH.")
+          + "Not used with --config-type GRPC_XDS_SOTW. Env: CONFIG_PATH.")
   Path configPath;
 
   @Option(names = "--host", defaultValue = "${env:HOST:-0.0.0.0}", paramLabel = "ADDRESS",
@@ -115,6 +115,9 @@ public final class ServeCommand implements Callable<Integer> {
   Duration drainPeriod;
 
   @Mixin
+  XdsOptions xds;
+
+  @Mixin
   LoggingOptions logging;
 
   @Mixin
@@ -126,13 +129,14 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     redis.registerSecrets();
+    telemetry.registerSecrets();
     logging.apply();
     return RateLimitServer.run(settings());
   }
 
   ServerSettings settings() {
     UpstreamEnvironment upstream = UpstreamEnvironment.read(environment, boundVariables());
-    Path config = upstream.configLocation(configPath);
+    Path config = xds.selected() ? null : upstream.configLocation(configPath);
     SettingChecks.port("--grpc-port (GRPC_PORT)", grpcPort);
     SettingChecks.port("--http-port (PORT)", httpPort);
     int cacheSize = upstream.overLimitCacheSize(overLimitCacheSize);
@@ -153,7 +157,7 @@ public final class ServeCommand implements Callable<Integer> {
         cacheSize, new DrainSettings(drainDelay, drainPeriod),
         shadowMode ? Enforcement.REPORT_ONLY : Enforcement.AS_CONFIGURED, nearLimitRatio,
         responseHeaders.toSettings(), configPollInterval, tls, telemetry.toSettings(),
-        configSemantics.toSettings(), budgets.toSettings(), upstreamSettings);
+        configSemantics.toSettings(), budgets.toSettings(), upstreamSettings, xds.toSettings());
   }
 
   /** The variables that flags fall back to: those are never judged as upstream-only. */

@@ -4,6 +4,7 @@ import io.egressratelimit.grpc.RateLimitHeaders;
 import io.egressratelimit.limiter.Enforcement;
 import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.redis.RedisStoreSettings;
+import io.egressratelimit.xds.XdsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,7 +14,7 @@ import java.util.Optional;
  * Every setting of the service, read once at start-up by {@link ServeCommand}. Nothing else reads
  * flags or the environment.
  *
- * @param configPath a limits YAML file or a directory of them
+ * @param configPath a limits YAML file or a directory of them; null when the limits come from xDS
  * @param host the address both servers bind to
  * @param grpcPort the RateLimitService port (0 picks a free one)
  * @param httpPort the admin HTTP port (0 picks a free one)
@@ -32,6 +33,7 @@ import java.util.Optional;
  * @param budgets what {@code /budgets} keeps and shows
  * @param upstream envoyproxy/ratelimit's own variables: the gRPC socket, connection age, client SAN,
  *     and the notes on those that do not apply
+ * @param xds the xDS management server the limits come from; empty reads them from {@code configPath}
  */
 public record ServerSettings(
     Path configPath,
@@ -50,10 +52,14 @@ public record ServerSettings(
     TelemetrySettings telemetry,
     ConfigSemantics configSemantics,
     BudgetsSettings budgets,
-    UpstreamSettings upstream) {
+    UpstreamSettings upstream,
+    Optional<XdsSettings> xds) {
 
   public ServerSettings {
-    Objects.requireNonNull(configPath, "configPath");
+    Objects.requireNonNull(xds, "xds");
+    if (xds.isEmpty()) {
+      Objects.requireNonNull(configPath, "configPath");
+    }
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(redis, "redis");
     Objects.requireNonNull(failurePolicies, "failurePolicies");
@@ -73,7 +79,7 @@ public record ServerSettings(
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
         Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE, ConfigSemantics.DEFAULT,
-        BudgetsSettings.DEFAULT, UpstreamSettings.DEFAULTS);
+        BudgetsSettings.DEFAULT, UpstreamSettings.DEFAULTS, Optional.empty());
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
@@ -101,6 +107,7 @@ public record ServerSettings(
     private TelemetrySettings telemetry;
     private ConfigSemantics configSemantics;
     private UpstreamSettings upstream;
+    private Optional<XdsSettings> xds;
 
     private Builder(ServerSettings base) {
       this.base = base;
@@ -114,6 +121,7 @@ public record ServerSettings(
       this.telemetry = base.telemetry;
       this.configSemantics = base.configSemantics;
       this.upstream = base.upstream;
+      this.xds = base.xds;
     }
 
     public Builder redis(Optional<RedisStoreSettings> value) {
@@ -166,10 +174,15 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder xds(Optional<XdsSettings> value) {
+      this.xds = value;
+      return this;
+    }
+
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls, telemetry, configSemantics, base.budgets, upstream);
+          grpcTls, telemetry, configSemantics, base.budgets, upstream, xds);
     }
   }
 }

@@ -5,11 +5,12 @@ import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.limiter.FailurePolicy;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Whether this replica should get traffic, for {@code /healthcheck} and the RateLimitService's gRPC
  * health (what readiness probes ask; the process's own health only fails while draining). It
- * should not while draining, nor while the bucket store is down if the failure policy is to answer
+ * should not while draining, nor before the first config from an xDS server has arrived, nor while the bucket store is down if the failure policy is to answer
  * UNAVAILABLE: then it cannot answer at all, and a replica that still reaches Redis should get the
  * traffic. With deny or allow it still gives the answer the operator chose, so it stays in.
  */
@@ -17,10 +18,13 @@ final class ServingState {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final Optional<CircuitBreakingStore> breaker;
   private final boolean outWhenBackendDown;
+  private final Supplier<Optional<String>> config;
 
-  ServingState(Optional<CircuitBreakingStore> breaker, FailurePolicies policies) {
+  /** @param config why the config does not allow serving yet (no first xDS config), or empty */
+  ServingState(Optional<CircuitBreakingStore> breaker, FailurePolicies policies, Supplier<Optional<String>> config) {
     this.breaker = breaker;
     this.outWhenBackendDown = policies.fallback() == FailurePolicy.UNAVAILABLE;
+    this.config = config;
   }
 
   void startDraining() {
@@ -31,6 +35,10 @@ final class ServingState {
   Optional<String> problem() {
     if (draining.get()) {
       return Optional.of("draining");
+    }
+    Optional<String> noConfig = config.get();
+    if (noConfig.isPresent()) {
+      return noConfig;
     }
     if (outWhenBackendDown && breaker.map(b -> b.state() != CircuitBreakingStore.State.CLOSED).orElse(false)) {
       return Optional.of("the bucket store is unavailable and the failure policy is unavailable");

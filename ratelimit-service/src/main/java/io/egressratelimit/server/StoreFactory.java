@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Builds the bucket store: the backend, timed for metrics, behind a circuit breaker (Redis only)
@@ -24,7 +25,9 @@ final class StoreFactory {
 
   private StoreFactory() {}
 
-  static Stores create(ServerSettings settings, ScheduledExecutorService housekeeping, MeterRegistry registry) {
+  /** @param aroundBackend wraps the backend itself, inside the timing (tracing's round-trip span) */
+  static Stores create(ServerSettings settings, ScheduledExecutorService housekeeping, MeterRegistry registry,
+      UnaryOperator<BucketStore> aroundBackend) {
     BucketStore store;
     Optional<CircuitBreakingStore> breaker = Optional.empty();
     if (settings.redis().isPresent()) {
@@ -34,14 +37,14 @@ final class StoreFactory {
       } catch (RuntimeException e) {
         throw new StartupException(e.getMessage(), e);
       }
-      CircuitBreakingStore breaking = new CircuitBreakingStore(new TimedBucketStore(redis, registry),
+      CircuitBreakingStore breaking = new CircuitBreakingStore(new TimedBucketStore(aroundBackend.apply(redis), registry),
           NanoClock.SYSTEM, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
       breaker = Optional.of(breaking);
       store = breaking;
     } else {
       InMemoryBucketStore memory = new InMemoryBucketStore(NanoClock.SYSTEM);
       housekeeping.scheduleWithFixedDelay(memory::evictIdle, 10, 10, TimeUnit.SECONDS);
-      store = new TimedBucketStore(memory, registry);
+      store = new TimedBucketStore(aroundBackend.apply(memory), registry);
     }
     if (settings.overLimitCacheSize() > 0) {
       store = new OverLimitCache(store, NanoClock.SYSTEM, settings.overLimitCacheSize());

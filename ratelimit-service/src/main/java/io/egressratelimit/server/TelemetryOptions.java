@@ -25,8 +25,15 @@ final class TelemetryOptions {
   @Mixin
   StatsdOptions statsd;
 
+  @Mixin
+  TracingOptions tracing;
+
+  void registerSecrets() {
+    tracing.registerSecrets();
+  }
+
   TelemetrySettings toSettings() {
-    return new TelemetrySettings(prometheus(), statsd.toSettings());
+    return new TelemetrySettings(prometheus(), statsd.toSettings(), tracing.toSettings());
   }
 
   private Optional<PrometheusSettings> prometheus() {

@@ -49,30 +49,11 @@ final class UpstreamVariables {
   private static final String PROMETHEUS_ONLY = "metrics are Prometheus only, at /metrics on PORT "
       + "(docs/operations.md)";
   private static final String NO_MEMCACHE = "memcache is not a backend here (BACKEND_TYPE)";
-  private static final String XDS_ONLY = "it applies to CONFIG_TYPE=GRPC_XDS_SOTW only";
 
   private static final Map<String, Function<String, Verdict>> VARIABLES = new LinkedHashMap<>();
 
   static {
-    // Config source and health
-    inert("FORCE_START_WITHOUT_INITIAL_CONFIG", "a file config must load before the service answers: a "
-        + "missing or invalid one stops start-up, so no replica ever serves without its limits");
-    inert("HEALTHY_WITH_AT_LEAST_ONE_CONFIG_LOADED", "a file config always loads before the service reports "
-        + "healthy");
-    byValue("CONFIG_TYPE", value -> switch (value.trim().toUpperCase(Locale.ROOT)) {
-      case "", "FILE" -> Verdict.same();
-      case "GRPC_XDS_SOTW" -> Verdict.refuse("the xDS config source is not part of this build; use "
-          + "CONFIG_TYPE=FILE with the config under RUNTIME_ROOT or --config");
-      default -> Verdict.refuse("must be FILE or GRPC_XDS_SOTW");
-    });
-    for (String name : List.of("CONFIG_GRPC_XDS_NODE_ID", "CONFIG_GRPC_XDS_NODE_METADATA",
-        "CONFIG_GRPC_XDS_SERVER_URL", "CONFIG_GRPC_XDS_SERVER_CONNECT_RETRY_INTERVAL",
-        "CONFIG_GRPC_XDS_CLIENT_ADDITIONAL_HEADERS", "CONFIG_GRPC_XDS_SERVER_USE_TLS",
-        "CONFIG_GRPC_XDS_CLIENT_TLS_CERT", "CONFIG_GRPC_XDS_CLIENT_TLS_KEY", "CONFIG_GRPC_XDS_SERVER_TLS_CACERT",
-        "CONFIG_GRPC_XDS_SERVER_TLS_SAN", "XDS_CLIENT_BACKOFF_INITIAL_INTERVAL", "XDS_CLIENT_BACKOFF_MAX_INTERVAL",
-        "XDS_CLIENT_BACKOFF_RANDOM_FACTOR", "XDS_CLIENT_BACKOFF_JITTER", "XDS_CLIENT_MAX_MSG_SIZE_IN_BYTES")) {
-      inert(name, XDS_ONLY);
-    }
+    // Config location (CONFIG_TYPE and the xDS variables are flags of XdsOptions)
     byValue("RUNTIME_IGNOREDOTFILES", value -> BooleanValue.isTrue(value) ? Verdict.same()
         : Verdict.note("dot files are always skipped here: in a ConfigMap mount they are its ..data internals, "
             + "and reading them would load every file twice"));

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Keeps the core pure: the decision is made in domain, config and limiter, which know nothing of
- * gRPC, Redis, bucket4j, metrics or HTTP, and adapters depend on the core, never the reverse.
+ * gRPC, Redis, bucket4j, metrics, tracing or HTTP, and adapters depend on the core, never the reverse.
  */
 class DependencyDirectionTest {
   private static final Path SOURCES = Path.of("src/main/java/io/egressratelimit");
@@ -23,15 +23,19 @@ class DependencyDirectionTest {
 
   @ParameterizedTest(name = "{0} imports nothing from {1}")
   @CsvSource({
-      "domain, io.egressratelimit.(config|limiter|memory|redis|grpc|http|server|metrics)|io.grpc|io.lettuce|io.github.bucket4j|io.micrometer|io.envoyproxy|com.google|org.yaml",
-      "config, io.egressratelimit.(limiter|memory|redis|grpc|http|server|metrics)|io.grpc|io.lettuce|io.github.bucket4j|io.micrometer|io.envoyproxy|com.google",
-      "limiter, io.egressratelimit.(memory|redis|grpc|http|server|metrics)|io.grpc|io.lettuce|io.github.bucket4j|io.micrometer|io.envoyproxy|com.google|org.yaml",
-      "memory, io.egressratelimit.(redis|grpc|http|server|metrics)|io.grpc|io.lettuce|io.micrometer",
-      "redis, io.egressratelimit.(memory|grpc|http|server|metrics)|io.grpc|io.micrometer",
-      "grpc, io.egressratelimit.(memory|redis|http|server|metrics)|io.lettuce|io.github.bucket4j",
-      "metrics, io.egressratelimit.(memory|redis|grpc|http|server|logging)|io.grpc|io.lettuce|io.envoyproxy",
-      "http, io.egressratelimit.(memory|redis|grpc|server|metrics|logging)|io.micrometer|io.lettuce|io.github.bucket4j",
-      "logging, io.egressratelimit.(domain|config|limiter|memory|redis|grpc|http|server|metrics)|io.grpc|io.micrometer",
+      "domain, io.egressratelimit.(config|limiter|memory|redis|grpc|http|server|metrics|tracing|xds)|io.grpc|io.lettuce|io.github.bucket4j|io.micrometer|io.envoyproxy|com.google|org.yaml|io.opentelemetry",
+      "config, io.egressratelimit.(limiter|memory|redis|grpc|http|server|metrics|tracing|xds)|io.grpc|io.lettuce|io.github.bucket4j|io.micrometer|io.envoyproxy|com.google|io.opentelemetry",
+      "limiter, io.egressratelimit.(memory|redis|grpc|http|server|metrics|tracing|xds)|io.grpc|io.lettuce|io.github.bucket4j|io.micrometer|io.envoyproxy|com.google|org.yaml|io.opentelemetry",
+      "memory, io.egressratelimit.(redis|grpc|http|server|metrics|xds)|io.grpc|io.lettuce|io.micrometer",
+      "redis, io.egressratelimit.(memory|grpc|http|server|metrics|xds)|io.grpc|io.micrometer",
+      "grpc, io.egressratelimit.(memory|redis|http|server|metrics|xds)|io.lettuce|io.github.bucket4j",
+      "metrics, io.egressratelimit.(memory|redis|grpc|http|server|logging|xds)|io.grpc|io.lettuce|io.envoyproxy",
+      "http, io.egressratelimit.(memory|redis|grpc|server|metrics|logging|xds)|io.micrometer|io.lettuce|io.github.bucket4j",
+      "tracing, io.egressratelimit.(memory|redis|grpc|http|server|metrics|logging|xds)|io.lettuce|io.github.bucket4j|io.micrometer",
+      "logging, io.egressratelimit.(domain|config|limiter|memory|redis|grpc|http|server|metrics|xds)|io.grpc|io.micrometer",
+      // The xDS config source is an adapter around config: it knows the limits loader, never the
+      // engine, the stores or the server that wires it in.
+      "xds, io.egressratelimit.(limiter|memory|redis|grpc|http|server|metrics|tracing)|io.lettuce|io.github.bucket4j|io.micrometer",
   })
   void packagesDependOnlyInward(String pkg, String forbidden) throws IOException {
     Pattern forbiddenImport = Pattern.compile("^(" + forbidden + ")\\b.*");

@@ -83,6 +83,14 @@ class MainTest {
             new String[] {"--use-statsd", "--extra-tags", "cluster:x,eu1"}),
         Arguments.of("USE_DOG_STATSD_MOGRIFIERS names NOPE, but DOG_STATSD_MOGRIFIER_NOPE_PATTERN is not set",
             new String[] {"--use-dog-statsd", "--use-dog-statsd-mogrifiers", "NOPE"}),
+        Arguments.of("--tracing-sampling-rate (TRACING_SAMPLING_RATE) must be between 0 and 1, got 2.0",
+            new String[] {"--tracing-enabled", "--tracing-sampling-rate", "2"}),
+        Arguments.of("--tracing-exporter-protocol (TRACING_EXPORTER_PROTOCOL) must be http or grpc, got 'thrift'",
+            new String[] {"--tracing-enabled", "--tracing-exporter-protocol", "thrift"}),
+        Arguments.of("--otlp-endpoint (OTEL_EXPORTER_OTLP_ENDPOINT) must be an http:// or https:// URL, got "
+            + "'collector:4317'", new String[] {"--tracing-enabled", "--otlp-endpoint", "collector:4317"}),
+        Arguments.of("--otlp-headers (OTEL_EXPORTER_OTLP_HEADERS) expects key=value pairs separated by commas; one "
+            + "pair has no '='", new String[] {"--tracing-enabled", "--otlp-headers", "api-key:s3cret"}),
         Arguments.of("--limit-limit-header (LIMIT_LIMIT_HEADER) must be an HTTP header name, got 'Rate Limit'",
             new String[] {"--limit-response-headers-enabled", "--limit-limit-header", "Rate Limit"}),
         Arguments.of("gRPC TLS needs both --grpc-tls-cert (GRPC_SERVER_TLS_CERT) and --grpc-tls-key "

@@ -64,8 +64,6 @@ class UpstreamEnvironmentTest {
         + "limits would be decided on two Redis servers, and all or nothing (a denied request consumes from none "
         + "of its descriptors) cannot be atomic across two; keep every limit on one Redis (a Cluster spreads the "
         + "load)", refusal(() -> env(Map.of("REDIS_PERSECOND", "true"))));
-    assertEquals("CONFIG_TYPE=YAML is not supported: must be FILE or GRPC_XDS_SOTW",
-        refusal(() -> env(Map.of("CONFIG_TYPE", "YAML"))));
     assertEquals("REDIS_PERSECOND: 'maybe' is not a boolean; use true or false",
         refusal(() -> env(Map.of("REDIS_PERSECOND", "maybe"))));
     assertEquals("REDIS_SENTINEL_AUTH=<redacted> is not supported: a separate Sentinel password is not supported; "

@@ -1,0 +1,55 @@
+package io.egressratelimit.server;
+
+import io.egressratelimit.config.ConfigException;
+import io.egressratelimit.config.ConfigReloader;
+import io.egressratelimit.config.RateLimitConfig;
+import io.egressratelimit.xds.XdsConfigSubscription;
+import io.egressratelimit.xds.XdsSettings;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The config in force, from the files or from an xDS server, and what it means for serving before
+ * the first xDS config has arrived.
+ *
+ * @param current the config snapshot in force
+ * @param answering whether rate limit calls may be answered yet
+ * @param waiting why the replica should get no traffic yet, or empty
+ * @param origin where the config comes from, for the start-up line
+ * @param closer stops watching or subscribing
+ */
+record LimitsSource(Supplier<RateLimitConfig> current, BooleanSupplier answering, Supplier<Optional<String>> waiting,
+    String origin, AutoCloseable closer) {
+
+  static LimitsSource start(ServerSettings settings, Duration debounce, ConfigReloader.Listener listener) {
+    boolean mergeDomains = settings.configSemantics().mergeDomainConfig();
+    if (settings.xds().isPresent()) {
+      return subscribe(settings.xds().get(), mergeDomains, listener);
+    }
+    ConfigReloader files;
+    try {
+      files = ConfigReloader.start(settings.configPath(), settings.configPollInterval(), debounce, listener,
+          mergeDomains);
+    } catch (ConfigException e) {
+      throw new StartupException("invalid limits config: " + e.getMessage(), e);
+    }
+    return new LimitsSource(files::current, () -> true, Optional::empty, settings.configPath().toString(), files);
+  }
+
+  private static LimitsSource subscribe(XdsSettings xds, boolean mergeDomains, ConfigReloader.Listener listener) {
+    XdsConfigSubscription subscription;
+    try {
+      subscription = XdsConfigSubscription.start(xds, mergeDomains, listener);
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+    String noConfigYet = "no limits config has arrived yet from the xDS server at " + xds.serverUrl();
+    BooleanSupplier answering = xds.startWithoutInitialConfig() ? () -> true : subscription::hasConfig;
+    Supplier<Optional<String>> waiting = xds.servingBeforeFirstConfig() ? Optional::empty
+        : () -> subscription.hasConfig() ? Optional.empty() : Optional.of(noConfigYet);
+    return new LimitsSource(subscription::current, answering, waiting, "the xDS server at " + xds.serverUrl(),
+        subscription);
+  }
+}
