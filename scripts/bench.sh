@@ -3,21 +3,26 @@
 # then the service on the in-memory store and on Redis, each under three workloads, driven from
 # outside the service's process over a few HTTP/2 connections as Envoy would. The driver is
 # scripts/bench/GrpcLoad.java (reads every answer); h2load adds one hot-key row per store as the
-# cheapest client there is, to show whether the driver or the service sets the pace. It prints
-# figures and ratios from this one run; it is not a test and asserts nothing.
+# cheapest client there is, to show whether the driver or the service sets the pace. Per store it
+# also runs a low rate, a cold start, bursts and 80% of max throughput, and every row has the
+# service's (and redis-server's) CPU per decision from /proc/PID/stat. Every call carries Envoy's
+# default 20 ms deadline, as Envoy sends it. It prints figures and ratios from this one run and
+# writes them to --json FILE; it is not a test and asserts nothing.
 #
-# usage: scripts/bench.sh [--duration SECONDS] [--out DIR]
+# usage: scripts/bench.sh [--duration SECONDS] [--out DIR] [--json FILE]
 #        (env BENCH_REDIS_PORT, BENCH_GRPC_PORT, BENCH_HTTP_PORT: 16399, 18181, 18180 by default)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DURATION=10
 OUT="$ROOT/target/bench"
+JSON=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    *) echo "usage: scripts/bench.sh [--duration SECONDS] [--out DIR]" >&2; exit 2 ;;
+    --json) JSON="$2"; shift 2 ;;
+    *) echo "usage: scripts/bench.sh [--duration SECONDS] [--out DIR] [--json FILE]" >&2; exit 2 ;;
   esac
 done
 mkdir -p "$OUT"
@@ -31,6 +36,9 @@ REDIS_PORT="${BENCH_REDIS_PORT:-16399}"
 GRPC_PORT="${BENCH_GRPC_PORT:-18181}"
 HTTP_PORT="${BENCH_HTTP_PORT:-18180}"
 PIDS=()
+# One benchmark at a time on this machine: two would share the fixed ports and each other's CPU.
+exec 9>"${TMPDIR:-/tmp}/ratelimit-bench.lock"
+flock -n 9 || { echo "bench: another benchmark is running on this machine; wait for it to end" >&2; exit 1; }
 
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -65,6 +73,10 @@ record() { # store workload mode driver json [redis-commands]
            console.log(JSON.stringify(r));' \
     "$1" "$2" "$3" "$4" "$5" "${6:-}" >> "$RESULTS"
 }
+cpu_ticks() { # PID: utime + stime in clock ticks (fields 14 and 15 of /proc/PID/stat)
+  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+REDIS_PID="$(redis-cli -p "$REDIS_PORT" info server | tr -d '\r' | awk -F: '$1 == "process_id" { print $2 }')"
 
 # --- 1. the ceiling: one decision per EVALSHA, 50 clients, no pipelining -------------------------
 SHA="$(redis-cli -p "$REDIS_PORT" script load "$(cat "$ROOT/scripts/bench/ceiling.lua")")"
@@ -73,17 +85,24 @@ for workload in hot keys10k; do
   if [ "$workload" = keys10k ]; then key="bench:__rand_int__"; rand=(-r 10000); fi
   say "ceiling: redis-benchmark EVALSHA ($workload)"
   # -q redraws its progress with carriage returns; the final figure is the last one printed.
+  ticks_before="$(cpu_ticks "$REDIS_PID")"
   rps="$(redis-benchmark -p "$REDIS_PORT" -c 50 -n 300000 -q "${rand[@]}" evalsha "$SHA" 1 "$key" 1 1000000000 \
     | tr '\r' '\n' | grep 'requests per second' | tail -1 | sed -E 's/.* ([0-9]+(\.[0-9]+)?) requests per second.*/\1/')"
-  record ceiling "$workload" max redis-benchmark "{\"rps\": ${rps:-0}}"
+  ticks="$(( $(cpu_ticks "$REDIS_PID") - ticks_before ))"
+  record ceiling "$workload" max redis-benchmark "{\"rps\": ${rps:-0}, \"decisions\": 300000, \"redis_cpu_ticks\": $ticks}"
 done
 redis-cli -p "$REDIS_PORT" flushall >/dev/null
 
 # --- 2. the service, on each store ---------------------------------------------------------------
 start_service() { # extra args...
+  STARTED_MS="$(date +%s%3N)"
   java -XX:+UseParallelGC -jar "$JAR" --config "$ROOT/scripts/bench/limits.yaml" --host 127.0.0.1 \
     --grpc-port "$GRPC_PORT" --http-port "$HTTP_PORT" --over-limit-cache-size 0 "$@" > "$OUT/service-$STORE.log" 2>&1 &
   PIDS+=("$!")
+  SERVICE_PID="$!"
+}
+
+await_service() {
   for _ in $(seq 100); do
     curl -fs "http://127.0.0.1:$HTTP_PORT/healthcheck" >/dev/null 2>&1 && return 0
     sleep 0.1
@@ -98,9 +117,16 @@ stop_service() {
   unset 'PIDS[-1]'
 }
 
+# Every call carries Envoy's default filter timeout as its deadline, and the service's and Redis's
+# CPU is read over the counted part of each run.
+measured() { # GrpcLoad flags...
+  local redis=()
+  [ "$STORE" = memory ] || redis=(--redis-pid "$REDIS_PID")
+  grpc_load --target "127.0.0.1:$GRPC_PORT" --deadline-ms 20 --service-pid "$SERVICE_PID" "${redis[@]}" "$@"
+}
+
 drive() { # workload [rate]
-  grpc_load --target "127.0.0.1:$GRPC_PORT" --workload "$1" --connections 4 --inflight 32 \
-    --duration "$DURATION" --warmup 2 --rate "${2:-0}"
+  measured --workload "$1" --connections 4 --inflight 32 --duration "$DURATION" --warmup 2 --rate "${2:-0}"
 }
 
 # h2load sends the same body on every call and reads no grpc-status, so it gives calls/s (HTTP/2
@@ -118,12 +144,22 @@ drive_h2load_hot() {
                    done, done - succeeded, seconds, rps, mean }'
 }
 
+service_args() {
+  if [ "$STORE" = redis ]; then echo "--redis-url redis://127.0.0.1:$REDIS_PORT"; fi
+}
+
 for STORE in memory redis; do
-  if [ "$STORE" = redis ]; then
-    start_service --redis-url "redis://127.0.0.1:$REDIS_PORT"
-  else
-    start_service
-  fi
+  # A fresh replica: how long until its gRPC health says SERVING, then its first 1,000 calls at 200/s.
+  say "$STORE: cold start, then 1000 calls at 200/s"
+  # shellcheck disable=SC2046 # the store's flags are words on purpose
+  start_service $(service_args)
+  record "$STORE" cold-start cold-start GrpcLoad "$(measured --await-serving-since "$STARTED_MS" --workload hot \
+    --connections 1 --rate 200 --duration 5)"
+  stop_service
+
+  # shellcheck disable=SC2046
+  start_service $(service_args)
+  await_service
   # The Redis path takes longer than the in-memory one to reach its steady speed; every path gets warmed.
   say "$STORE: warming up"
   grpc_load --target "127.0.0.1:$GRPC_PORT" --workload hot --duration 10 >/dev/null
@@ -137,21 +173,31 @@ for STORE in memory redis; do
     commands=""
     [ "$STORE" = redis ] && commands=$((after - before))
     record "$STORE" "$workload" max GrpcLoad "$result" "$commands"
+    max_rps="$(node -e 'console.log(JSON.parse(process.argv[1]).rps)' "$result")"
     if [ "$workload" = hot ]; then # right after GrpcLoad's run, so both meet the service equally warm
       say "$STORE: hot key max throughput (h2load)"
       record "$STORE" hot max h2load "$(drive_h2load_hot)"
+      eighty=$((max_rps * 8 / 10))
+      say "$STORE: hot key at 80% of max ($eighty/s)"
+      record "$STORE" hot 80pct GrpcLoad "$(drive hot "$eighty")"
     fi
-    max_rps="$(node -e 'console.log(JSON.parse(process.argv[1]).rps)' "$result")"
-    half=$((max_rps / 2))
-    say "$STORE: $workload at half of max ($half/s)"
-    record "$STORE" "$workload" half GrpcLoad "$(drive "$workload" "$half")"
+    if [ "$workload" != over ]; then
+      half=$((max_rps / 2))
+      say "$STORE: $workload at half of max ($half/s)"
+      record "$STORE" "$workload" half GrpcLoad "$(drive "$workload" "$half")"
+    fi
   done
+  say "$STORE: 10 calls/s for 20 s"
+  record "$STORE" hot low-rate GrpcLoad "$(measured --workload hot --connections 1 --rate 10 --duration 20)"
+  say "$STORE: 200 bursts of 50 concurrent calls, each burst on a fresh key"
+  record "$STORE" bursts bursts GrpcLoad "$(measured --bursts 200 --burst-size 50)"
   stop_service
 done
 
 # --- 3. bucket4j's compare-and-swap strategy on the same Redis, for the choice of the script -------
 STORE=bucket4j
 start_service --redis-url "redis://127.0.0.1:$REDIS_PORT" --redis-strategy bucket4j
+await_service
 say "bucket4j: warming up"
 grpc_load --target "127.0.0.1:$GRPC_PORT" --workload hot --duration 5 >/dev/null
 for workload in hot keys10k; do
@@ -163,4 +209,4 @@ for workload in hot keys10k; do
 done
 stop_service
 
-node "$ROOT/scripts/bench/summarize.mjs" "$RESULTS" | tee "$OUT/summary.txt"
+node "$ROOT/scripts/bench/summarize.mjs" "$RESULTS" "$(getconf CLK_TCK)" "$JSON" | tee "$OUT/summary.txt"

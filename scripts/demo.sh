@@ -149,12 +149,22 @@ start_redis() {
   REDIS_ARGS=(--redis-url "redis://127.0.0.1:$port")
 }
 
+# start_replica NAME GRPC HTTP: starts a replica; REPLICA_PID is its process.
 start_replica() {
   local name="$1" grpc="$2" http="$3"
   say "$name: gRPC 127.0.0.1:$grpc, admin http://127.0.0.1:$http"
   start "$name" env LOG_FORMAT=text DRAIN_DELAY=0s java -jar "$SERVICE_JAR" --config "$LIMITS_DIR" --host 127.0.0.1 \
     --grpc-port "$grpc" --http-port "$http" ${REDIS_ARGS[@]+"${REDIS_ARGS[@]}"}
-  await "$name" "$LAST_PID" http_ok "$http" /healthcheck
+  REPLICA_PID="$LAST_PID"
+}
+
+# await_serving NAME PID HTTP: waits for /healthcheck 200, which a replica answers only once its
+# store is connected and its decision path is warm, so no call of the run meets a cold replica.
+await_serving() {
+  local name="$1" pid="$2" http="$3" ready
+  await "$name" "$pid" http_ok "$http" /healthcheck
+  ready="$(grep -o 'SERVING [0-9]* ms after the JVM started' "$RUN_DIR/$name.log" | head -n 1 || true)"
+  say "$name: ${ready:-SERVING}"
 }
 
 start_upstream() {
@@ -231,8 +241,13 @@ main() {
   say "logs and results in $RUN_DIR"
 
   start_redis
+  local replica1 replica2
   start_replica replica-1 "$REPLICA1_GRPC" "$REPLICA1_HTTP"
+  replica1="$REPLICA_PID"
   start_replica replica-2 "$REPLICA2_GRPC" "$REPLICA2_HTTP"
+  replica2="$REPLICA_PID"
+  await_serving replica-1 "$replica1" "$REPLICA1_HTTP"
+  await_serving replica-2 "$replica2" "$REPLICA2_HTTP"
   start_upstream
   choose_front
 

@@ -7,19 +7,34 @@
 //
 // usage: java -cp ratelimit-service/target/ratelimit-service.jar scripts/bench/GrpcLoad.java
 //          --target 127.0.0.1:8081 --workload hot|keys10k|over [--connections 4] [--inflight 32]
-//          [--duration 10] [--rate 0] [--domain bench] [--warmup 0] [--threads 1]
+//          [--duration 10] [--rate 0] [--domain bench] [--warmup 0] [--threads 1] [--deadline-ms 0]
+//          [--bursts 0 --burst-size 50] [--await-serving-since EPOCH_MS] [--service-pid PID] [--redis-pid PID]
 //        java -cp ... GrpcLoad.java --workload hot --write-frame hot.bin   (the body for h2load -d)
 // --inflight is per connection; --rate 0 keeps connections x inflight calls outstanding (closed
 // loop), --rate N sends N calls/s on a timer, never more than that many outstanding (open loop).
 // Calls sent during --warmup seconds are not counted. Latency runs from a call's first byte
 // written to its trailers read. --threads is how many event loop threads share the connections;
 // one keeps up with the service on a 2-core machine and leaves it the other core.
+// --deadline-ms N sends grpc-timeout as Envoy sends its filter timeout (0 sends none). --bursts N
+// replaces the timed run: N bursts of --burst-size calls sent at once, each burst on a key no
+// earlier burst (or run) used, the next burst once the last answer of the previous one is in.
+// --await-serving-since T first polls the RateLimitService's gRPC health every 5 ms until it says
+// SERVING, then runs, and adds "serving_ms": how long after T (epoch ms, when the service was
+// started) SERVING was first seen. --service-pid and --redis-pid add "service_cpu_ticks" and
+// "redis_cpu_ticks": those processes' CPU (utime + stime from /proc/PID/stat, in clock ticks) over
+// the counted part of the run, warm-up and the driver's own start excluded.
 // prints one JSON line: {"workload", "target", "rate", "sent", "ok", "over", "errors", "seconds",
-// "rps", "p50_ms", "p99_ms", "p999_ms", "warmup_decisions"}; the last counts the OK and OVER_LIMIT
+// "rps", "p50_ms", "p99_ms", "p999_ms", "max_ms", "warmup_decisions"}; the last counts the OK and OVER_LIMIT
 // answers to warm-up calls, for a server-side count (Redis commands) taken over the whole run.
 
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
@@ -67,7 +82,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 public final class GrpcLoad {
-  private static final String PATH = "/envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit";
+  private static final String RATE_LIMIT_SERVICE = "envoy.service.ratelimit.v3.RateLimitService";
+  private static final String PATH = "/" + RATE_LIMIT_SERVICE + "/ShouldRateLimit";
   private static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
   /** How long the last calls may take to answer after the run ends before they count as errors. */
   private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -90,7 +106,9 @@ public final class GrpcLoad {
         writeFrame(options);
         return;
       }
-      System.out.println(new Run(options).execute().toJson(options));
+      long servingMs = options.awaitServingSince() > 0 ? awaitServing(options) - options.awaitServingSince() : -1;
+      String json = new Run(options).execute().toJson(options);
+      System.out.println(servingMs < 0 ? json : json.substring(0, json.length() - 1) + ",\"serving_ms\":" + servingMs + "}");
     } catch (RunFailure e) {
       System.err.println("GrpcLoad: " + e.getMessage());
       System.exit(1);
@@ -99,9 +117,12 @@ public final class GrpcLoad {
 
   record Options(String host, int port, String workload, int connections, int inflight,
                  double durationSeconds, double rate, String domain, double warmupSeconds, int threads,
-                 String writeFrame) {
+                 String writeFrame, int deadlineMs, int bursts, int burstSize, long awaitServingSince,
+                 long servicePid, long redisPid) {
     static final String USAGE = "usage: GrpcLoad --target HOST:PORT --workload hot|keys10k|over [--connections 4]"
-        + " [--inflight 32] [--duration 10] [--rate 0] [--domain bench] [--warmup 0] [--threads 1] [--write-frame FILE]";
+        + " [--inflight 32] [--duration 10] [--rate 0] [--domain bench] [--warmup 0] [--threads 1] [--write-frame FILE]"
+        + " [--deadline-ms 0] [--bursts 0 --burst-size 50] [--await-serving-since EPOCH_MS] [--service-pid PID]"
+        + " [--redis-pid PID]";
 
     static Options parse(String[] args) {
       Map<String, String> given = new HashMap<>();
@@ -113,7 +134,8 @@ public final class GrpcLoad {
         given.put(flag.substring(2), args[i + 1]);
       }
       List<String> known = List.of("target", "workload", "connections", "inflight", "duration", "rate",
-          "domain", "warmup", "threads", "write-frame");
+          "domain", "warmup", "threads", "write-frame", "deadline-ms", "bursts", "burst-size", "await-serving-since",
+          "service-pid", "redis-pid");
       for (String flag : given.keySet()) {
         if (!known.contains(flag)) throw new IllegalArgumentException("unknown flag --" + flag + "; " + USAGE);
       }
@@ -127,10 +149,15 @@ public final class GrpcLoad {
       int connections = positiveInt(given, "connections", "4");
       int port = positiveInt(Map.of("target", target.substring(colon + 1)), "target", "0");
       if (port > 65535) throw new IllegalArgumentException("--target port must be at most 65535, got " + port);
+      int bursts = wholeNumber(given, "bursts", "0");
       return new Options(target.substring(0, colon), port, workload, connections, positiveInt(given, "inflight", "32"),
           number(given, "duration", "10", false), number(given, "rate", "0", true),
           given.getOrDefault("domain", "bench"), number(given, "warmup", "0", true),
-          Math.min(positiveInt(given, "threads", "1"), connections), given.get("write-frame"));
+          // bursts are paced by their own answers: one thread sends them all
+          bursts > 0 ? 1 : Math.min(positiveInt(given, "threads", "1"), connections), given.get("write-frame"),
+          wholeNumber(given, "deadline-ms", "0"), bursts, positiveInt(given, "burst-size", "50"),
+          longNumber(given, "await-serving-since", "0"), longNumber(given, "service-pid", "0"),
+          longNumber(given, "redis-pid", "0"));
     }
 
     private static int positiveInt(Map<String, String> given, String flag, String fallback) {
@@ -143,6 +170,25 @@ public final class GrpcLoad {
         // reported below with the flag's name
       }
       throw new IllegalArgumentException(what + " must be a positive whole number, got '" + text + "'");
+    }
+
+    private static int wholeNumber(Map<String, String> given, String flag, String fallback) {
+      long value = longNumber(given, flag, fallback);
+      if (value > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("--" + flag + " must be at most " + Integer.MAX_VALUE + ", got " + value);
+      }
+      return (int) value;
+    }
+
+    private static long longNumber(Map<String, String> given, String flag, String fallback) {
+      String text = given.getOrDefault(flag, fallback);
+      try {
+        long value = Long.parseLong(text);
+        if (value >= 0) return value;
+      } catch (NumberFormatException ignored) {
+        // reported below with the flag's name
+      }
+      throw new IllegalArgumentException("--" + flag + " must be a non-negative whole number, got '" + text + "'");
     }
 
     private static double number(Map<String, String> given, String flag, String fallback, boolean zeroAllowed) {
@@ -171,6 +217,29 @@ public final class GrpcLoad {
     }
   }
 
+  private static final long SERVING_WAIT_MS = 60_000;
+
+  /** Polls the RateLimitService's health until SERVING; returns when it was first seen, in epoch ms. */
+  static long awaitServing(Options options) throws RunFailure, InterruptedException {
+    ManagedChannel channel = NettyChannelBuilder.forAddress(options.host(), options.port()).usePlaintext().build();
+    try {
+      HealthCheckRequest ask = HealthCheckRequest.newBuilder().setService(RATE_LIMIT_SERVICE).build();
+      while (System.currentTimeMillis() - options.awaitServingSince() < SERVING_WAIT_MS) {
+        try {
+          HealthCheckResponse.ServingStatus status = HealthGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(500, TimeUnit.MILLISECONDS).check(ask).getStatus();
+          if (status == HealthCheckResponse.ServingStatus.SERVING) return System.currentTimeMillis();
+        } catch (StatusRuntimeException notYet) {
+          channel.resetConnectBackoff(); // not listening yet: try again at once, not after grpc's back-off
+        }
+        Thread.sleep(5);
+      }
+      throw new RunFailure(options.target() + " did not report SERVING within " + SERVING_WAIT_MS / 1000 + " s");
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
   /** The gRPC frames (5-byte prefix + serialized RateLimitRequest) a workload picks from, built once. */
   static ByteBuf[] requestFrames(Options options) {
     List<RateLimitDescriptor.Entry> entries = new ArrayList<>();
@@ -192,6 +261,14 @@ public final class GrpcLoad {
     return frames;
   }
 
+  /** The frame of one burst's calls: a key of the per-user rule that no other burst uses. */
+  static ByteBuf burstFrame(Options options, String user) {
+    byte[] message = RateLimitRequest.newBuilder().setDomain(options.domain())
+        .addDescriptors(RateLimitDescriptor.newBuilder().addEntries(entry("user", user))).build().toByteArray();
+    return Unpooled.unreleasableBuffer(
+        Unpooled.directBuffer(5 + message.length).writeByte(0).writeInt(message.length).writeBytes(message));
+  }
+
   /** Writes the workload's (first) request frame to a file, as the body h2load sends on every call. */
   static void writeFrame(Options options) throws RunFailure {
     ByteBuf frame = requestFrames(options)[0];
@@ -208,6 +285,23 @@ public final class GrpcLoad {
 
   private static RateLimitDescriptor.Entry entry(String key, String value) {
     return RateLimitDescriptor.Entry.newBuilder().setKey(key).setValue(value).build();
+  }
+
+  /** The CPU the service and Redis have used so far, in clock ticks; -1 for a process not asked about. */
+  static long[] cpuTicks(Options options) throws RunFailure {
+    return new long[] {cpuTicks(options.servicePid()), cpuTicks(options.redisPid())};
+  }
+
+  private static long cpuTicks(long pid) throws RunFailure {
+    if (pid == 0) return -1;
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // after the command name in parentheses: field 3 onwards; utime and stime are fields 14 and 15
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    } catch (IOException | RuntimeException e) {
+      throw new RunFailure("cannot read the CPU time of process " + pid + ": " + e.getMessage());
+    }
   }
 
   /** When calls start counting and when sending stops, in System.nanoTime() terms. */
@@ -246,11 +340,23 @@ public final class GrpcLoad {
         if (failure != null) throw new RunFailure("cannot connect to " + options.target() + ": " + failure);
         long start = System.nanoTime();
         long countFrom = start + (long) (options.warmupSeconds() * 1e9);
-        Schedule schedule = new Schedule(countFrom, countFrom + (long) (options.durationSeconds() * 1e9));
         CountDownLatch drained = new CountDownLatch(workers.length);
-        for (Worker worker : workers) worker.loop.execute(() -> worker.start(schedule, drained));
-        drained.await(schedule.stopAt() - System.nanoTime() + DRAIN_NANOS, TimeUnit.NANOSECONDS);
-        Tally total = new Tally(schedule.countFrom());
+        long[] cpuFrom;
+        if (options.bursts() > 0) {
+          Schedule schedule = new Schedule(start, Long.MAX_VALUE);
+          cpuFrom = cpuTicks(options);
+          for (Worker worker : workers) worker.loop.execute(() -> worker.startBursts(schedule, drained));
+          // every burst may take up to the drain time before its calls count as lost
+          drained.await(DRAIN_NANOS * (1 + options.bursts() / 100), TimeUnit.NANOSECONDS);
+        } else {
+          Schedule schedule = new Schedule(countFrom, countFrom + (long) (options.durationSeconds() * 1e9));
+          for (Worker worker : workers) worker.loop.execute(() -> worker.start(schedule, drained));
+          TimeUnit.NANOSECONDS.sleep(Math.max(0, countFrom - System.nanoTime()));
+          cpuFrom = cpuTicks(options);
+          drained.await(schedule.stopAt() - System.nanoTime() + DRAIN_NANOS, TimeUnit.NANOSECONDS);
+        }
+        long[] cpuTo = cpuTicks(options);
+        Tally total = new Tally(options.bursts() > 0 ? start : countFrom);
         for (Worker worker : workers) {
           try {
             total.add(worker.loop.submit(worker::finish).get());
@@ -258,6 +364,8 @@ public final class GrpcLoad {
             throw new IllegalStateException(e.getCause());
           }
         }
+        total.serviceCpuTicks = cpuTo[0] - cpuFrom[0];
+        total.redisCpuTicks = cpuTo[1] - cpuFrom[1];
         return total;
       } finally {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);
@@ -271,6 +379,7 @@ public final class GrpcLoad {
    */
   static final class Worker {
     private static final long PACER_TICK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final long BURST_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     final EventLoop loop;
     private final Bootstrap bootstrap;
@@ -288,6 +397,10 @@ public final class GrpcLoad {
     private long pacingFrom;
     private int nextConnection;
     private boolean stopped;
+    private int burstsLeft;
+    private ByteBuf burstFrame;
+    private final String burstNonce =
+        Long.toString(System.currentTimeMillis(), 36) + "-" + ProcessHandle.current().pid();
     private volatile String connectFailure;
 
     Worker(EventLoop loop, Bootstrap bootstrap, Options options, ByteBuf[] frames, int connections, double rate,
@@ -334,12 +447,41 @@ public final class GrpcLoad {
       }
     }
 
+    void startBursts(Schedule schedule, CountDownLatch drained) {
+      this.schedule = schedule;
+      this.drained = drained;
+      this.tally = new Tally(schedule.countFrom());
+      this.burstsLeft = options.bursts();
+      burst();
+    }
+
+    /** Sends one burst spread over the connections, all written before any is flushed. */
+    private void burst() {
+      burstFrame = burstFrame(options, "burst-" + burstNonce + "-" + burstsLeft);
+      burstsLeft--;
+      long now = System.nanoTime();
+      for (int i = 0; i < options.burstSize(); i++) {
+        Connection connection = connections[i % connections.length];
+        if (connection.hasRoom()) {
+          connection.send(now);
+        } else {
+          tally.sent++;
+          tally.unanswered(); // more calls than streams: counted as the errors they would be
+        }
+      }
+      for (Connection connection : connections) connection.flush();
+    }
+
+    boolean bursting() {
+      return options.bursts() > 0;
+    }
+
     boolean closedLoop() {
-      return rate == 0;
+      return rate == 0 && !bursting();
     }
 
     boolean sending(long now) {
-      return schedule != null && now < schedule.stopAt();
+      return schedule != null && now < schedule.stopAt() && !(bursting() && burstsLeft == 0 && outstanding == 0);
     }
 
     /** Open loop: send what the rate owes by now, as long as the in-flight bound allows. */
@@ -369,6 +511,7 @@ public final class GrpcLoad {
     }
 
     ByteBuf nextFrame() {
+      if (burstFrame != null) return burstFrame.duplicate();
       ByteBuf frame = frames.length == 1 ? frames[0] : frames[random.nextInt(frames.length)];
       return frame.duplicate();
     }
@@ -387,6 +530,10 @@ public final class GrpcLoad {
         tally.record(outcome, now - call.startNanos, now);
       } else if (outcome != Outcome.ERROR) {
         tally.warmupDecisions++;
+      }
+      if (bursting() && outstanding == 0 && burstsLeft > 0) {
+        loop.schedule(this::burst, BURST_GAP_NANOS, TimeUnit.NANOSECONDS); // bursts, not a stream
+        return;
       }
       if (!sending(now)) checkDrained();
     }
@@ -469,6 +616,7 @@ public final class GrpcLoad {
       this.requestHeaders = new DefaultHttp2Headers(false)
           .method("POST").scheme("http").path(PATH).authority(options.target())
           .add("content-type", "application/grpc").add("te", "trailers");
+      if (options.deadlineMs() > 0) requestHeaders.add("grpc-timeout", options.deadlineMs() + "m");
     }
 
     ChannelInboundHandlerAdapter initializer() {
@@ -614,6 +762,8 @@ public final class GrpcLoad {
     long errors;
     long warmupDecisions;
     long lastAnswer;
+    long serviceCpuTicks = -1;
+    long redisCpuTicks = -1;
     private long[] latencies = new long[1 << 16];
     private int answered;
 
@@ -649,15 +799,18 @@ public final class GrpcLoad {
     }
 
     String toJson(Options options) {
-      double seconds = Math.max(options.durationSeconds(), (lastAnswer - countFrom) / 1e9);
+      double seconds = options.bursts() > 0 ? Math.max(1e-3, (lastAnswer - countFrom) / 1e9)
+          : Math.max(options.durationSeconds(), (lastAnswer - countFrom) / 1e9);
       long[] sorted = Arrays.copyOf(latencies, answered);
       Arrays.sort(sorted);
       return String.format(Locale.ROOT, "{\"workload\":\"%s\",\"target\":\"%s\",\"rate\":%s,\"sent\":%d,\"ok\":%d,"
               + "\"over\":%d,\"errors\":%d,\"seconds\":%.2f,\"rps\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,"
-              + "\"warmup_decisions\":%d}",
+              + "\"max_ms\":%.3f,\"warmup_decisions\":%d%s%s}",
           options.workload(), options.target(), plain(options.rate()), sent, ok, over, errors, seconds,
           Math.round(answered / seconds), percentileMillis(sorted, 50), percentileMillis(sorted, 99),
-          percentileMillis(sorted, 99.9), warmupDecisions);
+          percentileMillis(sorted, 99.9), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, warmupDecisions,
+          options.servicePid() > 0 ? ",\"service_cpu_ticks\":" + serviceCpuTicks : "",
+          options.redisPid() > 0 ? ",\"redis_cpu_ticks\":" + redisCpuTicks : "");
     }
 
     private static String plain(double number) {

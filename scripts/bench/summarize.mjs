@@ -1,50 +1,81 @@
-// Turns the benchmark's JSON lines into a table and the goal ratios, all from the same run.
-import { readFileSync } from 'node:fs';
+// Turns the benchmark's JSON lines into a table and the goal ratios, all from the same run, and
+// writes every row to a JSON file when one is named: node summarize.mjs RESULTS CLK_TCK [JSON].
+import { readFileSync, writeFileSync } from 'node:fs';
 
 // Each row names its driver: redis-benchmark for the ceiling, GrpcLoad for the service, and one
 // extra hot-key row per store from h2load, which reads no answers and so gives calls/s, not decisions.
-const rows = readFileSync(process.argv[2], 'utf8').trim().split('\n').map(line => JSON.parse(line));
+const [resultsFile, clockTicksText, jsonFile] = process.argv.slice(2);
+const clockTicks = Number(clockTicksText) || 100;
+const rows = readFileSync(resultsFile, 'utf8').trim().split('\n').map(line => JSON.parse(line));
 const H2LOAD = 'h2load';
 const find = (store, workload, mode = 'max', driver) => rows.find(r => r.store === store && r.workload === workload
   && r.mode === mode && (driver ? r.driver === driver : r.driver !== H2LOAD));
 const answersRead = r => r.ok !== undefined;
-const decisionsPerSecond = r => (r ? (answersRead(r) ? Math.round((r.ok + r.over) / r.seconds) : r.rps) : 0);
+const decisions = r => (answersRead(r) ? r.ok + r.over : r.decisions ?? 0);
+const decisionsPerSecond = r => (r ? (answersRead(r) ? Math.round(decisions(r) / r.seconds) : r.rps) : 0);
 // Redis commands are counted over the whole driver run, warm-up included, so they divide by every decision in it.
 const commandsPerDecision = r => {
-  const decisions = r ? r.ok + r.over + (r.warmup_decisions ?? 0) : 0;
-  return r?.redis_commands !== undefined && decisions > 0 ? r.redis_commands / decisions : NaN;
+  const all = r ? r.ok + r.over + (r.warmup_decisions ?? 0) : 0;
+  return r?.redis_commands !== undefined && all > 0 ? r.redis_commands / all : NaN;
 };
-const pad = (text, width) => String(text).padStart(width);
+// CPU is read over the counted part of a run only, so it divides by the counted decisions.
+const cpuPerDecision = (r, ticks) => (ticks !== undefined && ticks >= 0 && decisions(r) > 0
+  ? (ticks * 1e6) / clockTicks / decisions(r) : NaN);
+const MODES = { max: '', half: ' at half of max', '80pct': ' at 80% of max', 'low-rate': ' at 10/s' };
+const rowName = r => (r.mode === 'cold-start' ? 'cold start, 200/s' : r.mode === 'bursts' ? '200 bursts of 50'
+  : r.workload + (MODES[r.mode] ?? ` ${r.mode}`));
+const number = (value, digits) => (value === undefined || Number.isNaN(value) ? null : Number(value.toFixed(digits)));
+const figures = r => ({
+  store: r.store,
+  workload: rowName(r),
+  driver: r.driver,
+  decisions_per_s: decisionsPerSecond(r),
+  p50_ms: r.p50_ms ?? null,
+  p99_ms: r.p99_ms ?? null,
+  p999_ms: r.p999_ms ?? null,
+  max_ms: r.max_ms ?? null,
+  errors: r.errors ?? null,
+  service_cpu_us_per_decision: number(cpuPerDecision(r, r.service_cpu_ticks), 2),
+  redis_cpu_us_per_decision: number(cpuPerDecision(r, r.redis_cpu_ticks), 2),
+  redis_commands_per_decision: number(commandsPerDecision(r), 3),
+  ...(r.serving_ms !== undefined ? { serving_ms: r.serving_ms } : {}),
+});
+const table = rows.map(figures);
+if (jsonFile) writeFileSync(jsonFile, JSON.stringify(table, null, 2) + '\n');
 
-console.log('store    workload  driver            decisions/s   p50 ms   p99 ms  p99.9 ms  p99@half ms  errors  redis cmds/decision');
-const line = (store, workload, max, half) => {
-  const perDecision = commandsPerDecision(max);
+const pad = (text, width) => String(text ?? '-').padStart(width);
+console.log(`${'store'.padEnd(8)} ${'workload'.padEnd(23)} ${'driver'.padEnd(15)} decisions/s   p50 ms   p99 ms  p99.9 ms`
+  + '   max ms  errors  svc us/dec  redis us/dec  redis cmds/dec');
+for (const f of table) {
   console.log([
-    store.padEnd(8), workload.padEnd(9), (max.driver ?? '-').padEnd(15), pad(decisionsPerSecond(max), 12),
-    pad(max.p50_ms ?? '-', 8), pad(max.p99_ms ?? '-', 8), pad(max.p999_ms ?? '-', 9),
-    pad(half ? half.p99_ms : '-', 12), pad(max.errors ?? '-', 7), pad(Number.isNaN(perDecision) ? '-' : perDecision.toFixed(3), 20),
+    f.store.padEnd(8), f.workload.padEnd(23), f.driver.padEnd(15), pad(f.decisions_per_s, 11), pad(f.p50_ms, 8),
+    pad(f.p99_ms, 8), pad(f.p999_ms, 9), pad(f.max_ms, 8), pad(f.errors, 7), pad(f.service_cpu_us_per_decision, 11),
+    pad(f.redis_cpu_us_per_decision, 13), pad(f.redis_commands_per_decision, 15),
   ].join(' '));
-};
-for (const store of ['ceiling', 'memory', 'redis', 'bucket4j']) {
-  for (const workload of ['hot', 'keys10k', 'over']) {
-    const max = find(store, workload);
-    if (max) line(store, workload, max, find(store, workload, 'half'));
-  }
-  const h2load = find(store, 'hot', 'max', H2LOAD);
-  if (h2load) line(store, 'hot', h2load);
 }
 if (rows.some(r => r.driver === H2LOAD)) {
   console.log(`(${H2LOAD} rows: calls/s with HTTP/2 errors only; it reads no grpc-status, no decision and no percentiles, `
     + `mean ${rows.filter(r => r.driver === H2LOAD).map(r => `${r.store} ${r.mean_ms} ms`).join(', ')})`);
 }
+for (const r of rows.filter(row => row.serving_ms !== undefined)) {
+  console.log(`(${r.store} cold start: SERVING ${r.serving_ms} ms after the process started)`);
+}
 
 const ratio = (a, b) => (b > 0 ? a / b : 0);
 const redisHot = find('redis', 'hot');
 const redisKeys = find('redis', 'keys10k');
+const cpu = r => (r ? cpuPerDecision(r, r.service_cpu_ticks) : NaN);
 const goals = [
+  ['cold start errors, Redis', find('redis', 'cold-start', 'cold-start')?.errors, '<=', 0],
+  ['cold start max ms, Redis', find('redis', 'cold-start', 'cold-start')?.max_ms, '<', 20],
+  ['cold start max ms, in-memory', find('memory', 'cold-start', 'cold-start')?.max_ms, '<', 20],
+  ['burst errors, Redis (200 x 50)', find('redis', 'bursts', 'bursts')?.errors, '<=', 0],
+  ['errors at 80% of max, Redis hot key', find('redis', 'hot', '80pct')?.errors, '<=', 0],
+  ['service CPU/decision Redis / in-memory, hot key', ratio(cpu(redisHot), cpu(find('memory', 'hot'))), '<=', 1.25],
+  ['service CPU/decision Redis / in-memory, 10k keys', ratio(cpu(redisKeys), cpu(find('memory', 'keys10k'))), '<=', 1.25],
+  ['p99 ms at 10 calls/s, Redis', find('redis', 'hot', 'low-rate')?.p99_ms, '<=', 3],
   ['Redis store / in-memory store, hot key', ratio(decisionsPerSecond(redisHot), decisionsPerSecond(find('memory', 'hot'))), '>=', 0.8],
   ['Redis store / in-memory store, 10k keys', ratio(decisionsPerSecond(redisKeys), decisionsPerSecond(find('memory', 'keys10k'))), '>=', 0.8],
-  ['Redis store / in-memory store, over limit', ratio(decisionsPerSecond(find('redis', 'over')), decisionsPerSecond(find('memory', 'over'))), '>=', 0.8],
   ['hot key / EVALSHA ceiling', ratio(decisionsPerSecond(redisHot), decisionsPerSecond(find('ceiling', 'hot'))), '>=', 1.0],
   ['10k keys / EVALSHA ceiling', ratio(decisionsPerSecond(redisKeys), decisionsPerSecond(find('ceiling', 'keys10k'))), '>=', 0.7],
   ['Redis commands per decision, 10k keys', commandsPerDecision(redisKeys), '<=', 1.2],

@@ -72,6 +72,28 @@ class WorkloadTest {
     }
   }
 
+  /**
+   * A fresh install starts the service and Redis together. The service stays up and waits for Redis
+   * (its RateLimitService health NOT_SERVING meanwhile), so only readiness may depend on Redis: a
+   * startup or liveness probe that did would restart pods in a loop until Redis is ready.
+   */
+  @Test
+  void onlyReadinessWaitsForRedisSoAFreshInstallNeverRestartsAPod() {
+    for (Scenario scenario : Scenario.values()) {
+      Rendered rendered = ChartRenderer.render(scenario);
+      Container service = container(rendered, "ratelimit");
+      assertEquals("envoy.service.ratelimit.v3.RateLimitService", service.getReadinessProbe().getGrpc().getService(),
+          scenario + ": readiness asks whether this replica can decide");
+      for (Probe probe : List.of(service.getLivenessProbe(), service.getStartupProbe())) {
+        String asked = probe.getGrpc().getService();
+        assertTrue(asked == null || asked.isEmpty(), scenario + ": liveness and startup ask the process, not Redis");
+      }
+      assertTrue(rendered.podTemplate("ratelimit").spec().getInitContainers().isEmpty(),
+          scenario + ": nothing holds the pod back until Redis answers; the service waits by itself");
+      assertTrue(service.getReadinessProbe().getPeriodSeconds() <= 2, "a warm replica joins within seconds");
+    }
+  }
+
   @Test
   void theServiceIsConfiguredThroughTheContractsEnvironment() {
     Map<String, EnvVar> env = env(container(ChartRenderer.render(Scenario.DEFAULTS), "ratelimit"));

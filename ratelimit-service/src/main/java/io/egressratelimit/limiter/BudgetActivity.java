@@ -32,6 +32,9 @@ public final class BudgetActivity extends ForwardingBucketStore {
 
   @Override
   public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
+    if (WarmupTraffic.isWarmup(batch.shard())) {
+      return forward(batch); // a replica's calls to itself before SERVING are no budget's activity
+    }
     return forward(batch).whenComplete((outcome, failure) -> {
       if (outcome != null) {
         record(batch, outcome, clock.epochNanos() / NANOS_PER_SECOND);

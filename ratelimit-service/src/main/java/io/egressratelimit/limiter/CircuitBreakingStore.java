@@ -39,8 +39,19 @@ public final class CircuitBreakingStore extends ForwardingBucketStore {
     return state.get();
   }
 
+  /** Closes the breaker: the backend is known to answer again (its first connection just came up). */
+  public void reset() {
+    consecutiveFailures.set(0);
+    state.set(State.CLOSED);
+  }
+
   @Override
   public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
+    if (WarmupTraffic.isWarmup(batch.shard())) {
+      // A replica warming up on a crowded machine misses deadlines; that says nothing about the
+      // backend's health, and the warm-up must reach the backend even while the breaker is open.
+      return forward(batch);
+    }
     State current = state.get();
     if (current == State.OPEN) {
       if (clock.epochNanos() - openedAt.get() < openForNanos || !state.compareAndSet(State.OPEN, State.HALF_OPEN)) {

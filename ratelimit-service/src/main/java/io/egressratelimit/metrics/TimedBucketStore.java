@@ -4,6 +4,7 @@ import io.egressratelimit.limiter.BatchOutcome;
 import io.egressratelimit.limiter.BucketBatch;
 import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.ForwardingBucketStore;
+import io.egressratelimit.limiter.WarmupTraffic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -29,6 +30,9 @@ public final class TimedBucketStore extends ForwardingBucketStore {
 
   @Override
   public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
+    if (WarmupTraffic.isWarmup(batch.shard())) {
+      return forward(batch);
+    }
     long started = System.nanoTime();
     return forward(batch).whenComplete((outcome, failure) -> {
       latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);

@@ -2,38 +2,89 @@ package io.egressratelimit.redis;
 
 import io.egressratelimit.limiter.BatchOutcome;
 import io.egressratelimit.limiter.BucketBatch;
+import io.egressratelimit.limiter.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
  * Makes requests that arrive while earlier ones are on the wire share the next round trip. With a
  * hot key this turns thousands of decisions per second into a few hundred script calls, and since
  * each call is atomic in Redis, sharing one changes no answer.
+ *
+ * <p>Each request has its own deadline, counted from its arrival. Rather than a timer per request
+ * (two lock round trips on a shared scheduler, from two threads, for every decision), one sweep is
+ * scheduled for the earliest deadline any waiting request has; it fails what has expired, queued or
+ * on the wire, and schedules itself again for the next earliest. Requests with equal budgets
+ * arrive in deadline order, so in steady traffic no request schedules anything.
+ *
+ * <p>Groups are formed where calls are written: on the Redis I/O thread ({@code drainer}), not on
+ * the thread a request arrives on. A burst's first request hands the I/O thread a drain task, and
+ * by the time that thread runs, the rest of the burst has queued behind it: the burst goes out as
+ * one call. The busier the machine, the longer that hand-off takes and the larger the group, so a
+ * loaded replica spends fewer round trips, not more. Answers then complete on that same thread,
+ * which drains again before answering.
  */
 final class CoalescingQueue {
+  private static final long NONE = Long.MAX_VALUE;
+
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final Set<List<Pending>> onTheWire = ConcurrentHashMap.newKeySet();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong sweepAt = new AtomicLong(NONE);
+  private final AtomicBoolean drainHandedOver = new AtomicBoolean();
   private final int maxInFlight;
   private final int maxClaimsPerCall;
   private final Function<List<BucketBatch>, CompletionStage<List<BatchOutcome>>> sender;
+  private final ScheduledExecutorService timer;
+  private final Executor drainer;
 
-  CoalescingQueue(
-      int maxInFlight, int maxClaimsPerCall, Function<List<BucketBatch>, CompletionStage<List<BatchOutcome>>> sender) {
+  /**
+   * @param drainer runs drains where calls are written (the Redis I/O thread); a direct executor
+   *     drains on the submitting thread
+   */
+  CoalescingQueue(int maxInFlight, int maxClaimsPerCall,
+      Function<List<BucketBatch>, CompletionStage<List<BatchOutcome>>> sender, ScheduledExecutorService timer,
+      Executor drainer) {
     this.maxInFlight = maxInFlight;
     this.maxClaimsPerCall = maxClaimsPerCall;
     this.sender = sender;
+    this.timer = timer;
+    this.drainer = drainer;
   }
 
-  CompletableFuture<BatchOutcome> submit(BucketBatch batch) {
-    Pending pending = new Pending(batch, new CompletableFuture<>());
+  /** Queues a request; its stage fails with {@link StoreUnavailableException} once {@code deadline} has passed. */
+  CompletableFuture<BatchOutcome> submit(BucketBatch batch, StoreDeadline deadline) {
+    Pending pending = new Pending(batch, new CompletableFuture<>(), System.nanoTime() + deadline.nanos(), deadline);
     queue.add(pending);
-    drain();
+    sweepBy(pending.expiresAt);
+    // With every call slot taken, the next completion drains; otherwise one drain is handed over,
+    // and everything queued until it runs rides the same call.
+    if (inFlight.get() < maxInFlight && drainHandedOver.compareAndSet(false, true)) {
+      try {
+        drainer.execute(this::handedOverDrain);
+      } catch (RejectedExecutionException closing) {
+        handedOverDrain();
+      }
+    }
     return pending.result;
+  }
+
+  private void handedOverDrain() {
+    drainHandedOver.set(false); // first: a request queued from here on hands over a drain of its own
+    drain();
   }
 
   private void drain() {
@@ -83,6 +134,7 @@ final class CoalescingQueue {
   private void send(List<Pending> group) {
     List<BucketBatch> batches = new ArrayList<>(group.size());
     group.forEach(p -> batches.add(p.batch));
+    onTheWire.add(group);
     CompletionStage<List<BatchOutcome>> call;
     try {
       call = sender.apply(batches);
@@ -90,6 +142,7 @@ final class CoalescingQueue {
       call = CompletableFuture.failedFuture(e);
     }
     call.whenComplete((outcomes, failure) -> {
+      onTheWire.remove(group);
       inFlight.decrementAndGet();
       drain(); // put the next group on the wire before answering this one
       for (int i = 0; i < group.size(); i++) {
@@ -102,5 +155,52 @@ final class CoalescingQueue {
     });
   }
 
-  private record Pending(BucketBatch batch, CompletableFuture<BatchOutcome> result) {}
+  /** Makes sure a sweep runs no later than {@code deadline}. */
+  private void sweepBy(long deadline) {
+    while (true) {
+      long armed = sweepAt.get();
+      if (armed <= deadline) {
+        return;
+      }
+      if (sweepAt.compareAndSet(armed, deadline)) {
+        timer.schedule(this::sweep, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        return;
+      }
+    }
+  }
+
+  /** Fails every request whose deadline has passed, and arms the next sweep for the earliest left. */
+  private void sweep() {
+    // Cleared first: a request queued while this runs either is seen below or arms its own sweep.
+    sweepAt.set(NONE);
+    long now = System.nanoTime();
+    long next = NONE;
+    for (Pending pending : queue) {
+      next = Math.min(next, expireOrNext(pending, now));
+    }
+    for (List<Pending> group : onTheWire) {
+      for (Pending pending : group) {
+        next = Math.min(next, expireOrNext(pending, now));
+      }
+    }
+    if (next != NONE) {
+      sweepBy(next);
+    }
+  }
+
+  /** Fails the request if its deadline has passed; otherwise returns its deadline (NONE once answered). */
+  private static long expireOrNext(Pending pending, long now) {
+    if (pending.result.isDone()) {
+      return NONE;
+    }
+    if (pending.expiresAt - now <= 0) {
+      pending.result.completeExceptionally(
+          new StoreUnavailableException("redis did not answer within " + pending.deadline.describe()));
+      return NONE;
+    }
+    return pending.expiresAt;
+  }
+
+  private record Pending(BucketBatch batch, CompletableFuture<BatchOutcome> result, long expiresAt,
+      StoreDeadline deadline) {}
 }

@@ -3,10 +3,13 @@ package io.egressratelimit.redis;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * Runs the script by its SHA; when Redis has lost its script cache (a restart, a failover) it sends
@@ -15,6 +18,8 @@ import java.util.concurrent.CompletionStage;
 final class LettuceScriptRunner implements ScriptRunner {
   private final RedisConnection<String> connection;
   private final RedisClusterAsyncCommands<String, String> commands;
+  /** The Netty event loop answers arrive on, learnt from each answer (a reconnect may move it). */
+  private volatile Executor ioLoop;
 
   LettuceScriptRunner(RedisConnection<String> connection) {
     this.connection = connection;
@@ -36,9 +41,13 @@ final class LettuceScriptRunner implements ScriptRunner {
             ScriptOutputType.MULTI, keys, args));
   }
 
-  private static CompletionStage<List<Object>> withSourceOnNoScript(
+  private CompletionStage<List<Object>> withSourceOnNoScript(
       CompletionStage<List<Object>> bySha, java.util.function.Supplier<CompletionStage<List<Object>>> bySource) {
     return bySha.toCompletableFuture().handle((reply, failure) -> {
+      EventExecutor answeredOn = ThreadExecutorMap.currentExecutor();
+      if (answeredOn != null && answeredOn != ioLoop) {
+        ioLoop = answeredOn;
+      }
       if (failure == null) {
         return CompletableFuture.completedFuture(reply);
       }
@@ -48,6 +57,12 @@ final class LettuceScriptRunner implements ScriptRunner {
       }
       return CompletableFuture.<List<Object>>failedFuture(cause);
     }).thenCompose(stage -> stage);
+  }
+
+  @Override
+  public Executor callThread() {
+    Executor loop = ioLoop;
+    return loop != null ? loop : Runnable::run;
   }
 
   @Override

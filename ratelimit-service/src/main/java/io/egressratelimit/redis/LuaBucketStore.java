@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +31,14 @@ public final class LuaBucketStore implements BucketStore {
   private final Duration deadlineMargin;
   private final int maxInFlight;
   private final Map<Integer, CoalescingQueue> queues = new ConcurrentHashMap<>();
+  /** Fails requests whose deadline passes; see {@link CoalescingQueue}. */
+  private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "redis-deadlines");
+    thread.setDaemon(true);
+    return thread;
+  });
+  /** Every bucket of a shard hashes to the shard's slot: its queue, found without building a key per request. */
+  private final Map<String, CoalescingQueue> queueOfShard = new ConcurrentHashMap<>();
 
   /**
    * @param clientClock the time to decide at; empty (the default) uses the Redis server's clock so
@@ -56,18 +66,16 @@ public final class LuaBucketStore implements BucketStore {
     if (deadline.leavesNoTime()) {
       return CompletableFuture.failedFuture(deadline.noTimeLeft());
     }
-    int slot = runner.slotOf(keys.of(batch, batch.claims().get(0)));
+    CoalescingQueue queue = queueOfShard.get(batch.shard());
+    if (queue == null) {
+      int slot = runner.slotOf(keys.of(batch, batch.claims().get(0)));
+      queue = queueOfShard.computeIfAbsent(batch.shard(),
+          shard -> queues.computeIfAbsent(slot, s -> new CoalescingQueue(maxInFlight, 1000, this::send, deadlines,
+              task -> runner.callThread().execute(task))));
+    }
     // The deadline runs from here, not from when the request goes on the wire: behind a call that
     // hangs, a queued request would otherwise wait for that call's timeout and then its own.
-    return queues.computeIfAbsent(slot, s -> new CoalescingQueue(maxInFlight, 1000, this::send))
-        .submit(batch)
-        .orTimeout(deadline.nanos(), TimeUnit.NANOSECONDS)
-        .handle((outcome, failure) -> {
-          if (failure != null) {
-            throw RedisFailures.unavailable(failure, deadline);
-          }
-          return outcome;
-        });
+    return queue.submit(batch, deadline);
   }
 
   private CompletionStage<List<BatchOutcome>> send(List<BucketBatch> batches) {
@@ -114,6 +122,7 @@ public final class LuaBucketStore implements BucketStore {
 
   @Override
   public void close() {
+    deadlines.shutdownNow();
     runner.close();
   }
 }

@@ -150,7 +150,7 @@ final class RedisConnector {
     }
   }
 
-  private static String description(RedisStoreSettings settings) {
+  static String description(RedisStoreSettings settings) {
     return settings.topology().name().toLowerCase(Locale.ROOT) + " " + Redaction.redact(settings.url());
   }
 
@@ -163,8 +163,8 @@ final class RedisConnector {
       return connect.get();
     } catch (RuntimeException e) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      throw new IllegalStateException(
-          "cannot connect to Redis at " + Redaction.redact(settings.url()) + ": " + reason(e), e);
+      throw new RedisConnectException("cannot connect to Redis at " + Redaction.redact(settings.url()) + ": "
+          + reason(e), e, !RedisConnectException.refusedByConfiguration(e));
     }
   }
 

@@ -14,7 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -26,7 +26,6 @@ import java.util.function.BiFunction;
 final class TokenBucketScript {
   static final String SOURCE = readSource();
   static final String SHA1 = sha1(SOURCE);
-  private static final int NUMBERS_PER_CLAIM = 9;
 
   private TokenBucketScript() {}
 
@@ -34,33 +33,79 @@ final class TokenBucketScript {
   record Call(String[] keys, String[] args) {}
 
   /**
-   * Encodes batches for one call.
+   * Encodes batches for one call. Each bucket's shape is sent once, and a run of requests asking
+   * the same of the same buckets (a hot key: every request of a group alike) is sent once with its
+   * count, so a group of any size on one key costs a handful of arguments.
    *
    * @param nowMicros the time to decide at, or -1 for the Redis server's clock
    * @param redisKey maps a batch and one of its claims to the full Redis key
    */
   static Call encode(List<BucketBatch> batches, long nowMicros, BiFunction<BucketBatch, BucketClaim, String> redisKey) {
-    Map<String, Integer> keyIndex = new LinkedHashMap<>();
-    List<String> args = new ArrayList<>();
-    args.add(Long.toString(nowMicros));
-    args.add(Integer.toString(batches.size()));
+    Map<String, Integer> keyIndex = new HashMap<>();
+    List<String> keys = new ArrayList<>();
+    List<String> shapes = new ArrayList<>();
+    List<String> runs = new ArrayList<>();
+    int runCount = 0;
+    int countAt = -1; // where the current run's count goes in runs
+    int count = 0;
+    BucketBatch previous = null;
     for (BucketBatch batch : batches) {
-      args.add(Integer.toString(batch.claims().size()));
+      if (previous != null && sameAsk(previous, batch)) {
+        count++;
+        continue;
+      }
+      if (countAt >= 0) {
+        runs.set(countAt, Integer.toString(count));
+      }
+      previous = batch;
+      runCount++;
+      count = 1;
+      countAt = runs.size();
+      runs.add(null);
+      runs.add(Integer.toString(batch.claims().size()));
       for (BucketClaim claim : batch.claims()) {
-        int index = keyIndex.computeIfAbsent(redisKey.apply(batch, claim), k -> keyIndex.size() + 1);
-        BucketSpec spec = claim.spec();
-        args.add(Integer.toString(index));
-        args.add(Long.toString(spec.capacity()));
-        args.add(Long.toString(spec.refillTokens()));
-        args.add(Long.toString(spec.refillPeriod().toNanos() / 1000));
-        args.add(spec.style() == BucketSpec.RefillStyle.GREEDY ? "0" : "1");
-        args.add(Long.toString(spec.initialTokens()));
-        args.add(Long.toString(claim.required()));
-        args.add(Long.toString(claim.consume()));
-        args.add(claim.enforced() ? "1" : "0");
+        String key = redisKey.apply(batch, claim);
+        Integer index = keyIndex.get(key);
+        if (index == null) {
+          index = keys.size() + 1;
+          keyIndex.put(key, index);
+          keys.add(key);
+          addShape(shapes, claim.spec());
+        }
+        runs.add(index.toString());
+        runs.add(Long.toString(claim.required()));
+        runs.add(Long.toString(claim.consume()));
+        runs.add(claim.enforced() ? "1" : "0");
       }
     }
-    return new Call(keyIndex.keySet().toArray(String[]::new), args.toArray(String[]::new));
+    if (countAt >= 0) {
+      runs.set(countAt, Integer.toString(count));
+    }
+    String[] args = new String[3 + shapes.size() + runs.size()];
+    args[0] = Long.toString(nowMicros);
+    args[1] = Integer.toString(keys.size());
+    int at = 2;
+    for (String shape : shapes) {
+      args[at++] = shape;
+    }
+    args[at++] = Integer.toString(runCount);
+    for (String run : runs) {
+      args[at++] = run;
+    }
+    return new Call(keys.toArray(String[]::new), args);
+  }
+
+  /** Whether two requests ask the same tokens of the same buckets (same shard, keys, shapes and asks). */
+  private static boolean sameAsk(BucketBatch a, BucketBatch b) {
+    return a.shard().equals(b.shard()) && a.claims().equals(b.claims());
+  }
+
+  private static void addShape(List<String> shapes, BucketSpec spec) {
+    shapes.add(Long.toString(spec.capacity()));
+    shapes.add(Long.toString(spec.refillTokens()));
+    shapes.add(Long.toString(spec.refillPeriod().toNanos() / 1000));
+    shapes.add(spec.style() == BucketSpec.RefillStyle.GREEDY ? "0" : "1");
+    shapes.add(Long.toString(spec.initialTokens()));
   }
 
   /**
@@ -99,10 +144,6 @@ final class TokenBucketScript {
       throw new IllegalStateException("script reply has " + reply.size() + " numbers, expected " + pos);
     }
     return outcomes;
-  }
-
-  static int argumentCount(BucketBatch batch) {
-    return 1 + NUMBERS_PER_CLAIM * batch.claims().size();
   }
 
   private static long number(List<?> reply, int index) {

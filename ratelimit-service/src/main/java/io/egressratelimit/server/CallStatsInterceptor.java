@@ -1,5 +1,6 @@
 package io.egressratelimit.server;
 
+import io.egressratelimit.limiter.WarmupTraffic;
 import io.egressratelimit.metrics.GrpcCallMetrics;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
@@ -11,6 +12,9 @@ import io.grpc.Status;
 
 /** Counts and times every gRPC call for the per-method stats, as envoyproxy/ratelimit's server does. */
 final class CallStatsInterceptor implements ServerInterceptor {
+  private static final Metadata.Key<String> WARMUP =
+      Metadata.Key.of(WarmupTraffic.HEADER, Metadata.ASCII_STRING_MARSHALLER);
+
   private final GrpcCallMetrics metrics;
 
   CallStatsInterceptor(GrpcCallMetrics metrics) {
@@ -20,6 +24,9 @@ final class CallStatsInterceptor implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    if (headers.containsKey(WARMUP)) {
+      return next.startCall(call, headers); // the replica warming itself up: not a caller's call
+    }
     long started = System.nanoTime();
     String method = call.getMethodDescriptor().getBareMethodName();
     boolean rateLimitCall = RateLimitServiceGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName());

@@ -12,6 +12,7 @@ import io.egressratelimit.limiter.Enforcement;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.RequestLimits;
+import io.egressratelimit.limiter.WarmupTraffic;
 import io.egressratelimit.metrics.ConfigLoadMetrics;
 import io.egressratelimit.metrics.DecisionMetrics;
 import io.egressratelimit.metrics.GrpcCallMetrics;
@@ -19,14 +20,23 @@ import io.egressratelimit.metrics.ServiceMetrics;
 import io.egressratelimit.metrics.StatsdSink;
 import io.egressratelimit.tracing.Tracing;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.ServerInterceptor;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutorService;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -34,6 +44,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,15 +64,17 @@ public final class RateLimitServer implements AutoCloseable {
   private final ServingState serving;
   private final Deque<AutoCloseable> closeLast;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CompletableFuture<Void> ready;
 
   private RateLimitServer(ServerSettings settings, Server grpcServer, AdminHttpServer httpServer,
-      HealthStatusManager health, ServingState serving, Deque<AutoCloseable> closeLast) {
+      HealthStatusManager health, ServingState serving, Deque<AutoCloseable> closeLast, CompletableFuture<Void> ready) {
     this.settings = settings;
     this.grpcServer = grpcServer;
     this.httpServer = httpServer;
     this.health = health;
     this.serving = serving;
     this.closeLast = closeLast;
+    this.ready = ready;
   }
 
   /** Starts, serves until SIGTERM, drains, and exits 0. */
@@ -123,13 +136,18 @@ public final class RateLimitServer implements AutoCloseable {
     BudgetBoard budgets = new BudgetBoard(config.current(), activity, activity, settings.redis().isPresent(),
         settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
     RateLimitEngine engine = new RateLimitEngine(config.current(), activity,
-        new DecisionMetrics(metrics.registry(), settings.nearLimitRatio(), metrics.upstream()), System::nanoTime,
+        WarmupTraffic.excludedFrom(
+            new DecisionMetrics(metrics.registry(), settings.nearLimitRatio(), metrics.upstream())), System::nanoTime,
         RequestLimits.DEFAULT,
         settings.failurePolicies(), settings.enforcement(), settings.configSemantics().quotaModeForAll());
     RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders(),
         settings.configSemantics().responseDynamicMetadata());
     HealthStatusManager health = new HealthStatusManager();
-    ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies(), config.waiting());
+    // Liveness ("") is SERVING from the start; readiness waits for the store and the warm-up.
+    health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
+    ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies(), config.waiting(),
+        stores.connected().toCompletableFuture().isDone() ? "warming up"
+            : "waiting for the first connection: " + stores.store().describe());
     metrics.watchServing(() -> serving.problem().isEmpty());
 
     Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService(),
@@ -147,14 +165,91 @@ public final class RateLimitServer implements AutoCloseable {
       throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or " + settings.host() + ": "
           + e.getMessage(), e);
     }
+    stores.awaitFirstAttempt().run();
     BackendMonitor monitor = new BackendMonitor(serving, stores.breaker(), health, SERVICE_NAME);
     monitor.run();
     housekeeping.scheduleWithFixedDelay(monitor, 1, 1, TimeUnit.SECONDS);
+    ExecutorService warmup = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "warmup");
+      thread.setDaemon(true);
+      return thread;
+    });
+    started.push(warmup::shutdownNow);
+    int grpcPort = grpcServer.getPort();
+    CompletableFuture<Void> ready = stores.connected().toCompletableFuture()
+        .thenRunAsync(() -> warmUpThenServe(settings, grpcPort, rateLimit, serving, monitor), warmup);
     LOG.info("ratelimit-service serving gRPC{} on {} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
         settings.grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()), settings.host(),
         httpServer.port(), stores.store().describe(), config.current().get().domains().size(), config.origin(),
         settings.enforcement() == Enforcement.REPORT_ONLY ? ", in global shadow mode" : "");
-    return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started);
+    return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started, ready);
+  }
+
+  /**
+   * Runs the warm-up until the store decided calls of one run, then reports SERVING at once. Over
+   * TLS, when this replica's own certificate is not accepted as a client certificate by its mTLS
+   * policy, the warm-up skips the socket and calls the service directly.
+   */
+  private static void warmUpThenServe(ServerSettings settings, int grpcPort, RateLimitGrpcService rateLimit,
+      ServingState serving, BackendMonitor monitor) {
+    serving.notReadyBecause("warming up");
+    long started = System.nanoTime();
+    int calls = 0;
+    if (settings.warmup().calls() > 0) {
+      StartupWarmup warmup = new StartupWarmup(settings.warmup());
+      StartupWarmup.Loopback loopback = StartupWarmup.loopbackChannel(settings, grpcPort);
+      Function<RateLimitRequest, CompletionStage<RateLimitResponse>> call = StartupWarmup.overGrpc(loopback.channel());
+      try {
+        boolean overSocket = true;
+        for (int attempt = 1; ; attempt++) {
+          StartupWarmup.Outcome outcome = warmup.run(call, serving::draining);
+          calls += outcome.calls();
+          if (serving.draining()) {
+            return;
+          }
+          if (outcome.exercised()) {
+            if (outcome.failed() > 0) {
+              LOG.info("warm-up: {} of {} calls failed ({})", outcome.failed(), outcome.calls(), outcome.firstFailure());
+            }
+            break;
+          }
+          if (outcome.failed() == outcome.calls() && settings.grpcTls().isPresent() && overSocket) {
+            LOG.info("warm-up over TLS was refused ({}); warming up without the socket", outcome.firstFailure());
+            call = rateLimit::decide;
+            overSocket = false;
+            continue;
+          }
+          LOG.warn("warm-up: {} of {} calls failed ({}); trying again", outcome.failed(), outcome.calls(),
+              outcome.firstFailure());
+          Thread.sleep(Math.min(1000, 100L * attempt));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        loopback.close().run();
+      }
+    }
+    serving.ready();
+    monitor.run();
+    LOG.info("ready: RateLimitService health SERVING {} ms after the JVM started ({} warm-up calls in {} ms)",
+        ManagementFactory.getRuntimeMXBean().getUptime(), calls, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /**
+   * Waits until the replica reports SERVING for the first time (its store connected, its warm-up
+   * done); false when the deadline passed first.
+   */
+  public boolean awaitReady(Duration deadline) {
+    try {
+      ready.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    }
   }
 
   /** Tracing, when on, is the outermost, so its span covers the call as the caller sees it. */

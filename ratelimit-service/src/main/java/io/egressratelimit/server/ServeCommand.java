@@ -118,6 +118,9 @@ public final class ServeCommand implements Callable<Integer> {
   XdsOptions xds;
 
   @Mixin
+  WarmupOptions warmup;
+
+  @Mixin
   LoggingOptions logging;
 
   @Mixin
@@ -157,7 +160,7 @@ public final class ServeCommand implements Callable<Integer> {
         cacheSize, new DrainSettings(drainDelay, drainPeriod),
         shadowMode ? Enforcement.REPORT_ONLY : Enforcement.AS_CONFIGURED, nearLimitRatio,
         responseHeaders.toSettings(), configPollInterval, tls, telemetry.toSettings(),
-        configSemantics.toSettings(), budgets.toSettings(), upstreamSettings, xds.toSettings());
+        configSemantics.toSettings(), budgets.toSettings(), upstreamSettings, xds.toSettings(), warmup.toSettings());
   }
 
   /** The variables that flags fall back to: those are never judged as upstream-only. */

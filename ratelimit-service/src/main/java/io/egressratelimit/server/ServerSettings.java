@@ -34,6 +34,7 @@ import java.util.Optional;
  * @param upstream envoyproxy/ratelimit's own variables: the gRPC socket, connection age, client SAN,
  *     and the notes on those that do not apply
  * @param xds the xDS management server the limits come from; empty reads them from {@code configPath}
+ * @param warmup the warm-up run before the replica reports SERVING
  */
 public record ServerSettings(
     Path configPath,
@@ -53,7 +54,8 @@ public record ServerSettings(
     ConfigSemantics configSemantics,
     BudgetsSettings budgets,
     UpstreamSettings upstream,
-    Optional<XdsSettings> xds) {
+    Optional<XdsSettings> xds,
+    WarmupSettings warmup) {
 
   public ServerSettings {
     Objects.requireNonNull(xds, "xds");
@@ -72,6 +74,7 @@ public record ServerSettings(
     Objects.requireNonNull(configSemantics, "configSemantics");
     Objects.requireNonNull(budgets, "budgets");
     Objects.requireNonNull(upstream, "upstream");
+    Objects.requireNonNull(warmup, "warmup");
   }
 
   /** Settings for a local in-memory service with the documented defaults; tests start from here. */
@@ -79,7 +82,7 @@ public record ServerSettings(
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
         Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE, ConfigSemantics.DEFAULT,
-        BudgetsSettings.DEFAULT, UpstreamSettings.DEFAULTS, Optional.empty());
+        BudgetsSettings.DEFAULT, UpstreamSettings.DEFAULTS, Optional.empty(), WarmupSettings.DEFAULT);
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
@@ -108,6 +111,7 @@ public record ServerSettings(
     private ConfigSemantics configSemantics;
     private UpstreamSettings upstream;
     private Optional<XdsSettings> xds;
+    private WarmupSettings warmup;
 
     private Builder(ServerSettings base) {
       this.base = base;
@@ -122,6 +126,7 @@ public record ServerSettings(
       this.configSemantics = base.configSemantics;
       this.upstream = base.upstream;
       this.xds = base.xds;
+      this.warmup = base.warmup;
     }
 
     public Builder redis(Optional<RedisStoreSettings> value) {
@@ -179,10 +184,15 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder warmup(WarmupSettings value) {
+      this.warmup = value;
+      return this;
+    }
+
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls, telemetry, configSemantics, base.budgets, upstream, xds);
+          grpcTls, telemetry, configSemantics, base.budgets, upstream, xds, warmup);
     }
   }
 }

@@ -6,10 +6,12 @@ import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.OverLimitCache;
 import io.egressratelimit.memory.InMemoryBucketStore;
 import io.egressratelimit.metrics.TimedBucketStore;
-import io.egressratelimit.redis.RedisStores;
+import io.egressratelimit.redis.ConnectingRedisStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -17,11 +19,17 @@ import java.util.function.UnaryOperator;
 /**
  * Builds the bucket store: the backend, timed for metrics, behind a circuit breaker (Redis only)
  * so a failing backend costs no waiting, behind the over-limit cache so a known-empty bucket costs
- * no round trip.
+ * no round trip. A Redis store exists before its first connection does (see {@link ConnectingRedisStore}).
  */
 final class StoreFactory {
-  /** The store the engine calls, and the breaker inside it when there is one. */
-  record Stores(BucketStore store, Optional<CircuitBreakingStore> breaker) {}
+  /**
+   * The store the engine calls, the breaker inside it when there is one, and when the backend is first
+   * connected (at once for the embedded store); by then the breaker is closed. {@code awaitFirstAttempt}
+   * waits for the first try to connect, which runs while the rest of the service starts, and throws
+   * a {@link StartupException} when it failed for a reason waiting never fixes.
+   */
+  record Stores(BucketStore store, Optional<CircuitBreakingStore> breaker, CompletionStage<Void> connected,
+      Runnable awaitFirstAttempt) {}
 
   private StoreFactory() {}
 
@@ -30,25 +38,32 @@ final class StoreFactory {
       UnaryOperator<BucketStore> aroundBackend) {
     BucketStore store;
     Optional<CircuitBreakingStore> breaker = Optional.empty();
+    CompletionStage<Void> connected;
+    Runnable awaitFirstAttempt = () -> {};
     if (settings.redis().isPresent()) {
-      BucketStore redis;
-      try {
-        redis = RedisStores.connect(settings.redis().get());
-      } catch (RuntimeException e) {
-        throw new StartupException(e.getMessage(), e);
-      }
+      ConnectingRedisStore redis = ConnectingRedisStore.start(settings.redis().get());
+      awaitFirstAttempt = () -> {
+        try {
+          redis.awaitFirstAttempt();
+        } catch (RuntimeException e) {
+          throw new StartupException(e.getMessage(), e);
+        }
+      };
       CircuitBreakingStore breaking = new CircuitBreakingStore(new TimedBucketStore(aroundBackend.apply(redis), registry),
           NanoClock.SYSTEM, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
       breaker = Optional.of(breaking);
       store = breaking;
+      // Calls refused before the first connection may have opened the breaker; Redis answers now.
+      connected = redis.connected().thenRun(breaking::reset);
     } else {
       InMemoryBucketStore memory = new InMemoryBucketStore(NanoClock.SYSTEM);
       housekeeping.scheduleWithFixedDelay(memory::evictIdle, 10, 10, TimeUnit.SECONDS);
       store = new TimedBucketStore(aroundBackend.apply(memory), registry);
+      connected = CompletableFuture.completedFuture(null);
     }
     if (settings.overLimitCacheSize() > 0) {
       store = new OverLimitCache(store, NanoClock.SYSTEM, settings.overLimitCacheSize());
     }
-    return new Stores(store, breaker);
+    return new Stores(store, breaker, connected, awaitFirstAttempt);
   }
 }

@@ -4,9 +4,11 @@
 -- KEYS: the distinct buckets this batch touches (all in one cluster slot).
 -- ARGV[1]: now in microseconds, or -1 to read the Redis server's own clock (the default: every
 --          replica then shares one time line, whatever its local clock says).
--- ARGV[2]: the number of requests. Then, per request, its claim count followed by 9 numbers per
---          claim: key index, capacity, refill tokens, refill period (us), style (0 = greedy,
---          1 = aligned to the epoch), initial tokens, required, consume, enforced (1/0).
+-- ARGV[2]: the number of buckets, one per key. Then per bucket, in KEYS order, its shape: capacity,
+--          refill tokens, refill period (us), style (0 = greedy, 1 = aligned to the epoch), initial
+--          tokens. Then the number of runs: a run is requests that ask alike, in arrival order (a hot
+--          key's group is one run). Per run: how many requests, the claim count, then per claim 4
+--          numbers: bucket index, required, consume, enforced (1/0).
 --          A last argument 'peek' reads only: nothing is written (the call may run as EVAL_RO).
 -- Returns, per request: admitted (1/0), then per claim: passed (1/0), remaining tokens,
 --          microseconds until the claim would pass, microseconds until the bucket is full.
@@ -28,11 +30,7 @@ local function ceil_div(a, b)
 end
 
 local function load(index, cap, refill, period, style, initial)
-  local b = buckets[index]
-  if b then
-    return b
-  end
-  b = { cap = cap, refill = refill, period = period, style = style, dirty = false, start_low = initial < cap }
+  local b = { cap = cap, refill = refill, period = period, style = style, dirty = false, start_low = initial < cap }
   local raw = stored[index]
   if style == 0 then
     b.interval = ceil_div(period, refill)
@@ -63,8 +61,14 @@ local function load(index, cap, refill, period, style, initial)
     b.window = window
     b.tokens = tokens
   end
-  buckets[index] = b
   return b
+end
+
+local pos = 3
+for index = 1, tonumber(ARGV[2]) do
+  buckets[index] = load(index, tonumber(ARGV[pos]), tonumber(ARGV[pos + 1]), tonumber(ARGV[pos + 2]),
+    tonumber(ARGV[pos + 3]), tonumber(ARGV[pos + 4]))
+  pos = pos + 5
 end
 
 local function available(b)
@@ -95,44 +99,49 @@ local function until_tokens(b, n)
 end
 
 local out = {}
-local pos = 3
-for _ = 1, tonumber(ARGV[2]) do
-  local count = tonumber(ARGV[pos])
-  pos = pos + 1
-  local claims = {}
-  local pending = {}
-  local admitted = true
+local runs = tonumber(ARGV[pos])
+pos = pos + 1
+for _ = 1, runs do
+  local repeats = tonumber(ARGV[pos])
+  local count = tonumber(ARGV[pos + 1])
+  pos = pos + 2
+  local asks = {}
   for c = 1, count do
-    local index = tonumber(ARGV[pos])
-    local b = load(index, tonumber(ARGV[pos + 1]), tonumber(ARGV[pos + 2]), tonumber(ARGV[pos + 3]),
-      tonumber(ARGV[pos + 4]), tonumber(ARGV[pos + 5]))
-    local required = tonumber(ARGV[pos + 6])
-    local consume = tonumber(ARGV[pos + 7])
-    local enforced = ARGV[pos + 8] == '1'
-    pos = pos + 9
-    local passed = available(b) - (pending[index] or 0) >= required
-    if passed then
-      pending[index] = (pending[index] or 0) + consume
-    elseif enforced then
-      admitted = false
-    end
-    claims[c] = { b = b, passed = passed, required = required, consume = consume }
+    asks[c] = { b = buckets[tonumber(ARGV[pos])], required = tonumber(ARGV[pos + 1]),
+      consume = tonumber(ARGV[pos + 2]), enforced = ARGV[pos + 3] == '1' }
+    pos = pos + 4
   end
-  if admitted then
+  for _ = 1, repeats do
+    local passed = {}
+    local pending = {}
+    local admitted = true
     for c = 1, count do
-      local claim = claims[c]
-      if claim.passed and claim.consume > 0 then
-        take(claim.b, claim.consume)
+      local ask = asks[c]
+      local b = ask.b
+      local ok = available(b) - (pending[b] or 0) >= ask.required
+      if ok then
+        pending[b] = (pending[b] or 0) + ask.consume
+      elseif ask.enforced then
+        admitted = false
+      end
+      passed[c] = ok
+    end
+    if admitted then
+      for c = 1, count do
+        local ask = asks[c]
+        if passed[c] and ask.consume > 0 then
+          take(ask.b, ask.consume)
+        end
       end
     end
-  end
-  out[#out + 1] = admitted and 1 or 0
-  for c = 1, count do
-    local claim = claims[c]
-    out[#out + 1] = claim.passed and 1 or 0
-    out[#out + 1] = available(claim.b)
-    out[#out + 1] = claim.passed and 0 or until_tokens(claim.b, claim.required)
-    out[#out + 1] = until_tokens(claim.b, claim.b.cap)
+    out[#out + 1] = admitted and 1 or 0
+    for c = 1, count do
+      local ask = asks[c]
+      out[#out + 1] = passed[c] and 1 or 0
+      out[#out + 1] = available(ask.b)
+      out[#out + 1] = passed[c] and 0 or until_tokens(ask.b, ask.required)
+      out[#out + 1] = until_tokens(ask.b, ask.b.cap)
+    end
   end
 end
 

@@ -100,6 +100,7 @@ class RateLimitGrpcServiceIT {
 
   @Test
   void theStandardHealthServiceReportsServing() {
+    assertTrue(server.awaitReady(java.time.Duration.ofSeconds(30)), "never ready");
     HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
     assertEquals(HealthCheckResponse.ServingStatus.SERVING,
         health.check(HealthCheckRequest.getDefaultInstance()).getStatus());

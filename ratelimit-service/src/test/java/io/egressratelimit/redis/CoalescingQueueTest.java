@@ -1,6 +1,8 @@
 package io.egressratelimit.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -15,13 +17,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The coalescing queue on a fake Redis that answers from another thread after a random pause. */
@@ -31,7 +37,10 @@ class CoalescingQueueTest {
   private static final int MAX_IN_FLIGHT = 4;
   private static final int MAX_CLAIMS_PER_CALL = 7;
 
+  private static final StoreDeadline GENEROUS = StoreDeadline.backendTimeout(Duration.ofSeconds(30));
+
   private final ExecutorService redis = Executors.newFixedThreadPool(4);
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger mostInFlight = new AtomicInteger();
   private final AtomicInteger largestCall = new AtomicInteger();
@@ -56,7 +65,21 @@ class CoalescingQueueTest {
 
   @Test
   void everyRequestGetsItsOwnAnswerWithinTheLimitsOfOneCall() throws Exception {
-    CoalescingQueue queue = new CoalescingQueue(MAX_IN_FLIGHT, MAX_CLAIMS_PER_CALL, this::fakeRedis);
+    everyRequestGetsItsOwnAnswer(Runnable::run);
+  }
+
+  @Test
+  void everyRequestGetsItsOwnAnswerWhenDrainsRunOnAThreadOfTheirOwn() throws Exception {
+    ExecutorService ioThread = Executors.newSingleThreadExecutor();
+    try {
+      everyRequestGetsItsOwnAnswer(ioThread);
+    } finally {
+      ioThread.shutdownNow();
+    }
+  }
+
+  private void everyRequestGetsItsOwnAnswer(Executor drainer) throws Exception {
+    CoalescingQueue queue = new CoalescingQueue(MAX_IN_FLIGHT, MAX_CLAIMS_PER_CALL, this::fakeRedis, timer, drainer);
     int threads = 8;
     int perThread = 5_000;
     ExecutorService callers = Executors.newFixedThreadPool(threads);
@@ -72,7 +95,7 @@ class CoalescingQueueTest {
           for (int c = 0; c < claims; c++) {
             batch.add(new BucketClaim(Integer.toString(i), SPEC, 1, 1, true));
           }
-          mine.add(queue.submit(new BucketBatch(batch)));
+          mine.add(queue.submit(new BucketBatch(batch), GENEROUS));
         }
         return mine;
       }, callers));
@@ -94,6 +117,39 @@ class CoalescingQueueTest {
     assertTrue(largestCall.get() <= MAX_CLAIMS_PER_CALL, "at most " + MAX_CLAIMS_PER_CALL + " claims per call");
     assertTrue(calls.get() < threads * perThread, "requests shared calls: " + calls + " calls");
     callers.shutdownNow();
+  }
+
+  @AfterEach
+  void stopThreads() {
     redis.shutdownNow();
+    timer.shutdownNow();
+  }
+
+  @Test
+  void eachRequestFailsAtItsOwnDeadlineQueuedOrOnTheWireAndTheLongerOnesWait() throws Exception {
+    List<CompletableFuture<List<BatchOutcome>>> hung = new ArrayList<>();
+    CoalescingQueue queue = new CoalescingQueue(1, MAX_CLAIMS_PER_CALL, batches -> {
+      CompletableFuture<List<BatchOutcome>> call = new CompletableFuture<>();
+      hung.add(call);
+      return call;
+    }, timer, Runnable::run);
+    BucketBatch batch = new BucketBatch(List.of(new BucketClaim("1", SPEC, 1, 1, true)));
+    CompletableFuture<BatchOutcome> onTheWire = queue.submit(batch, StoreDeadline.backendTimeout(Duration.ofMillis(300)));
+    CompletableFuture<BatchOutcome> queuedLong = queue.submit(batch, StoreDeadline.backendTimeout(Duration.ofSeconds(30)));
+    CompletableFuture<BatchOutcome> queuedShort = queue.submit(batch, new StoreDeadline(50_000_000, true));
+    assertEquals(1, hung.size(), "one call on the wire, two requests queued behind it");
+
+    ExecutionException shortFailure = assertThrows(ExecutionException.class, () -> queuedShort.get(10, TimeUnit.SECONDS));
+    assertEquals("redis did not answer within 50 ms (what the caller's deadline left)",
+        shortFailure.getCause().getMessage());
+    assertFalse(queuedLong.isDone(), "a later deadline still waits when an earlier one expires");
+    ExecutionException wireFailure = assertThrows(ExecutionException.class, () -> onTheWire.get(10, TimeUnit.SECONDS));
+    assertEquals("redis did not answer within 300 ms (BACKEND_TIMEOUT)", wireFailure.getCause().getMessage());
+    assertFalse(queuedLong.isDone(), "the 30 s request is still waiting");
+
+    hung.get(0).complete(List.of(new BatchOutcome(true, List.of())));
+    assertEquals(2, hung.size(), "once the call is back, the request still waiting goes on the wire");
+    hung.get(1).complete(List.of(new BatchOutcome(true, List.of())));
+    assertTrue(queuedLong.get(10, TimeUnit.SECONDS).admitted());
   }
 }

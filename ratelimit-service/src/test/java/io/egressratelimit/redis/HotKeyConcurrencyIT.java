@@ -129,7 +129,10 @@ class HotKeyConcurrencyIT {
       for (int i = 0; i < REQUESTS; i++) {
         workload.record(i, answers.get(i).get(30, TimeUnit.SECONDS));
       }
-      assertEquals(2, scriptCalls() - callsBefore, "the first request alone, then the 399 queued behind it together");
+      // The first request hands the Redis I/O thread a drain; whatever has queued when it runs goes
+      // with it (all 400, or the first alone), and everything after that together.
+      long calls = scriptCalls() - callsBefore;
+      assertTrue(calls >= 1 && calls <= 2, "400 requests in one or two script calls, not " + calls);
       assertEquals(20, workload.admitted());
       workload.assertEveryTokenAccountedFor(store);
     }

@@ -32,6 +32,16 @@ public final class RedisServerProcess extends LaunchedNode {
     return start(port, dir, RedisNodes.serverArgs(port, dir, extraArgs));
   }
 
+  /**
+   * A redis-server whose port is chosen now but which is not running yet: {@link #restart()} starts
+   * it. For a service that must start before its Redis.
+   */
+  public static RedisServerProcess notStartedYet(String... extraArgs) {
+    int port = RedisNodes.freePort();
+    Path dir = RedisNodes.newDir("redis-" + port);
+    return new RedisServerProcess(port, dir, RedisNodes.serverArgs(port, dir, extraArgs));
+  }
+
   /** Starts {@code redis-server args...} and waits until it answers PING on {@code port}. */
   static RedisServerProcess start(int port, Path dir, List<String> args) {
     RedisServerProcess redis = new RedisServerProcess(port, dir, args);

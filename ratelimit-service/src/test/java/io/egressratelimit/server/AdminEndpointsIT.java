@@ -11,6 +11,7 @@ import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -36,6 +37,7 @@ class AdminEndpointsIT {
   void healthcheckRlconfigAndJsonAnswerAsEnvoyproxyRatelimitDoes() throws Exception {
     try (RateLimitServer server = RateLimitServer.start(ServerSettings.inMemory(config(), 0, 0))) {
       int port = server.httpPort();
+      assertTrue(server.awaitReady(Duration.ofSeconds(30)), "never ready");
       HttpResponse<String> health = Http.get(port, "/healthcheck");
       assertEquals(200, health.statusCode());
       assertEquals("OK\n", health.body());

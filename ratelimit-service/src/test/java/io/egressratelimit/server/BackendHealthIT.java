@@ -65,6 +65,7 @@ class BackendHealthIT {
     try (RateLimitServer server = RateLimitServer.start(settings(FailurePolicy.UNAVAILABLE));
         RlsClient rls = RlsClient.plaintext(server.grpcPort())) {
       int http = server.httpPort();
+      assertTrue(server.awaitReady(DEADLINE), "never ready");
       assertEquals(200, Http.status(http, "/healthcheck"));
       redis.kill();
       assertTrue(breakerOpens(rls, http), "the breaker never opened");
@@ -91,6 +92,7 @@ class BackendHealthIT {
     try (RateLimitServer server = RateLimitServer.start(settings(FailurePolicy.DENY));
         RlsClient rls = RlsClient.plaintext(server.grpcPort())) {
       int http = server.httpPort();
+      assertTrue(server.awaitReady(DEADLINE), "never ready");
       redis.kill();
       assertTrue(breakerOpens(rls, http), "the breaker never opened");
       assertEquals(200, Http.status(http, "/healthcheck"), "it still gives the answer the operator chose");

@@ -227,6 +227,7 @@ class XdsConfigSourceIT {
       try (RateLimitServer server = RateLimitServer.start(settings(xds(ads.port(), Optional.empty(), true, false)));
           RlsClient rls = RlsClient.plaintext(server.grpcPort())) {
         assertEquals(Code.OK, geocode(rls).getOverallCode(), "no config yet: nothing is limited");
+        assertTrue(server.awaitReady(DEADLINE), "ready once warm, config or not");
         assertEquals(ServingStatus.SERVING, rls.health(SERVICE));
       }
       try (RateLimitServer server = RateLimitServer.start(settings(xds(ads.port(), Optional.empty(), true, true)));
