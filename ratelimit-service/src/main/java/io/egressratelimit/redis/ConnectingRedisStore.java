@@ -2,9 +2,11 @@ package io.egressratelimit.redis;
 
 import io.egressratelimit.limiter.BatchOutcome;
 import io.egressratelimit.limiter.BucketBatch;
+import io.egressratelimit.limiter.BucketLevel;
 import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.StoreUnavailableException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -145,6 +147,15 @@ public final class ConnectingRedisStore implements BucketStore {
       return CompletableFuture.failedFuture(notConnected);
     }
     return current.consume(batch);
+  }
+
+  @Override
+  public CompletionStage<List<BucketLevel>> peek(BucketBatch batch) {
+    BucketStore current = store;
+    if (current == null) {
+      return CompletableFuture.failedFuture(notConnected);
+    }
+    return current.peek(batch);
   }
 
   @Override
