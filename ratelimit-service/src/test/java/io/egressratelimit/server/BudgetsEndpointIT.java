@@ -145,6 +145,10 @@ class BudgetsEndpointIT {
         String commands = RespClient.text(redis.port(), "INFO", "commandstats");
         assertTrue(commands.contains("cmdstat_evalsha_ro"), "read with a read-only script: " + commands);
         assertFalse(commands.contains("cmdstat_keys") || commands.contains("cmdstat_scan"), commands);
+        // The replicas' own warm-up buckets expire within seconds; only then is the store still.
+        assertTrue(one.awaitReady(Duration.ofSeconds(60)) && two.awaitReady(Duration.ofSeconds(60)));
+        assertTrue(io.egressratelimit.testing.Eventually.within(Duration.ofSeconds(60),
+            () -> ((java.util.List<?>) RespClient.call(redis.port(), "KEYS", "*{_ratelimit_warmup}*")).isEmpty()));
         Object[] stored = keysAndValues(redis);
         assertTrue(String.valueOf(stored[1]).startsWith("g"), "the bucket is stored: " + stored[1]);
         Http.get(one.httpPort(), "/budgets");
