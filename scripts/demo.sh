@@ -215,7 +215,7 @@ decision_latency() {
   line="$(awk '/"decisionLatencyMillis"/ { inside = 1; next }
     inside && /}/ { exit }
     inside { gsub(/[",:]/, ""); v[$1] = $2 }
-    END { if (v["count"] > 0) printf "p50 %sms  p90 %sms  p99 %sms  p99.9 %sms  max %sms over %s decisions",
+    END { if (v["count"] > 0) printf "p50 %.2fms  p90 %.2fms  p99 %.2fms  p99.9 %.2fms  max %.2fms over %d decisions",
       v["p50"], v["p90"], v["p99"], v["p999"], v["max"], v["count"] }' "$json")"
   if [ -n "$line" ]; then
     say "rate limit decision alone (what Envoy's filter adds; its timeout is 20ms): $line"
@@ -252,6 +252,7 @@ main() {
   choose_front
 
   say "$WORKERS workers for $DURATION against a strict budget of $budget per $period, shared by both replicas"
+  say "watch it live in a browser: http://127.0.0.1:$REPLICA1_HTTP/budgets"
   local rc=0
   java -jar "$LOADGEN_JAR" "${LOAD[@]}" --upstream "http://127.0.0.1:$UPSTREAM_PORT" \
     --workers "$WORKERS" --duration "$DURATION" --budget "$budget" --window "$period" \

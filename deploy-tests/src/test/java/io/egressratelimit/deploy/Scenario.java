@@ -9,7 +9,8 @@ enum Scenario {
   EXTERNAL_REDIS("external-redis.yaml"),
   HPA("hpa.yaml"),
   STUB_UPSTREAM("stub-upstream.yaml"),
-  EXISTING_SECRETS("existing-secrets.yaml");
+  EXISTING_SECRETS("existing-secrets.yaml"),
+  MONITORING("monitoring.yaml");
 
   private final String valuesFileName;
 

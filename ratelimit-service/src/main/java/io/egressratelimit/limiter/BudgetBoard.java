@@ -119,16 +119,16 @@ public final class BudgetBoard {
       List<BucketClaim> claims = buckets.stream()
           .map(bucket -> new BucketClaim(bucket.key(), bucket.spec(), 0, 0, false))
           .toList();
-      CompletionStage<List<BucketLevel>> read;
+      CompletionStage<List<BucketLevel>> pending;
       try {
-        read = store.peek(new BucketBatch(claims, shard));
+        pending = store.peek(new BucketBatch(claims, shard));
       } catch (RuntimeException e) {
-        read = CompletableFuture.failedFuture(e);
+        pending = CompletableFuture.failedFuture(e);
       }
-      reads.add(read.toCompletableFuture().handle((read0, failure) -> {
+      reads.add(pending.toCompletableFuture().handle((read, failure) -> {
         for (int i = 0; i < buckets.size(); i++) {
           levels.put(buckets.get(i), failure == null
-              ? new Level(Optional.of(read0.get(i)), "")
+              ? new Level(Optional.of(read.get(i)), "")
               : new Level(Optional.empty(), reasonOf(failure)));
         }
         return null;

@@ -56,6 +56,15 @@ public final class ServiceMetrics implements AutoCloseable {
     }
   }
 
+  /** 1 while the replica serves (its /healthcheck answers 200), for the "replicas not serving" alert. */
+  public void watchServing(java.util.function.BooleanSupplier serving) {
+    Gauge.builder("ratelimit.serving", serving, s -> s.getAsBoolean() ? 1 : 0)
+        .description("1 while this replica serves; 0 while it drains, or while the bucket store is down and the "
+            + "failure policy is unavailable (its /healthcheck answers 503 then)")
+        .strongReference(true)
+        .register(registry);
+  }
+
   public String scrape() {
     return registry.scrape() + upstream.prometheusText();
   }

@@ -148,6 +148,7 @@ public final class RateLimitServer implements AutoCloseable {
     ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies(), config.waiting(),
         stores.connected().toCompletableFuture().isDone() ? "warming up"
             : "waiting for the first connection: " + stores.store().describe());
+    metrics.watchServing(() -> serving.problem().isEmpty());
 
     Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService(),
         interceptors(metrics, tracing, new FirstConfigGate(SERVICE_NAME, config.answering(),

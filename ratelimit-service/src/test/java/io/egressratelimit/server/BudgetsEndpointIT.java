@@ -114,10 +114,10 @@ class BudgetsEndpointIT {
     }
   }
 
-  /** The one bucket's key and value, read from Redis; the test knows the only key there is. */
+  /** The geocode bucket's stored state: the token bucket of 40 per hour, burst 40, of domain geocode. */
   private static Object[] keysAndValues(RedisServerProcess redis) {
-    String key = String.valueOf(RespClient.call(redis.port(), "RANDOMKEY"));
-    return new Object[] {RespClient.text(redis.port(), "DBSIZE"), key, RespClient.text(redis.port(), "GET", key)};
+    String key = "ratelimit:{geocode}geocode|generic_key=geocode#t40/3600b40";
+    return new Object[] {key, RespClient.text(redis.port(), "GET", key)};
   }
 
   @Test
@@ -150,6 +150,7 @@ class BudgetsEndpointIT {
         assertTrue(io.egressratelimit.testing.Eventually.within(Duration.ofSeconds(60),
             () -> ((java.util.List<?>) RespClient.call(redis.port(), "KEYS", "*{_ratelimit_warmup}*")).isEmpty()));
         Object[] stored = keysAndValues(redis);
+        assertTrue(String.valueOf(stored[1]).startsWith("g"), "the bucket is stored: " + stored[1]);
         Http.get(one.httpPort(), "/budgets");
         Thread.sleep(1100); // past the view's one-second cache, so the next look reads the store again
         Http.get(one.httpPort(), "/budgets");

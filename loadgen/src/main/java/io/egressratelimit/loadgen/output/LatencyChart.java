@@ -19,7 +19,7 @@ final class LatencyChart {
   private static final int WIDTH = 900;
   private static final int LEFT = 64;
   private static final int RIGHT = 24;
-  private static final int TOP = 8;
+  private static final int TOP = 22;
   private static final int BAR = 9;
   private static final int GAP = 10;
   private static final int BOTTOM = 26;
@@ -75,9 +75,9 @@ final class LatencyChart {
     svg.append(String.format(Locale.ROOT,
         "<line class=\"timeout\" data-value=\"%s\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c62828\""
             + " stroke-width=\"2\" stroke-dasharray=\"6 4\"/>"
-            + "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#c62828\" text-anchor=\"end\">"
-            + "Envoy's filter timeout (default)</text>%n",
-        number(ENVOY_TIMEOUT_MILLIS), timeoutX, TOP, timeoutX, height - BOTTOM, timeoutX - 4, TOP + 10));
+            + "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#c62828\">"
+            + "Envoy's filter timeout (default 20ms)</text>%n",
+        number(ENVOY_TIMEOUT_MILLIS), timeoutX, TOP - 4, timeoutX, height - BOTTOM, timeoutX + 4, TOP - 8));
     return svg.append("</svg>\n").toString();
   }
 

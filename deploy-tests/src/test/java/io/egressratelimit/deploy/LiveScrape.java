@@ -1,0 +1,158 @@
+package io.egressratelimit.deploy;
+
+import io.egressratelimit.redis.RedisStoreSettings;
+import io.egressratelimit.server.RateLimitServer;
+import io.egressratelimit.server.ServerSettings;
+import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The metrics a running service really exports: a real redis-server and the real service on free
+ * ports, driven through admitted, over-limit, near-limit, shadow-mode, nested-rule, invalid and
+ * store-failure decisions, then scraped once. Series name to the label names seen on it.
+ */
+final class LiveScrape {
+  private static final String LIMITS = """
+      domain: geocode
+      descriptors:
+        - key: generic_key
+          value: geocode
+          rate_limit: {requests_per_unit: 3, unit: hour}
+          descriptors:
+            - key: caller
+              rate_limit: {requests_per_unit: 2, unit: hour}
+        - key: generic_key
+          value: shadow
+          shadow_mode: true
+          rate_limit: {requests_per_unit: 1, unit: hour}
+      """;
+  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][\\w:]*)(?:\\{(.*)})?\\s+\\S+.*$");
+  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_]\\w*)=\"(?:[^\"\\\\]|\\\\.)*\"");
+
+  private static Map<String, Set<String>> scraped;
+
+  private LiveScrape() {}
+
+  static synchronized Map<String, Set<String>> series() throws Exception {
+    if (scraped == null) {
+      scraped = parse(scrape());
+    }
+    return scraped;
+  }
+
+  private static String scrape() throws Exception {
+    Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "live-");
+    Path limits = Files.writeString(dir.resolve("geocode.yaml"), LIMITS);
+    int redisPort = freePort();
+    Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile())
+        .start();
+    try {
+      awaitPort(redisPort);
+      ServerSettings settings = ServerSettings.inMemory(limits, 0, 0)
+          .withRedis(RedisStoreSettings.standalone("redis://127.0.0.1:" + redisPort));
+      try (RateLimitServer server = RateLimitServer.start(settings)) {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+        try {
+          var rls = RateLimitServiceGrpc.newBlockingStub(channel);
+          for (int i = 0; i < 4; i++) {
+            rls.shouldRateLimit(request("generic_key", "geocode")); // 3 admitted (the last near the limit), 1 over
+          }
+          for (int i = 0; i < 3; i++) {
+            rls.shouldRateLimit(request("generic_key", "geocode", "caller", "batch")); // a nested rule: key2
+          }
+          rls.shouldRateLimit(request("generic_key", "shadow"));
+          rls.shouldRateLimit(request("generic_key", "shadow")); // shadow mode would have denied
+          expectFailure("an empty domain", () -> rls.shouldRateLimit(RateLimitRequest.newBuilder().setDomain("").build()));
+          redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+          // a bucket not known empty, so the over-limit cache cannot answer it without Redis
+          expectFailure("Redis gone", () -> rls.shouldRateLimit(request("generic_key", "geocode", "caller", "web")));
+          return get(server.httpPort(), "/metrics");
+        } finally {
+          channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+      }
+    } finally {
+      redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  static Map<String, Set<String>> parse(String scrape) {
+    Map<String, Set<String>> series = new TreeMap<>();
+    for (String line : scrape.lines().toList()) {
+      Matcher sample = SAMPLE.matcher(line);
+      if (line.startsWith("#") || !sample.matches()) {
+        continue;
+      }
+      Set<String> labels = series.computeIfAbsent(sample.group(1), name -> new TreeSet<>());
+      if (sample.group(2) != null) {
+        Matcher label = LABEL.matcher(sample.group(2));
+        while (label.find()) {
+          labels.add(label.group(1));
+        }
+      }
+    }
+    return series;
+  }
+
+  private static RateLimitRequest request(String... keyValues) {
+    RateLimitDescriptor.Builder descriptor = RateLimitDescriptor.newBuilder();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      descriptor.addEntries(RateLimitDescriptor.Entry.newBuilder().setKey(keyValues[i]).setValue(keyValues[i + 1]));
+    }
+    return RateLimitRequest.newBuilder().setDomain("geocode").addDescriptors(descriptor).build();
+  }
+
+  private static void expectFailure(String why, Runnable call) {
+    try {
+      call.run();
+      throw new AssertionError("the call was meant to fail: " + why);
+    } catch (StatusRuntimeException expected) {
+      // INVALID_ARGUMENT, or UNAVAILABLE once Redis is gone: both counted as errors
+    }
+  }
+
+  private static String get(int port, String path) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void awaitPort(int port) throws InterruptedException {
+    for (int i = 0; i < 200; i++) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(50);
+      }
+    }
+    throw new AssertionError("redis-server did not listen on " + port);
+  }
+}
