@@ -69,8 +69,20 @@ want_redis() {
   fi
 }
 
+# The jars are rebuilt when missing or older than any source or pom: after a pull, a demo on stale
+# jars would show yesterday's service.
+jars_stale() {
+  local jar
+  for jar in ratelimit-service/target/ratelimit-service.jar loadgen/target/loadgen.jar; do
+    [ -f "$jar" ] || return 0
+    [ -z "$(find pom.xml ratelimit-service loadgen -path '*/target' -prune -o -type f -newer "$jar" -print -quit)" ] \
+      || return 0
+  done
+  return 1
+}
+
 build_jars() {
-  if [ ! -f ratelimit-service/target/ratelimit-service.jar ] || [ ! -f loadgen/target/loadgen.jar ]; then
+  if jars_stale; then
     say "building (mvn -B -q -DskipTests package)"
     mvn -B -q -Dstyle.color=never -DskipTests package
   fi
