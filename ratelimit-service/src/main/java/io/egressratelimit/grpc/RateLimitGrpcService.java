@@ -2,11 +2,11 @@ package io.egressratelimit.grpc;
 
 import io.egressratelimit.limiter.InvalidRequestException;
 import io.egressratelimit.limiter.RateLimitEngine;
-import io.egressratelimit.limiter.StoreUnavailableException;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.StoreUnavailableException;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
-import io.egressratelimit.limiter.BucketBatch;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;

@@ -1,7 +1,8 @@
 package io.egressratelimit.limiter;
 
 import io.egressratelimit.domain.LimitPolicy;
-import io.egressratelimit.limiter.BucketSpec.RefillStyle;
+import io.egressratelimit.limiter.store.BucketSpec;
+import io.egressratelimit.limiter.store.BucketSpec.RefillStyle;
 
 /** Turns a limit into the bucket that enforces exactly its guarantee. */
 final class BucketSpecs {

@@ -1,9 +1,9 @@
 package io.egressratelimit.server;
 
-import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.CircuitBreakingStore;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.OverLimitCache;
+import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.memory.InMemoryBucketStore;
 import io.egressratelimit.metrics.TimedBucketStore;
 import io.egressratelimit.redis.ConnectingRedisStore;
