@@ -20,18 +20,4 @@ final class BucketSpecs {
       case STRICT -> new BucketSpec(policy.burst(), n - policy.burst(), policy.period(), RefillStyle.GREEDY, 0);
     };
   }
-
-  /**
-   * The policy's identity inside a bucket key, so that a changed limit gets a fresh bucket instead
-   * of inheriting tokens counted under other rules.
-   */
-  static String fingerprint(LimitPolicy policy) {
-    char algorithm = switch (policy.algorithm()) {
-      case FIXED_WINDOW -> 'f';
-      case TOKEN_BUCKET -> 't';
-      case STRICT -> 's';
-    };
-    return algorithm + Long.toString(policy.requestsPerPeriod()) + "/" + policy.period().toSeconds() + "b"
-        + policy.burst();
-  }
 }

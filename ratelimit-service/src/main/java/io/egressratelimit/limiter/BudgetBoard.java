@@ -1,6 +1,6 @@
 package io.egressratelimit.limiter;
 
-import io.egressratelimit.config.BucketKey;
+import io.egressratelimit.domain.BucketKey;
 import io.egressratelimit.config.RateLimitConfig;
 import io.egressratelimit.config.RuleMatch;
 import io.egressratelimit.domain.Rule;

@@ -1,8 +1,8 @@
 package io.egressratelimit.limiter;
 
-import io.egressratelimit.config.BucketKey;
 import io.egressratelimit.config.RateLimitConfig;
 import io.egressratelimit.config.RuleMatch;
+import io.egressratelimit.domain.BucketKey;
 import io.egressratelimit.domain.LimitPolicy;
 import io.egressratelimit.domain.LimitRequest;
 import io.egressratelimit.domain.RequestDescriptor;
@@ -55,7 +55,6 @@ final class DescriptorPlanner {
   private DescriptorPlan planOne(
       LimitRequest request, RequestDescriptor descriptor, Optional<RuleMatch> match, Set<String> replaced) {
     long hits = descriptor.hitsAddend().orElse(request.effectiveHits());
-    long required = Math.max(1, hits);
     Optional<Rule> rule = match.map(RuleMatch::rule);
     String metricKey = match.map(RuleMatch::metricKey).orElse("");
 
@@ -64,9 +63,9 @@ final class DescriptorPlanner {
       // even when the matched rule is in shadow mode; only the service-wide report-only mode spares it.
       var override = descriptor.limitOverride().get();
       LimitPolicy policy = LimitPolicy.fixedWindow(override.requestsPerUnit(), override.unit());
-      String key = BucketKeys.withPolicy(BucketKey.of(request.domain(), descriptor.entries()), policy);
+      String key = BucketKey.of(request.domain(), descriptor.entries());
       String overrideMetricKey = metricKey.isEmpty() ? request.domain() + "." + descriptor : metricKey;
-      return new DescriptorPlan(rule, overrideMetricKey, Optional.of(policy), key, required, hits,
+      return DescriptorPlan.limited(rule, overrideMetricKey, policy, key, hits,
           !reportOnly && !quotaModeForAll, quotaModeForAll);
     }
     if (match.isEmpty()) {
@@ -80,10 +79,9 @@ final class DescriptorPlanner {
     if (isReplaced) {
       return DescriptorPlan.notLimited(rule, metricKey, quotaModeForAll);
     }
-    LimitPolicy policy = matched.policy().orElseThrow();
-    String key = BucketKeys.withPolicy(match.get().bucketKey(), policy);
     boolean counts = !reportOnly && !matched.reportOnly();
     boolean quota = counts && (quotaModeForAll || matched.quotaMode());
-    return new DescriptorPlan(rule, metricKey, matched.policy(), key, required, hits, counts && !quota, quota);
+    return DescriptorPlan.limited(rule, metricKey, matched.policy().orElseThrow(), match.get().bucketKey(), hits,
+        counts && !quota, quota);
   }
 }

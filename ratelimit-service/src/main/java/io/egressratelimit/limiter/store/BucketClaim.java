@@ -19,4 +19,14 @@ public record BucketClaim(String key, BucketSpec spec, long required, long consu
       throw new IllegalArgumentException("need 0 <= consume <= required");
     }
   }
+
+  /** The same claim, taking nothing: it only checks the bucket. */
+  public BucketClaim checkOnly() {
+    return new BucketClaim(key, spec, required, 0, enforced);
+  }
+
+  /** The same claim, denying the whole batch when it fails. */
+  public BucketClaim enforcing() {
+    return new BucketClaim(key, spec, required, consume, true);
+  }
 }
