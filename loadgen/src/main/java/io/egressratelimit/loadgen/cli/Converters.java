@@ -1,9 +1,9 @@
 package io.egressratelimit.loadgen.cli;
 
-import io.egressratelimit.loadgen.output.Durations;
 import io.egressratelimit.loadgen.rls.DescriptorSpec;
 import io.egressratelimit.loadgen.rls.RlsTarget;
 import io.egressratelimit.loadgen.traffic.LatLng;
+import io.egressratelimit.loadgen.units.Durations;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import java.net.URI;
 import java.net.URISyntaxException;
