@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param limitRemaining the tokens left after this request; {@link #UNLIMITED_REMAINING} for an unlimited rule
  * @param durationUntilReset for OVER_LIMIT, the wait until this request could be admitted (a
  *     Retry-After); for OK, the time until the bucket is full again
- * @param wouldHaveBeenDenied the rule would have denied, but is in shadow mode
+ * @param shadowOverLimit over a limit in shadow mode: it would have been denied
  */
 public record DescriptorStatus(
     Code code,
@@ -23,7 +23,7 @@ public record DescriptorStatus(
     Optional<LimitPolicy> currentLimit,
     long limitRemaining,
     Duration durationUntilReset,
-    boolean wouldHaveBeenDenied) {
+    boolean shadowOverLimit) {
 
   public DescriptorStatus {
     Objects.requireNonNull(code, "code");

@@ -15,16 +15,17 @@ import java.util.Set;
 
 /** Looks up the rule for each descriptor and decides what each one claims from its bucket. */
 final class DescriptorPlanner {
-  private final boolean reportOnly;
+  private final boolean shadowModeForAll;
   private final boolean quotaModeForAll;
 
   /**
+   * @param shadowModeForAll envoyproxy/ratelimit's SHADOW_MODE: every limit is in shadow mode
    * @param quotaModeForAll envoyproxy/ratelimit's QUOTA_MODE: every descriptor counts as quota mode
    *     (an unlimited one excepted), whatever its rule says
    */
-  DescriptorPlanner(Enforcement enforcement, boolean quotaModeForAll) {
-    this.reportOnly = enforcement == Enforcement.REPORT_ONLY;
-    this.quotaModeForAll = quotaModeForAll && !reportOnly;
+  DescriptorPlanner(boolean shadowModeForAll, boolean quotaModeForAll) {
+    this.shadowModeForAll = shadowModeForAll;
+    this.quotaModeForAll = quotaModeForAll && !shadowModeForAll;
   }
 
   List<DescriptorPlan> plan(LimitRequest request, RateLimitConfig config) {
@@ -60,13 +61,13 @@ final class DescriptorPlanner {
 
     if (descriptor.limitOverride().isPresent()) {
       // Envoy's override replaces the configured limit; like envoyproxy/ratelimit it is enforced
-      // even when the matched rule is in shadow mode; only the service-wide report-only mode spares it.
+      // even when the matched rule is in shadow mode; only the service-wide shadow mode spares it.
       var override = descriptor.limitOverride().get();
       LimitPolicy policy = LimitPolicy.fixedWindow(override.requestsPerUnit(), override.unit());
       String key = BucketKey.of(request.domain(), descriptor.entries());
       String overrideMetricKey = metricKey.isEmpty() ? request.domain() + "." + descriptor : metricKey;
       return DescriptorPlan.limited(rule, overrideMetricKey, policy, key, hits,
-          !reportOnly && !quotaModeForAll, quotaModeForAll);
+          !shadowModeForAll && !quotaModeForAll, quotaModeForAll);
     }
     if (match.isEmpty()) {
       return DescriptorPlan.notLimited(Optional.empty(), "", quotaModeForAll);
@@ -79,7 +80,7 @@ final class DescriptorPlanner {
     if (isReplaced) {
       return DescriptorPlan.notLimited(rule, metricKey, quotaModeForAll);
     }
-    boolean counts = !reportOnly && !matched.reportOnly();
+    boolean counts = !shadowModeForAll && !matched.shadowMode();
     boolean quota = counts && (quotaModeForAll || matched.quotaMode());
     return DescriptorPlan.limited(rule, metricKey, matched.policy().orElseThrow(), match.get().bucketKey(), hits,
         counts && !quota, quota);

@@ -10,6 +10,7 @@ import io.egressratelimit.limiter.store.BucketBatch;
 import io.egressratelimit.limiter.store.BucketClaim;
 import io.egressratelimit.limiter.store.BucketState;
 import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.limiter.store.Completions;
 import io.egressratelimit.limiter.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,47 +34,15 @@ public final class RateLimitEngine {
   private final FailurePolicies failurePolicies;
   private final DescriptorPlanner planner;
 
-  public RateLimitEngine(
-      Supplier<RateLimitConfig> config,
-      BucketStore store,
-      DecisionListener listener,
-      LongSupplier nanoTicker,
-      RequestLimits limits,
-      FailurePolicies failurePolicies) {
-    this(config, store, listener, nanoTicker, limits, failurePolicies, Enforcement.AS_CONFIGURED);
-  }
-
-  public RateLimitEngine(
-      Supplier<RateLimitConfig> config,
-      BucketStore store,
-      DecisionListener listener,
-      LongSupplier nanoTicker,
-      RequestLimits limits,
-      FailurePolicies failurePolicies,
-      Enforcement enforcement) {
-    this(config, store, listener, nanoTicker, limits, failurePolicies, enforcement, false);
-  }
-
-  /**
-   * @param quotaModeForAll envoyproxy/ratelimit's QUOTA_MODE: every descriptor is a quota-mode one, so
-   *     a request is denied only when all its descriptors are over
-   */
-  public RateLimitEngine(
-      Supplier<RateLimitConfig> config,
-      BucketStore store,
-      DecisionListener listener,
-      LongSupplier nanoTicker,
-      RequestLimits limits,
-      FailurePolicies failurePolicies,
-      Enforcement enforcement,
-      boolean quotaModeForAll) {
+  public RateLimitEngine(Supplier<RateLimitConfig> config, BucketStore store, DecisionListener listener,
+      LongSupplier nanoTicker, EngineSettings settings) {
     this.config = config;
     this.store = store;
     this.listener = listener;
     this.nanoTicker = nanoTicker;
-    this.validator = new RequestValidator(limits);
-    this.failurePolicies = failurePolicies;
-    this.planner = new DescriptorPlanner(enforcement, quotaModeForAll);
+    this.validator = new RequestValidator(settings.requestLimits());
+    this.failurePolicies = settings.failurePolicies();
+    this.planner = new DescriptorPlanner(settings.shadowModeForAll(), settings.quotaModeForAll());
   }
 
   /**
@@ -222,8 +191,7 @@ public final class RateLimitEngine {
   private Decision onStoreFailure(String domain, List<DescriptorPlan> plans, Throwable failure) {
     FailurePolicy policy = failurePolicies.forDomain(domain);
     if (policy == FailurePolicy.UNAVAILABLE) {
-      Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-          ? failure.getCause() : failure;
+      Throwable cause = Completions.cause(failure);
       throw cause instanceof StoreUnavailableException unavailable
           ? unavailable : new StoreUnavailableException(String.valueOf(cause.getMessage()), cause);
     }

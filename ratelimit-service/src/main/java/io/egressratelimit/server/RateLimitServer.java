@@ -7,7 +7,7 @@ import io.egressratelimit.http.AdminHttpServer;
 import io.egressratelimit.http.PrometheusHttpServer;
 import io.egressratelimit.limiter.BudgetActivity;
 import io.egressratelimit.limiter.BudgetBoard;
-import io.egressratelimit.limiter.Enforcement;
+import io.egressratelimit.limiter.EngineSettings;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.RequestLimits;
@@ -138,8 +138,8 @@ public final class RateLimitServer implements AutoCloseable {
     RateLimitEngine engine = new RateLimitEngine(config.current(), activity,
         WarmupTraffic.excludedFrom(
             new DecisionMetrics(metrics.registry(), settings.nearLimitRatio(), metrics.upstream())), System::nanoTime,
-        RequestLimits.DEFAULT,
-        settings.failurePolicies(), settings.enforcement(), settings.configSemantics().quotaModeForAll());
+        new EngineSettings(RequestLimits.DEFAULT, settings.failurePolicies(), settings.shadowModeForAll(),
+            settings.configSemantics().quotaModeForAll()));
     RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders(),
         settings.configSemantics().responseDynamicMetadata());
     HealthStatusManager health = new HealthStatusManager();
@@ -181,7 +181,7 @@ public final class RateLimitServer implements AutoCloseable {
     LOG.info("ratelimit-service serving gRPC{} on {} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
         settings.grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()), settings.host(),
         httpServer.port(), stores.store().describe(), config.current().get().domains().size(), config.origin(),
-        settings.enforcement() == Enforcement.REPORT_ONLY ? ", in global shadow mode" : "");
+        settings.shadowModeForAll() ? ", in global shadow mode" : "");
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started, ready);
   }
 

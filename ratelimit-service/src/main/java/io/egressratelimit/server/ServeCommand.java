@@ -1,6 +1,5 @@
 package io.egressratelimit.server;
 
-import io.egressratelimit.limiter.Enforcement;
 import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.limiter.FailurePolicy;
 import java.nio.file.Path;
@@ -158,7 +157,7 @@ public final class ServeCommand implements Callable<Integer> {
     UpstreamSettings upstreamSettings = upstream.settings(tls.flatMap(GrpcTlsSettings::clientCa).isPresent());
     return new ServerSettings(config, host, grpcPort, httpPort, upstream.redis(redis.toSettings()), failurePolicies(),
         cacheSize, new DrainSettings(drainDelay, drainPeriod),
-        shadowMode ? Enforcement.REPORT_ONLY : Enforcement.AS_CONFIGURED, nearLimitRatio,
+        shadowMode, nearLimitRatio,
         responseHeaders.toSettings(), configPollInterval, tls, telemetry.toSettings(),
         configSemantics.toSettings(), budgets.toSettings(), upstreamSettings, xds.toSettings(), warmup.toSettings());
   }

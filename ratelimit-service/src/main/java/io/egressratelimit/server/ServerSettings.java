@@ -1,7 +1,6 @@
 package io.egressratelimit.server;
 
 import io.egressratelimit.grpc.RateLimitHeaders;
-import io.egressratelimit.limiter.Enforcement;
 import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.redis.RedisStoreSettings;
 import io.egressratelimit.xds.XdsSettings;
@@ -22,7 +21,7 @@ import java.util.Optional;
  * @param failurePolicies what a request gets when the store cannot answer
  * @param overLimitCacheSize buckets remembered as empty, answered without a round trip; 0 disables
  * @param drain what happens on SIGTERM
- * @param enforcement REPORT_ONLY is the global shadow mode: nothing is ever denied
+ * @param shadowModeForAll the global shadow mode (SHADOW_MODE): nothing is ever denied
  * @param nearLimitRatio the share of a bucket's capacity past which admitted hits count as near the limit
  * @param responseHeaders the budget headers added to every answer; empty adds none
  * @param configPollInterval how often the config files are compared with the config in force, besides
@@ -45,7 +44,7 @@ public record ServerSettings(
     FailurePolicies failurePolicies,
     int overLimitCacheSize,
     DrainSettings drain,
-    Enforcement enforcement,
+    boolean shadowModeForAll,
     double nearLimitRatio,
     Optional<RateLimitHeaders> responseHeaders,
     Duration configPollInterval,
@@ -66,7 +65,6 @@ public record ServerSettings(
     Objects.requireNonNull(redis, "redis");
     Objects.requireNonNull(failurePolicies, "failurePolicies");
     Objects.requireNonNull(drain, "drain");
-    Objects.requireNonNull(enforcement, "enforcement");
     Objects.requireNonNull(responseHeaders, "responseHeaders");
     Objects.requireNonNull(configPollInterval, "configPollInterval");
     Objects.requireNonNull(grpcTls, "grpcTls");
@@ -80,7 +78,7 @@ public record ServerSettings(
   /** Settings for a local in-memory service with the documented defaults; tests start from here. */
   public static ServerSettings inMemory(Path configPath, int grpcPort, int httpPort) {
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
-        10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
+        10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), false, 0.8,
         Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE, ConfigSemantics.DEFAULT,
         BudgetsSettings.DEFAULT, UpstreamSettings.DEFAULTS, Optional.empty(), WarmupSettings.DEFAULT);
   }
@@ -103,7 +101,7 @@ public record ServerSettings(
     private Optional<RedisStoreSettings> redis;
     private FailurePolicies failurePolicies;
     private DrainSettings drain;
-    private Enforcement enforcement;
+    private boolean shadowModeForAll;
     private Optional<RateLimitHeaders> responseHeaders;
     private Duration configPollInterval;
     private Optional<GrpcTlsSettings> grpcTls;
@@ -118,7 +116,7 @@ public record ServerSettings(
       this.redis = base.redis;
       this.failurePolicies = base.failurePolicies;
       this.drain = base.drain;
-      this.enforcement = base.enforcement;
+      this.shadowModeForAll = base.shadowModeForAll;
       this.responseHeaders = base.responseHeaders;
       this.configPollInterval = base.configPollInterval;
       this.grpcTls = base.grpcTls;
@@ -144,8 +142,8 @@ public record ServerSettings(
       return this;
     }
 
-    public Builder enforcement(Enforcement value) {
-      this.enforcement = value;
+    public Builder shadowModeForAll(boolean value) {
+      this.shadowModeForAll = value;
       return this;
     }
 
@@ -191,7 +189,7 @@ public record ServerSettings(
 
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
-          base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
+          base.overLimitCacheSize, drain, shadowModeForAll, base.nearLimitRatio, responseHeaders, configPollInterval,
           grpcTls, telemetry, configSemantics, base.budgets, upstream, xds, warmup);
     }
   }

@@ -50,7 +50,7 @@ final class StoreFactory {
         }
       };
       CircuitBreakingStore breaking = new CircuitBreakingStore(new TimedBucketStore(aroundBackend.apply(redis), registry),
-          NanoClock.SYSTEM, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
+          System::nanoTime, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
       breaker = Optional.of(breaking);
       store = breaking;
       // Calls refused before the first connection may have opened the breaker; Redis answers now.

@@ -69,8 +69,8 @@ class BudgetBoardTest {
       }
     };
     activity = new BudgetActivity(peekCounting, clock, 3);
-    engine = new RateLimitEngine(() -> config, activity, DecisionListener.NONE, ticker::get, RequestLimits.DEFAULT,
-        FailurePolicies.DEFAULT);
+    engine = new RateLimitEngine(() -> config, activity, DecisionListener.NONE, ticker::get,
+        EngineSettings.DEFAULT);
   }
 
   private BudgetBoard board(int shownPerRule) {

@@ -42,7 +42,7 @@ class CircuitBreakingStoreTest {
   @BeforeEach
   void setUp() {
     clock = ManualClock.midMinute();
-    breaker = new CircuitBreakingStore(flaky, clock, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
+    breaker = new CircuitBreakingStore(flaky, clock::epochNanos, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
   }
 
   private boolean succeeds() {

@@ -69,7 +69,7 @@ class OverLimitCacheTest {
   }
 
   @Test
-  void aReportOnlyClaimOnAnEmptyBucketDoesNotDeny() {
+  void aShadowModeClaimOnAnEmptyBucketDoesNotDeny() {
     for (int i = 0; i < 6; i++) {
       hit("shadow", false);
     }

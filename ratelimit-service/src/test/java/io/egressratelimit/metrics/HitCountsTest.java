@@ -41,7 +41,7 @@ class HitCountsTest {
   }
 
   @Test
-  void aWouldBeDenialOfAReportOnlyRuleIsOverTheLimitAndShadowMode() {
+  void aWouldBeDenialOfAShadowModeRuleIsOverTheLimitAndShadowMode() {
     DescriptorStatus shadowed = DescriptorStatus.shadowOverLimit(Optional.empty(), "k", Optional.of(TEN_PER_MINUTE),
         0, Duration.ofSeconds(5));
     assertEquals(new HitCounts(1, 0, 1, 0, 1), HitCounts.of(shadowed, 1, 0.8));

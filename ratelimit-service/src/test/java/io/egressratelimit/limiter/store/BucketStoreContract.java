@@ -186,7 +186,7 @@ public abstract class BucketStoreContract {
   }
 
   @Test
-  void aReportOnlyClaimNeverDeniesAndConsumesOnlyWhenItHasTokens() {
+  void aShadowModeClaimNeverDeniesAndConsumesOnlyWhenItHasTokens() {
     BucketClaim shadow = new BucketClaim(key("shadow"), FIVE_PER_MINUTE_WINDOW, 1, 1, false);
     for (int i = 0; i < 7; i++) {
       BatchOutcome outcome = consume(hit("enforced", TEN_PER_MINUTE_WINDOW), shadow);
