@@ -133,19 +133,19 @@ public final class RateLimitServer implements AutoCloseable {
 
     // Outermost, so it sees every decision, also those the over-limit cache answers locally.
     BudgetActivity activity = new BudgetActivity(stores.store(), NanoClock.SYSTEM, settings.budgets().trackedBuckets());
-    BudgetBoard budgets = new BudgetBoard(config.current(), activity, activity, settings.redis().isPresent(),
+    BudgetBoard budgets = new BudgetBoard(config.current(), activity, activity, settings.store().redis().isPresent(),
         settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
     RateLimitEngine engine = new RateLimitEngine(config.current(), activity,
         WarmupTraffic.excludedFrom(
-            new DecisionMetrics(metrics.registry(), settings.nearLimitRatio(), metrics.upstream())), System::nanoTime,
-        new EngineSettings(RequestLimits.DEFAULT, settings.failurePolicies(), settings.shadowModeForAll(),
+            new DecisionMetrics(metrics.registry(), settings.decisions().nearLimitRatio(), metrics.upstream())), System::nanoTime,
+        new EngineSettings(RequestLimits.DEFAULT, settings.decisions().failurePolicies(), settings.decisions().shadowModeForAll(),
             settings.configSemantics().quotaModeForAll()));
-    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders(),
+    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.decisions().responseHeaders(),
         settings.configSemantics().responseDynamicMetadata());
     HealthStatusManager health = new HealthStatusManager();
     // Liveness ("") is SERVING from the start; readiness waits for the store and the warm-up.
     health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
-    ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies(), config.waiting(),
+    ServingState serving = new ServingState(stores.breaker(), settings.decisions().failurePolicies(), config.waiting(),
         stores.connected().toCompletableFuture().isDone() ? "warming up"
             : "waiting for the first connection: " + stores.store().describe());
     metrics.watchServing(() -> serving.problem().isEmpty());
@@ -158,11 +158,11 @@ public final class RateLimitServer implements AutoCloseable {
       grpcServer.start();
       started.push(grpcServer::shutdownNow);
       startPrometheusListener(settings, metrics, started);
-      httpServer = AdminHttpServer.start(settings.host(), settings.httpPort(), new AdminEndpoints(
+      httpServer = AdminHttpServer.start(settings.listen().host(), settings.listen().httpPort(), new AdminEndpoints(
           serving::problem, () -> RulesDump.render(config.current().get()), metrics::scrape, rateLimit::decide,
           budgets::view));
     } catch (IOException e) {
-      throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or " + settings.host() + ": "
+      throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or " + settings.listen().host() + ": "
           + e.getMessage(), e);
     }
     stores.awaitFirstAttempt().run();
@@ -179,9 +179,9 @@ public final class RateLimitServer implements AutoCloseable {
     CompletableFuture<Void> ready = stores.connected().toCompletableFuture()
         .thenRunAsync(() -> warmUpThenServe(settings, grpcPort, rateLimit, serving, monitor), warmup);
     LOG.info("ratelimit-service serving gRPC{} on {} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
-        settings.grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()), settings.host(),
+        settings.listen().grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()), settings.listen().host(),
         httpServer.port(), stores.store().describe(), config.current().get().domains().size(), config.origin(),
-        settings.shadowModeForAll() ? ", in global shadow mode" : "");
+        settings.decisions().shadowModeForAll() ? ", in global shadow mode" : "");
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started, ready);
   }
 
@@ -213,7 +213,7 @@ public final class RateLimitServer implements AutoCloseable {
             }
             break;
           }
-          if (outcome.failed() == outcome.calls() && settings.grpcTls().isPresent() && overSocket) {
+          if (outcome.failed() == outcome.calls() && settings.listen().grpcTls().isPresent() && overSocket) {
             LOG.info("warm-up over TLS was refused ({}); warming up without the socket", outcome.firstFailure());
             call = rateLimit::decide;
             overSocket = false;
@@ -266,7 +266,7 @@ public final class RateLimitServer implements AutoCloseable {
   private static String grpcAddress(ServerSettings settings, int port) {
     UpstreamSettings upstream = settings.upstream();
     return upstream.grpcUds().map(socket -> "unix:" + socket)
-        .orElseGet(() -> upstream.grpcHost().orElse(settings.host()) + ":" + (port < 0 ? settings.grpcPort() : port));
+        .orElseGet(() -> upstream.grpcHost().orElse(settings.listen().host()) + ":" + (port < 0 ? settings.listen().grpcPort() : port));
   }
 
   /** envoyproxy/ratelimit's {@code USE_PROMETHEUS} listener, beside the admin port's {@code /metrics}. */

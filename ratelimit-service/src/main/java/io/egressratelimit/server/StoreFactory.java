@@ -40,8 +40,8 @@ final class StoreFactory {
     Optional<CircuitBreakingStore> breaker = Optional.empty();
     CompletionStage<Void> connected;
     Runnable awaitFirstAttempt = () -> {};
-    if (settings.redis().isPresent()) {
-      ConnectingRedisStore redis = ConnectingRedisStore.start(settings.redis().get());
+    if (settings.store().redis().isPresent()) {
+      ConnectingRedisStore redis = ConnectingRedisStore.start(settings.store().redis().get());
       awaitFirstAttempt = () -> {
         try {
           redis.awaitFirstAttempt();
@@ -61,8 +61,8 @@ final class StoreFactory {
       store = new TimedBucketStore(aroundBackend.apply(memory), registry);
       connected = CompletableFuture.completedFuture(null);
     }
-    if (settings.overLimitCacheSize() > 0) {
-      store = new OverLimitCache(store, NanoClock.SYSTEM, settings.overLimitCacheSize());
+    if (settings.store().overLimitCacheSize() > 0) {
+      store = new OverLimitCache(store, NanoClock.SYSTEM, settings.store().overLimitCacheSize());
     }
     return new Stores(store, breaker, connected, awaitFirstAttempt);
   }
