@@ -1,10 +1,10 @@
 package io.egressratelimit.loadgen.cli;
 
-import io.egressratelimit.loadgen.output.Durations;
 import io.egressratelimit.loadgen.rlqs.BucketIdSpec;
 import io.egressratelimit.loadgen.rls.DescriptorSpec;
 import io.egressratelimit.loadgen.rls.RlsTarget;
 import io.egressratelimit.loadgen.traffic.LatLng;
+import io.egressratelimit.loadgen.units.Durations;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.BucketId;
 import java.net.URI;

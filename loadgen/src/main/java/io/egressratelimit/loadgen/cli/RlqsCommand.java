@@ -1,6 +1,6 @@
 package io.egressratelimit.loadgen.cli;
 
-import io.egressratelimit.loadgen.output.Durations;
+import io.egressratelimit.loadgen.units.Durations;
 import io.egressratelimit.loadgen.rlqs.BucketBehaviour;
 import io.egressratelimit.loadgen.rlqs.BucketIdSpec;
 import io.egressratelimit.loadgen.rlqs.DemandPlan;

@@ -1,6 +1,6 @@
 package io.egressratelimit.loadgen.rlqs;
 
-import io.egressratelimit.loadgen.output.Durations;
+import io.egressratelimit.loadgen.units.Durations;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.OptionalDouble;
