@@ -62,7 +62,7 @@ final class RlqsCommand extends LoadCommand {
       description = "The filter's domain (default: ${DEFAULT-VALUE}).")
   String domain;
 
-  @Option(names = "--bucket", order = 5, defaultValue = "name=geocode", paramLabel = "KEY=VALUE[,KEY=VALUE...]",
+  @Option(names = "--bucket", order = 5, defaultValue = "generic_key=geocode", paramLabel = "KEY=VALUE[,KEY=VALUE...]",
       converter = Converters.BucketIdConverter.class,
       description = "The BucketId every request is classified into, as the bucket matcher of envoy-config/envoy-rlqs.yaml builds it (default: ${DEFAULT-VALUE}).")
   BucketId bucket;

@@ -2,7 +2,7 @@ package io.egressratelimit.loadgen.rlqs;
 
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.BucketId;
 
-/** Parses {@code name=geocode,env=prod} into the {@code BucketId} map a bucket_id_builder builds. */
+/** Parses {@code generic_key=geocode,caller=batch} into the {@code BucketId} map a bucket_id_builder builds. */
 public final class BucketIdSpec {
   private BucketIdSpec() {}
 
@@ -18,7 +18,7 @@ public final class BucketIdSpec {
       String value = eq < 0 ? "" : entry.substring(eq + 1).trim();
       if (key.isEmpty() || value.isEmpty()) {
         throw new IllegalArgumentException(
-            "'" + text + "' is not a bucket id: use non-empty key=value entries separated by commas, e.g. name=geocode");
+            "'" + text + "' is not a bucket id: use non-empty key=value entries separated by commas, e.g. generic_key=geocode");
       }
       if (id.containsBucket(key)) {
         throw new IllegalArgumentException("'" + text + "' names the key '" + key + "' twice");

@@ -52,7 +52,7 @@ class RlqsCommandTest {
       RateLimitQuotaUsageReports first = rlqs.received().get(0);
       assertEquals("geocode", first.getDomain());
       BucketQuotaUsage usage = first.getBucketQuotaUsages(0);
-      assertEquals("geocode", usage.getBucketId().getBucketMap().get("name"));
+      assertEquals("geocode", usage.getBucketId().getBucketMap().get("generic_key"));
       assertEquals(1, usage.getNumRequestsDenied(), "deny-all before the first assignment");
       assertEquals(0, usage.getNumRequestsAllowed());
     }

@@ -11,7 +11,7 @@ import io.envoyproxy.envoy.type.v3.TokenBucket;
 
 /** Server answers as the tests need them. */
 final class Assignments {
-  static final BucketId GEOCODE = BucketIdSpec.parse("name=geocode");
+  static final BucketId GEOCODE = BucketIdSpec.parse("generic_key=geocode");
 
   private Assignments() {}
 
