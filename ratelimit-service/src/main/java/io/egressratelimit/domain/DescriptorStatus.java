@@ -57,8 +57,12 @@ public record DescriptorStatus(
     return new DescriptorStatus(Code.OK, rule, metricKey, limit, remaining, untilFull, true);
   }
 
-  /** A descriptor answered without its bucket (the store failed and a failure policy spoke): nothing is known of its tokens. */
-  public static DescriptorStatus notRead(Code code, Optional<Rule> rule, String metricKey, Optional<LimitPolicy> limit) {
+  /**
+   * A descriptor answered without its bucket (the store failed and a failure policy spoke): nothing
+   * is known of its tokens.
+   */
+  public static DescriptorStatus notRead(
+      Code code, Optional<Rule> rule, String metricKey, Optional<LimitPolicy> limit) {
     return new DescriptorStatus(code, rule, metricKey, limit, 0, Duration.ZERO, false);
   }
 

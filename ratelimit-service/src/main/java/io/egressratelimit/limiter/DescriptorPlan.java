@@ -48,7 +48,8 @@ record DescriptorPlan(
     if (policy.requestsPerPeriod() > 0) {
       BucketSpec spec = BucketSpecs.of(policy);
       if (required <= spec.capacity()) {
-        claim = Optional.of(new BucketClaim(BucketKey.withPolicy(descriptorKey, policy), spec, required, hits, enforced));
+        String key = BucketKey.withPolicy(descriptorKey, policy);
+        claim = Optional.of(new BucketClaim(key, spec, required, hits, enforced));
       }
     }
     return new DescriptorPlan(rule, metricKey, Optional.of(policy), claim, enforced, quota);

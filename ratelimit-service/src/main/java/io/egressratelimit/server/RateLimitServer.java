@@ -135,17 +135,18 @@ public final class RateLimitServer implements AutoCloseable {
     BudgetActivity activity = new BudgetActivity(stores.store(), NanoClock.SYSTEM, settings.budgets().trackedBuckets());
     BudgetBoard budgets = new BudgetBoard(config.current(), activity, activity, settings.store().redis().isPresent(),
         settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
+    DecisionSettings decisions = settings.decisions();
     RateLimitEngine engine = new RateLimitEngine(config.current(), activity,
         WarmupTraffic.excludedFrom(
-            new DecisionMetrics(metrics.registry(), settings.decisions().nearLimitRatio(), metrics.upstream())), System::nanoTime,
-        new EngineSettings(RequestLimits.DEFAULT, settings.decisions().failurePolicies(), settings.decisions().shadowModeForAll(),
+            new DecisionMetrics(metrics.registry(), decisions.nearLimitRatio(), metrics.upstream())), System::nanoTime,
+        new EngineSettings(RequestLimits.DEFAULT, decisions.failurePolicies(), decisions.shadowModeForAll(),
             settings.configSemantics().quotaModeForAll()));
-    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.decisions().responseHeaders(),
+    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, decisions.responseHeaders(),
         settings.configSemantics().responseDynamicMetadata());
     HealthStatusManager health = new HealthStatusManager();
     // Liveness ("") is SERVING from the start; readiness waits for the store and the warm-up.
     health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
-    ServingState serving = new ServingState(stores.breaker(), settings.decisions().failurePolicies(), config.waiting(),
+    ServingState serving = new ServingState(stores.breaker(), decisions.failurePolicies(), config.waiting(),
         stores.connected().toCompletableFuture().isDone() ? "warming up"
             : "waiting for the first connection: " + stores.store().describe());
     metrics.watchServing(() -> serving.problem().isEmpty());
@@ -162,8 +163,8 @@ public final class RateLimitServer implements AutoCloseable {
           serving::problem, () -> RulesDump.render(config.current().get()), metrics::scrape, rateLimit::decide,
           budgets::view));
     } catch (IOException e) {
-      throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or " + settings.listen().host() + ": "
-          + e.getMessage(), e);
+      throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or " + settings.listen().host()
+          + ": " + e.getMessage(), e);
     }
     stores.awaitFirstAttempt().run();
     BackendMonitor monitor = new BackendMonitor(serving, stores.breaker(), health, SERVICE_NAME);
@@ -179,9 +180,9 @@ public final class RateLimitServer implements AutoCloseable {
     CompletableFuture<Void> ready = stores.connected().toCompletableFuture()
         .thenRunAsync(() -> warmUpThenServe(settings, grpcPort, rateLimit, serving, monitor), warmup);
     LOG.info("ratelimit-service serving gRPC{} on {} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
-        settings.listen().grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()), settings.listen().host(),
-        httpServer.port(), stores.store().describe(), config.current().get().domains().size(), config.origin(),
-        settings.decisions().shadowModeForAll() ? ", in global shadow mode" : "");
+        settings.listen().grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()),
+        settings.listen().host(), httpServer.port(), stores.store().describe(), config.current().get().domains().size(),
+        config.origin(), decisions.shadowModeForAll() ? ", in global shadow mode" : "");
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started, ready);
   }
 
@@ -265,8 +266,9 @@ public final class RateLimitServer implements AutoCloseable {
 
   private static String grpcAddress(ServerSettings settings, int port) {
     UpstreamSettings upstream = settings.upstream();
+    ListenSettings listen = settings.listen();
     return upstream.grpcUds().map(socket -> "unix:" + socket)
-        .orElseGet(() -> upstream.grpcHost().orElse(settings.listen().host()) + ":" + (port < 0 ? settings.listen().grpcPort() : port));
+        .orElseGet(() -> upstream.grpcHost().orElse(listen.host()) + ":" + (port < 0 ? listen.grpcPort() : port));
   }
 
   /** envoyproxy/ratelimit's {@code USE_PROMETHEUS} listener, beside the admin port's {@code /metrics}. */
