@@ -33,6 +33,9 @@ class DependencyDirectionTest {
       "http, io.egressratelimit.(memory|redis|grpc|server|metrics|logging|xds)|io.micrometer|io.lettuce|io.github.bucket4j",
       "tracing, io.egressratelimit.(memory|redis|grpc|http|server|metrics|logging|xds)|io.lettuce|io.github.bucket4j|io.micrometer",
       "logging, io.egressratelimit.(domain|config|limiter|memory|redis|grpc|http|server|metrics|xds)|io.grpc|io.micrometer",
+      // The quota core splits budgets between Envoys with no I/O: it sees only the domain's policies.
+      "quota, io.egressratelimit.(config|limiter|memory|redis|grpc|http|server|metrics|tracing|xds|rlqs)|io.grpc|io.lettuce|io.github.bucket4j|io.micrometer|io.envoyproxy|com.google|org.yaml|io.opentelemetry",
+      "rlqs, io.egressratelimit.(memory|redis|grpc|http|server|metrics|xds)|io.lettuce|io.github.bucket4j|io.micrometer",
       // The xDS config source is an adapter around config: it knows the limits loader, never the
       // engine, the stores or the server that wires it in.
       "xds, io.egressratelimit.(limiter|memory|redis|grpc|http|server|metrics|tracing)|io.lettuce|io.github.bucket4j|io.micrometer",
