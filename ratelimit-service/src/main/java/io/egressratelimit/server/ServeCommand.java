@@ -121,6 +121,9 @@ public final class ServeCommand implements Callable<Integer> {
   WarmupOptions warmup;
 
   @Mixin
+  RlqsOptions rlqs;
+
+  @Mixin
   LoggingOptions logging;
 
   @Mixin
@@ -160,7 +163,8 @@ public final class ServeCommand implements Callable<Integer> {
         cacheSize, new DrainSettings(drainDelay, drainPeriod),
         shadowMode ? Enforcement.REPORT_ONLY : Enforcement.AS_CONFIGURED, nearLimitRatio,
         responseHeaders.toSettings(), configPollInterval, tls, telemetry.toSettings(),
-        configSemantics.toSettings(), budgets.toSettings(), upstreamSettings, xds.toSettings(), warmup.toSettings());
+        configSemantics.toSettings(), budgets.toSettings(), upstreamSettings, xds.toSettings(), warmup.toSettings(),
+        rlqs.toSettings());
   }
 
   /** The variables that flags fall back to: those are never judged as upstream-only. */

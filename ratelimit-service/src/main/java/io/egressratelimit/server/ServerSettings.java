@@ -3,6 +3,7 @@ package io.egressratelimit.server;
 import io.egressratelimit.grpc.RateLimitHeaders;
 import io.egressratelimit.limiter.Enforcement;
 import io.egressratelimit.limiter.FailurePolicies;
+import io.egressratelimit.quota.QuotaTiming;
 import io.egressratelimit.redis.RedisStoreSettings;
 import io.egressratelimit.xds.XdsSettings;
 import java.nio.file.Path;
@@ -55,7 +56,8 @@ public record ServerSettings(
     BudgetsSettings budgets,
     UpstreamSettings upstream,
     Optional<XdsSettings> xds,
-    WarmupSettings warmup) {
+    WarmupSettings warmup,
+    QuotaTiming rlqs) {
 
   public ServerSettings {
     Objects.requireNonNull(xds, "xds");
@@ -75,6 +77,7 @@ public record ServerSettings(
     Objects.requireNonNull(budgets, "budgets");
     Objects.requireNonNull(upstream, "upstream");
     Objects.requireNonNull(warmup, "warmup");
+    Objects.requireNonNull(rlqs, "rlqs");
   }
 
   /** Settings for a local in-memory service with the documented defaults; tests start from here. */
@@ -82,7 +85,8 @@ public record ServerSettings(
     return new ServerSettings(configPath, "127.0.0.1", grpcPort, httpPort, Optional.empty(), FailurePolicies.DEFAULT,
         10_000, new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)), Enforcement.AS_CONFIGURED, 0.8,
         Optional.empty(), Duration.ofSeconds(5), Optional.empty(), TelemetrySettings.NONE, ConfigSemantics.DEFAULT,
-        BudgetsSettings.DEFAULT, UpstreamSettings.DEFAULTS, Optional.empty(), WarmupSettings.DEFAULT);
+        BudgetsSettings.DEFAULT, UpstreamSettings.DEFAULTS, Optional.empty(), WarmupSettings.DEFAULT,
+        RlqsOptions.DEFAULT_TIMING);
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
@@ -112,6 +116,7 @@ public record ServerSettings(
     private UpstreamSettings upstream;
     private Optional<XdsSettings> xds;
     private WarmupSettings warmup;
+    private QuotaTiming rlqs;
 
     private Builder(ServerSettings base) {
       this.base = base;
@@ -127,6 +132,7 @@ public record ServerSettings(
       this.upstream = base.upstream;
       this.xds = base.xds;
       this.warmup = base.warmup;
+      this.rlqs = base.rlqs;
     }
 
     public Builder redis(Optional<RedisStoreSettings> value) {
@@ -184,6 +190,11 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder rlqs(QuotaTiming value) {
+      this.rlqs = value;
+      return this;
+    }
+
     public Builder warmup(WarmupSettings value) {
       this.warmup = value;
       return this;
@@ -192,7 +203,7 @@ public record ServerSettings(
     public ServerSettings build() {
       return new ServerSettings(base.configPath, base.host, base.grpcPort, base.httpPort, redis, failurePolicies,
           base.overLimitCacheSize, drain, enforcement, base.nearLimitRatio, responseHeaders, configPollInterval,
-          grpcTls, telemetry, configSemantics, base.budgets, upstream, xds, warmup);
+          grpcTls, telemetry, configSemantics, base.budgets, upstream, xds, warmup, rlqs);
     }
   }
 }
