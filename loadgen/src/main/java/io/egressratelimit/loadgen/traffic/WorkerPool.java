@@ -1,14 +1,13 @@
 package io.egressratelimit.loadgen.traffic;
 
-import io.egressratelimit.loadgen.stats.RunStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
-/** Runs the workers of one load run to its end and waits for them. */
-public final class LoadRun {
+/** Starts the workers of one load run and waits until the run's bounds end them. */
+public final class WorkerPool {
   /**
    * @param seed makes every worker's coordinates, jitter and backoff draws reproducible
    */
@@ -30,9 +29,9 @@ public final class LoadRun {
     }
   }
 
-  private LoadRun() {}
+  private WorkerPool() {}
 
-  public static void run(Caller caller, Settings settings, RunBounds bounds, RunStats stats)
+  public static void runToEnd(Caller caller, Settings settings, RunBounds bounds, CallRecorder recorder)
       throws InterruptedException {
     SplittableRandom seeds = new SplittableRandom(settings.seed());
     List<Thread> threads = new ArrayList<>();
@@ -40,7 +39,7 @@ public final class LoadRun {
       SplittableRandom random = seeds.split();
       BackoffPolicy policy = new BackoffPolicy(settings.interval(), settings.maxBackoff(), random);
       Worker worker =
-          new Worker(caller, settings.plan(), policy, settings.startJitter(), bounds, stats, random);
+          new Worker(caller, settings.plan(), policy, settings.startJitter(), bounds, recorder, random);
       Thread thread = new Thread(worker, "worker-" + (i + 1));
       thread.setDaemon(true);
       threads.add(thread);

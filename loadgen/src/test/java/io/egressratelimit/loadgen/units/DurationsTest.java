@@ -1,4 +1,4 @@
-package io.egressratelimit.loadgen.output;
+package io.egressratelimit.loadgen.units;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.egressratelimit.loadgen.output;
+package io.egressratelimit.loadgen.units;
 
 import java.time.Duration;
 import java.util.Locale;
