@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps the load generator's packages in layers, lowest first: {@code units} (durations as people
  * write them), {@code traffic} (workers, pacing, backoff), {@code stats}, then the adapters
- * ({@code output}, {@code upstream}, {@code rls}, {@code bench}), the run orchestrator {@code run},
+ * ({@code output}, {@code upstream}, {@code rls}, and {@code bench}, the benchmark's driver), the run orchestrator {@code run},
  * and {@code cli} on top. A reference counts whether it is an import or a fully qualified name in
  * the code; comments and string literals do not count.
  */
@@ -39,6 +39,7 @@ class DependencyDirectionTest {
       Map.entry("output", Set.of("stats", "units")),
       Map.entry("upstream", Set.of("stats", "traffic", "units")),
       Map.entry("rls", Set.of("traffic", "units")),
+      Map.entry("bench", Set.of("rls", "units")),
       Map.entry("run", Set.of("output", "stats", "traffic", "units")),
       Map.entry("cli", Set.of("*")),
       Map.entry("", Set.of("cli")));
@@ -47,6 +48,7 @@ class DependencyDirectionTest {
   private static final Map<String, Set<String>> LIBRARIES = Map.ofEntries(
       Map.entry("cli", Set.of("picocli", "io.envoyproxy")),
       Map.entry("rls", Set.of("io.grpc", "io.envoyproxy", "com.google.protobuf")),
+      Map.entry("bench", Set.of("io.grpc", "io.envoyproxy")),
       Map.entry("output", Set.of("com.google.gson", "org.HdrHistogram")),
       Map.entry("stats", Set.of("org.HdrHistogram")),
       Map.entry("upstream", Set.of("com.google.gson")));

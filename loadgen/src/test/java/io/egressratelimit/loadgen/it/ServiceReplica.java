@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** One rate limit service process, started from its jar as a user would start it. */
@@ -25,16 +26,24 @@ final class ServiceReplica implements AutoCloseable {
 
   static ServiceReplica start(String name, Path config, String redisUrl, Path logDir)
       throws IOException, InterruptedException {
+    return start(name, config, logDir, List.of(), "--redis-url", redisUrl);
+  }
+
+  /**
+   * @param jvmFlags flags of the service's JVM
+   * @param flags the service's flags beyond where its config is and which ports it listens on
+   */
+  static ServiceReplica start(String name, Path config, Path logDir, List<String> jvmFlags, String... flags)
+      throws IOException, InterruptedException {
     int grpcPort = ChildProcess.freePort();
     int httpPort = ChildProcess.freePort();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ChildProcess process =
-        ChildProcess.start(
-            name,
-            List.of(java, "-jar", jar().toString(), "--config", config.toString(), "--host", "127.0.0.1",
-                "--grpc-port", Integer.toString(grpcPort), "--http-port", Integer.toString(httpPort),
-                "--redis-url", redisUrl),
-            logDir);
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-jar", jar().toString(), "--config", config.toString(),
+        "--host", "127.0.0.1", "--grpc-port", Integer.toString(grpcPort), "--http-port", Integer.toString(httpPort)));
+    command.addAll(List.of(flags));
+    ChildProcess process = ChildProcess.start(name, command, logDir);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     URI health = URI.create("http://127.0.0.1:" + httpPort + "/healthcheck");
     process.awaitReady(() -> healthy(http, health));
