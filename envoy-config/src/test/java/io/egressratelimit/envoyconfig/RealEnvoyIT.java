@@ -4,16 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.egressratelimit.testing.ChildProcess;
+import io.egressratelimit.testing.FreePort;
+import io.egressratelimit.testing.JavaCommand;
+import io.egressratelimit.testing.ServiceProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -45,16 +51,15 @@ class RealEnvoyIT {
   void callsOverTheBudgetGet429WithRateLimitHeaders() throws Exception {
     assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
         "no Docker engine: this test runs Envoy from the " + ENVOY_IMAGE + " image");
-    int grpcPort = freePort();
-    int adminPort = freePort();
-    int upstreamPort = freePort();
-    try (JavaMainProcess service = JavaMainProcess.start("ratelimit-service", "io.egressratelimit.server.Main",
-            List.of("--config", EnvoyFiles.limitsDir().toString(), "--host", "127.0.0.1",
-                "--grpc-port", String.valueOf(grpcPort), "--http-port", String.valueOf(adminPort)));
-        JavaMainProcess upstream = JavaMainProcess.start("stub-upstream", "io.egressratelimit.loadgen.Main",
-            List.of("upstream", "--port", String.valueOf(upstreamPort)))) {
-      service.awaitListening(grpcPort, START_TIMEOUT);
+    Path logs = Files.createDirectories(EnvoyFiles.moduleDir().resolve("target/it-logs"));
+    int upstreamPort = FreePort.find();
+    try (ServiceProcess service = ServiceProcess.onFreePorts("ratelimit-service", logs, Map.of(),
+            "--config", EnvoyFiles.limitsDir().toString());
+        ChildProcess upstream = ChildProcess.start("stub-upstream", JavaCommand.mainClass(List.of(),
+            "io.egressratelimit.loadgen.Main", List.of("upstream", "--port", String.valueOf(upstreamPort))),
+            Optional.empty(), logs.resolve("stub-upstream.log"))) {
       upstream.awaitListening(upstreamPort, START_TIMEOUT);
+      int grpcPort = service.grpcPort();
       Testcontainers.exposeHostPorts(grpcPort, upstreamPort);
       String config = ContainerBootstrap.json(
           BootstrapLoader.load(EnvoyFiles.envoyFile(EnvoyFiles.LOCAL)).bootstrap(),
@@ -116,11 +121,5 @@ class RealEnvoyIT {
     Matcher matcher = Pattern.compile("\"" + field + "\"\\s*:\\s*(\\d+)").matcher(json);
     assertTrue(matcher.find(), field + " in " + json);
     return Long.parseLong(matcher.group(1));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

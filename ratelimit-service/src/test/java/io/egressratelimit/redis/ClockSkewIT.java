@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.egressratelimit.limiter.BucketBatch;
 import io.egressratelimit.limiter.BucketClaim;
-import io.egressratelimit.limiter.BucketSpec;
 import io.egressratelimit.limiter.BucketSpec.RefillStyle;
+import io.egressratelimit.limiter.BucketSpec;
 import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.NanoClock;
+import io.egressratelimit.testing.redis.RedisNodes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

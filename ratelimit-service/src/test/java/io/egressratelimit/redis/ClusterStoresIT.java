@@ -10,6 +10,8 @@ import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.BucketStoreContract;
 import io.egressratelimit.limiter.ManualClock;
 import io.egressratelimit.limiter.NanoClock;
+import io.egressratelimit.testing.redis.RedisNode;
+import io.egressratelimit.testing.redis.RespClient;
 import io.lettuce.core.cluster.SlotHash;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -17,6 +17,7 @@ import io.egressratelimit.limiter.FailurePolicy;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.RequestLimits;
+import io.egressratelimit.testing.redis.RedisNodes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

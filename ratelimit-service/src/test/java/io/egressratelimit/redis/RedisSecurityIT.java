@@ -1,7 +1,5 @@
 package io.egressratelimit.redis;
 
-import io.egressratelimit.testing.TestCertificates;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +11,10 @@ import io.egressratelimit.limiter.BucketClaim;
 import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.BucketStoreContract;
 import io.egressratelimit.limiter.StoreUnavailableException;
+import io.egressratelimit.testing.TestCertificates;
+import io.egressratelimit.testing.redis.RedisNode;
+import io.egressratelimit.testing.redis.RedisNodes;
+import io.egressratelimit.testing.redis.RespClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

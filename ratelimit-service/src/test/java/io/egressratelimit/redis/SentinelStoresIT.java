@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.egressratelimit.limiter.BatchOutcome;
-import io.egressratelimit.limiter.BucketClaim;
 import io.egressratelimit.limiter.BucketBatch;
+import io.egressratelimit.limiter.BucketClaim;
 import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.BucketStoreContract;
 import io.egressratelimit.limiter.ManualClock;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.StoreUnavailableException;
+import io.egressratelimit.testing.redis.RedisNodes;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

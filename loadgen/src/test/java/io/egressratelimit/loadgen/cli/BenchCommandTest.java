@@ -3,10 +3,8 @@ package io.egressratelimit.loadgen.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.egressratelimit.testing.FreePort;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,11 +49,8 @@ class BenchCommandTest {
   }
 
   @Test
-  void anUnreachableServiceIsOneLineAndNoStackTrace() throws IOException {
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closed = socket.getLocalPort();
-    }
+  void anUnreachableServiceIsOneLineAndNoStackTrace() {
+    int closed = FreePort.find();
     CommandRun refused = CommandRun.of("bench", "--target", "127.0.0.1:" + closed, "--duration", "1s");
     assertEquals(ExitCodes.USAGE, refused.exitCode());
     assertTrue(refused.err().startsWith("loadgen: cannot connect to 127.0.0.1:" + closed + ": "), refused.err());

@@ -2,6 +2,8 @@ package io.egressratelimit.loadgen.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.egressratelimit.testing.ServiceProcess;
+import io.egressratelimit.testing.redis.RedisServerProcess;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,9 +27,10 @@ class BenchBurstsOnRedisIT {
 
   @Test
   void everyCallOfEveryBurstGetsADecision() throws Exception {
-    try (RedisServer redis = RedisServer.start(dir);
-        ServiceReplica service = ServiceReplica.start("bench-service", LIMITS.toAbsolutePath(), dir, QUICK_START,
-            "--redis-url", redis.url(), "--backend-timeout", "200ms", "--drain-delay", "0s")) {
+    try (RedisServerProcess redis = RedisServerProcess.start();
+        ServiceProcess service = ServiceProcess.fromPackagedJarOnFreePorts("bench-service", dir, QUICK_START,
+            "--config", LIMITS.toAbsolutePath().toString(), "--redis-url", redis.url(), "--backend-timeout", "200ms",
+            "--drain-delay", "0s")) {
       String target = service.grpcTarget();
       BenchDriver.Result served = BenchDriver.inFreshJvm(dir, "--target", target, "--workload", "hot",
           "--duration", "1s");

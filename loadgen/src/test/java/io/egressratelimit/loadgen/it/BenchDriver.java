@@ -1,17 +1,16 @@
 package io.egressratelimit.loadgen.it;
 
 import io.egressratelimit.loadgen.cli.LoadgenCommand;
-import java.io.File;
-import java.io.IOException;
+import io.egressratelimit.testing.ChildProcess;
+import io.egressratelimit.testing.JavaCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,21 +42,15 @@ final class BenchDriver {
     return new Result(exit, out.toString(), err.toString());
   }
 
-  /** One run in a fresh JVM of its own, as a newly started client would be. */
-  static Result inFreshJvm(Path dir, String... args) throws IOException, InterruptedException {
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", classPath.replace(File.pathSeparator + File.pathSeparator, File.pathSeparator),
-        "io.egressratelimit.loadgen.Main", "bench"));
-    command.addAll(List.of(args));
-    Path stdout = Files.createTempFile(dir, "stdout", ".txt");
-    Path stderr = Files.createTempFile(dir, "stderr", ".txt");
-    Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("loadgen bench did not end within 60 s: " + String.join(" ", args));
+  /** One run in a fresh JVM of its own, as a newly started client would be; its stdout and stderr share one log. */
+  static Result inFreshJvm(Path dir, String... args) {
+    List<String> bench = new ArrayList<>(List.of("bench"));
+    bench.addAll(List.of(args));
+    Path log = dir.resolve("bench-" + System.nanoTime() + ".log");
+    try (ChildProcess process = ChildProcess.start("loadgen bench",
+        JavaCommand.mainClass(List.of(), "io.egressratelimit.loadgen.Main", bench), Optional.empty(), log)) {
+      int exit = process.awaitExit(Duration.ofSeconds(60));
+      return new Result(exit, process.output(), process.output());
     }
-    return new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
-        Files.readString(stderr, StandardCharsets.UTF_8));
   }
 }

@@ -3,6 +3,7 @@ package io.egressratelimit.loadgen.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.egressratelimit.testing.ServiceProcess;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -20,11 +21,12 @@ class BenchIT {
 
   @TempDir
   static Path dir;
-  private static ServiceReplica service;
+  private static ServiceProcess service;
 
   @BeforeAll
   static void serve() throws Exception {
-    service = ServiceReplica.start("bench-service", LIMITS.toAbsolutePath(), dir, List.of());
+    service = ServiceProcess.fromPackagedJarOnFreePorts("bench-service", dir, List.of(), "--config",
+        LIMITS.toAbsolutePath().toString());
   }
 
   @AfterAll

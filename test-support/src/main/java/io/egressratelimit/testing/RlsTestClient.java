@@ -11,16 +11,16 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.concurrent.TimeUnit;
 
-/** A plaintext gRPC client for the RateLimitService, as Envoy calls it. */
-public final class RlsClient implements AutoCloseable {
+/** A plaintext gRPC client for the RateLimitService, as Envoy calls it, for tests (the load generator has its own, product, client). */
+public final class RlsTestClient implements AutoCloseable {
   private final ManagedChannel channel;
 
-  public RlsClient(ManagedChannel channel) {
+  public RlsTestClient(ManagedChannel channel) {
     this.channel = channel;
   }
 
-  public static RlsClient plaintext(int port) {
-    return new RlsClient(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+  public static RlsTestClient plaintext(int port) {
+    return new RlsTestClient(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
   }
 
   public ManagedChannel channel() {

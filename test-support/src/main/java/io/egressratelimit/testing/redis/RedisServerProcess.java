@@ -1,4 +1,4 @@
-package io.egressratelimit.redis;
+package io.egressratelimit.testing.redis;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,11 +25,23 @@ public final class RedisServerProcess extends LaunchedNode {
     super(port, dir, args);
   }
 
-  /** A standalone redis-server without persistence on a free port; {@code extraArgs} are redis-server flags. */
+  /**
+   * A standalone redis-server without persistence on a free port; {@code extraArgs} are redis-server
+   * flags. Another process may take the free port before redis-server binds it: then it starts again
+   * on another.
+   */
   public static RedisServerProcess start(String... extraArgs) {
-    int port = RedisNodes.freePort();
-    Path dir = RedisNodes.newDir("redis-" + port);
-    return start(port, dir, RedisNodes.serverArgs(port, dir, extraArgs));
+    for (int attempt = 1; ; attempt++) {
+      int port = RedisNodes.freePort();
+      Path dir = RedisNodes.newDir("redis-" + port);
+      try {
+        return start(port, dir, RedisNodes.serverArgs(port, dir, extraArgs));
+      } catch (IllegalStateException e) {
+        if (attempt == 3 || !RedisNodes.portWasTaken(dir)) {
+          throw e;
+        }
+      }
+    }
   }
 
   /**
@@ -43,14 +55,14 @@ public final class RedisServerProcess extends LaunchedNode {
   }
 
   /** Starts {@code redis-server args...} and waits until it answers PING on {@code port}. */
-  static RedisServerProcess start(int port, Path dir, List<String> args) {
+  public static RedisServerProcess start(int port, Path dir, List<String> args) {
     RedisServerProcess redis = new RedisServerProcess(port, dir, args);
     redis.launch();
     return redis;
   }
 
   /** The redis-server binary on the PATH or in the usual places, if there is one. */
-  static Optional<String> binary() {
+  public static Optional<String> binary() {
     List<Path> candidates = new ArrayList<>();
     for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
       if (!entry.isEmpty()) {

@@ -1,9 +1,8 @@
-package io.egressratelimit.redis;
+package io.egressratelimit.testing.redis;
 
+import io.egressratelimit.testing.FreePort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,14 +30,35 @@ public final class RedisNodes {
 
   private RedisNodes() {}
 
-  /** A standalone redis-server without persistence; {@code extraArgs} are redis-server flags. */
+  /**
+   * A standalone redis-server without persistence; {@code extraArgs} are redis-server flags. Another
+   * process may take the free port before redis-server binds it: then it starts again on another.
+   */
   public static RedisNode server(String... extraArgs) {
-    int port = freePort();
-    Path dir = newDir("redis-" + port);
-    return start(port, dir, serverArgs(port, dir, extraArgs));
+    for (int attempt = 1; ; attempt++) {
+      int port = freePort();
+      Path dir = newDir("redis-" + port);
+      try {
+        return start(port, dir, serverArgs(port, dir, extraArgs));
+      } catch (IllegalStateException e) {
+        if (attempt == 3 || !portWasTaken(dir)) {
+          throw e;
+        }
+      }
+    }
   }
 
-  static List<String> serverArgs(int port, Path dir, String... extraArgs) {
+  /** Whether redis-server said at start that its port was in use. */
+  static boolean portWasTaken(Path dir) {
+    try {
+      Path log = dir.resolve("redis.log");
+      return Files.exists(log) && Files.readString(log).contains("Address already in use");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  public static List<String> serverArgs(int port, Path dir, String... extraArgs) {
     List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no"));
     args.addAll(List.of(extraArgs));
@@ -83,17 +103,13 @@ public final class RedisNodes {
     return backend;
   }
 
-  /** A port free now on 127.0.0.1. */
+  /** A port free now on 127.0.0.1, never one handed out before in this JVM. */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FreePort.find();
   }
 
   /** A directory the node may write whichever user it runs as (a container's redis user included). */
-  static Path newDir(String name) {
+  public static Path newDir(String name) {
     try {
       Path dir = Files.createTempDirectory(name + "-");
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -103,7 +119,7 @@ public final class RedisNodes {
     }
   }
 
-  static void awaitPing(int port, BooleanSupplier alive, Path dir) {
+  public static void awaitPing(int port, BooleanSupplier alive, Path dir) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (System.nanoTime() < deadline) {
       String reply = RespClient.text(port, "PING");
@@ -118,7 +134,7 @@ public final class RedisNodes {
     throw new IllegalStateException("redis on port " + port + " did not answer PING within 15 s; see " + dir);
   }
 
-  static void sleep(long millis) {
+  public static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

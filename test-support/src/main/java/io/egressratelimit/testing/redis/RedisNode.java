@@ -1,4 +1,4 @@
-package io.egressratelimit.redis;
+package io.egressratelimit.testing.redis;
 
 import java.nio.file.Path;
 
