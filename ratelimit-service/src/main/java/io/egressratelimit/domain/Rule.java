@@ -48,9 +48,4 @@ public record Rule(
   public boolean unlimited() {
     return policy.isEmpty();
   }
-
-  /** Whether a would-be denial of this rule is only reported, never enforced. */
-  public boolean reportOnly() {
-    return shadowMode;
-  }
 }

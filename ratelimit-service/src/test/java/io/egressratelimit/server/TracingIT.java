@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.testing.FreePort;
-import io.egressratelimit.testing.OtlpReceiver.ReceivedSpan;
 import io.egressratelimit.testing.OtlpReceiver;
+import io.egressratelimit.testing.OtlpReceiver.ReceivedSpan;
 import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.ServiceProcess;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;

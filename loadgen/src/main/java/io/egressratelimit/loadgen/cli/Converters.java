@@ -1,11 +1,13 @@
 package io.egressratelimit.loadgen.cli;
 
 import io.egressratelimit.loadgen.bench.Workload;
+import io.egressratelimit.loadgen.rlqs.BucketIdSpec;
 import io.egressratelimit.loadgen.rls.DescriptorSpec;
 import io.egressratelimit.loadgen.rls.RlsTarget;
 import io.egressratelimit.loadgen.traffic.LatLng;
 import io.egressratelimit.loadgen.units.Durations;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
+import io.envoyproxy.envoy.service.rate_limit_quota.v3.BucketId;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -62,6 +64,13 @@ final class Converters {
         }
       }
       throw new IllegalArgumentException("'" + value + "' is not a workload: use hot, keys10k or over");
+    }
+  }
+
+  static final class BucketIdConverter extends Parsing<BucketId> {
+    @Override
+    BucketId parse(String value) {
+      return BucketIdSpec.parse(value);
     }
   }
 

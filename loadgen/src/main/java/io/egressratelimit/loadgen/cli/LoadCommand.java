@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -51,6 +52,11 @@ abstract class LoadCommand implements Callable<Integer> {
 
   abstract Caller openCaller(HttpClient http, Optional<ApiKey> apiKey) throws IOException, InterruptedException;
 
+  /** Lines a mode adds after the verdict, about what only it can see; none by default. */
+  List<String> modeFindings() {
+    return List.of();
+  }
+
   @Override
   public Integer call() throws Exception {
     validate();
@@ -67,6 +73,7 @@ abstract class LoadCommand implements Callable<Integer> {
       try {
         RunSummary summary = run(caller, bounds, stub, out);
         SummaryPrinter.print(summary, out);
+        modeFindings().forEach(out::println);
         int exitCode = exitCode(summary);
         if (exitCode == ExitCodes.NOTHING_ADMITTED) {
           out.println("NOTHING ADMITTED: every call was rejected or failed; check the target and its limits");

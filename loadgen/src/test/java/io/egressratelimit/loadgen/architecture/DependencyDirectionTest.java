@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps the load generator's packages in layers, lowest first: {@code units} (durations as people
  * write them), {@code traffic} (workers, pacing, backoff), {@code stats}, then the adapters
- * ({@code output}, {@code upstream}, {@code rls}, and {@code bench}, the benchmark's driver), the run orchestrator {@code run},
- * and {@code cli} on top. A reference counts whether it is an import or a fully qualified name in
+ * ({@code output}, {@code upstream}, {@code rls}, {@code rlqs}, and {@code bench}, the benchmark's
+ * driver), the run orchestrator {@code run}, and {@code cli} on top. A reference counts whether it is an import or a fully qualified name in
  * the code; comments and string literals do not count.
  */
 class DependencyDirectionTest {
@@ -40,6 +40,8 @@ class DependencyDirectionTest {
       Map.entry("upstream", Set.of("stats", "traffic", "units")),
       Map.entry("rls", Set.of("traffic", "units")),
       Map.entry("bench", Set.of("rls", "units")),
+      // the Envoy simulation of rlqs mode shares the channel set-up of rls mode
+      Map.entry("rlqs", Set.of("rls", "traffic", "units")),
       Map.entry("run", Set.of("output", "stats", "traffic", "units")),
       Map.entry("cli", Set.of("*")),
       Map.entry("", Set.of("cli")));
@@ -49,6 +51,7 @@ class DependencyDirectionTest {
       Map.entry("cli", Set.of("picocli", "io.envoyproxy")),
       Map.entry("rls", Set.of("io.grpc", "io.envoyproxy", "com.google.protobuf")),
       Map.entry("bench", Set.of("io.grpc", "io.envoyproxy")),
+      Map.entry("rlqs", Set.of("io.grpc", "io.envoyproxy", "com.google.protobuf")),
       Map.entry("output", Set.of("com.google.gson", "org.HdrHistogram")),
       Map.entry("stats", Set.of("org.HdrHistogram")),
       Map.entry("upstream", Set.of("com.google.gson")));

@@ -1,4 +1,4 @@
-package io.egressratelimit.limiter;
+package io.egressratelimit.limiter.store;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,8 +1,7 @@
-package io.egressratelimit.config;
+package io.egressratelimit.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.egressratelimit.domain.DescriptorEntry;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -21,5 +20,13 @@ class BucketKeyTest {
   @Test
   void textThatIsNoBucketKeyReadsAsNothing() {
     assertEquals(Optional.empty(), BucketKey.parse("geocode|no-equals-sign"));
+  }
+
+  @Test
+  void thePolicyIsAppendedInTheFormLiveBucketsAlreadyCarry() {
+    // Redis keeps buckets across deploys: a changed format would hand every budget a fresh bucket.
+    String key = BucketKey.of("geocode", List.of(new DescriptorEntry("generic_key", "geocode")));
+    assertEquals("geocode|generic_key=geocode#f20/60b20",
+        BucketKey.withPolicy(key, LimitPolicy.fixedWindow(20, RateUnit.MINUTE)));
   }
 }

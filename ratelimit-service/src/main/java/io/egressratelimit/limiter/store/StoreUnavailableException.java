@@ -1,4 +1,4 @@
-package io.egressratelimit.limiter;
+package io.egressratelimit.limiter.store;
 
 /** The bucket store could not answer in time, or at all. */
 public final class StoreUnavailableException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.egressratelimit.limiter;
+package io.egressratelimit.limiter.store;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,11 +1,13 @@
-package io.egressratelimit.limiter;
+package io.egressratelimit.limiter.store;
 
+import io.egressratelimit.limiter.ManualClock;
+import io.egressratelimit.limiter.NanoClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.limiter.BucketSpec.RefillStyle;
+import io.egressratelimit.limiter.store.BucketSpec.RefillStyle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -184,7 +186,7 @@ public abstract class BucketStoreContract {
   }
 
   @Test
-  void aReportOnlyClaimNeverDeniesAndConsumesOnlyWhenItHasTokens() {
+  void aShadowModeClaimNeverDeniesAndConsumesOnlyWhenItHasTokens() {
     BucketClaim shadow = new BucketClaim(key("shadow"), FIVE_PER_MINUTE_WINDOW, 1, 1, false);
     for (int i = 0; i < 7; i++) {
       BatchOutcome outcome = consume(hit("enforced", TEN_PER_MINUTE_WINDOW), shadow);

@@ -1,4 +1,4 @@
-package io.egressratelimit.limiter;
+package io.egressratelimit.limiter.store;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,8 +10,9 @@ import java.util.concurrent.CompletionStage;
  *
  * <ul>
  *   <li>All or nothing: the batch is admitted only when every enforced claim has at least
- *       {@code required} tokens. Then every enforced claim consumes its tokens, and each
- *       report-only claim consumes its tokens if it has them. Otherwise nothing is consumed.
+ *       {@code required} tokens. Then every enforced claim consumes its tokens, and each claim
+ *       that is not enforced (shadow or quota mode) consumes its tokens if it has them. Otherwise
+ *       nothing is consumed.
  *   <li>Exact under concurrency: two batches never both spend the same token.
  *   <li>A failure completes the stage exceptionally with {@link StoreUnavailableException}; the
  *       engine turns it into the configured failure policy.

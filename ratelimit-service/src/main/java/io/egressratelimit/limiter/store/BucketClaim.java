@@ -1,4 +1,4 @@
-package io.egressratelimit.limiter;
+package io.egressratelimit.limiter.store;
 
 import java.util.Objects;
 
@@ -18,5 +18,15 @@ public record BucketClaim(String key, BucketSpec spec, long required, long consu
     if (required < 0 || consume < 0 || consume > required) {
       throw new IllegalArgumentException("need 0 <= consume <= required");
     }
+  }
+
+  /** The same claim, taking nothing: it only checks the bucket. */
+  public BucketClaim checkOnly() {
+    return new BucketClaim(key, spec, required, 0, enforced);
+  }
+
+  /** The same claim, denying the whole batch when it fails. */
+  public BucketClaim enforcing() {
+    return new BucketClaim(key, spec, required, consume, true);
   }
 }

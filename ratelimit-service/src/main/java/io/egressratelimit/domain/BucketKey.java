@@ -1,19 +1,21 @@
-package io.egressratelimit.config;
+package io.egressratelimit.domain;
 
-import io.egressratelimit.domain.DescriptorEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Writes bucket keys: {@code domain|key=value|key=value}. A backslash escapes {@code \}, {@code |}
- * and {@code =} inside the parts, so two different descriptors can never share a key by accident;
- * it escapes {@code #} too, which the engine uses to append the policy to a key.
+ * The one place bucket keys are written and read: {@code domain|key=value|key=value#policy}. A
+ * backslash escapes {@code \}, {@code |}, {@code =} and {@code #} inside the parts, so two different
+ * descriptors can never share a key by accident. The config writes the descriptor part (it alone
+ * knows when a shared wildcard folds a value into its pattern), the engine appends the policy, and
+ * a store that shares one key space adds its prefix and shard.
  */
 public final class BucketKey {
   private final StringBuilder key = new StringBuilder();
 
-  BucketKey(String domain) {
+  /** Starts the key of a descriptor in {@code domain}; add its entries with {@link #entry}. */
+  public BucketKey(String domain) {
     escape(domain);
   }
 
@@ -29,7 +31,7 @@ public final class BucketKey {
 
   /**
    * Reads a key written by this class, ignoring anything from the first unescaped {@code #} on (the
-   * policy the engine appends); empty for text this class did not write.
+   * policy); empty for text this class did not write.
    */
   public static Optional<Parsed> parse(String key) {
     List<String> parts = new ArrayList<>();
@@ -67,7 +69,21 @@ public final class BucketKey {
     return Optional.of(new Parsed(parts.get(0), entries));
   }
 
-  BucketKey entry(String entryKey, String value) {
+  /**
+   * A key with the policy's identity appended, so that a changed limit gets a fresh bucket instead
+   * of inheriting tokens counted under other rules.
+   */
+  public static String withPolicy(String descriptorKey, LimitPolicy policy) {
+    char algorithm = switch (policy.algorithm()) {
+      case FIXED_WINDOW -> 'f';
+      case TOKEN_BUCKET -> 't';
+      case STRICT -> 's';
+    };
+    return descriptorKey + "#" + algorithm + policy.requestsPerPeriod() + "/" + policy.period().toSeconds()
+        + "b" + policy.burst();
+  }
+
+  public BucketKey entry(String entryKey, String value) {
     key.append('|');
     escape(entryKey);
     key.append('=');
