@@ -34,7 +34,7 @@ final class QuotaStream implements AutoCloseable {
       open();
     }
     if (requests != null) {
-      requests.onNext(reports);
+      send(reports);
     }
   }
 
@@ -43,7 +43,7 @@ final class QuotaStream implements AutoCloseable {
     if (requests == null) {
       open();
     }
-    requests.onNext(reports);
+    send(reports);
   }
 
   long opened() {
@@ -52,6 +52,15 @@ final class QuotaStream implements AutoCloseable {
 
   long closedByServer() {
     return closedByServer.get();
+  }
+
+  /** A send on a call the server has just ended fails; the stream counts as closed, as Envoy's does. */
+  private void send(RateLimitQuotaUsageReports reports) {
+    try {
+      requests.onNext(reports);
+    } catch (RuntimeException e) {
+      closed(current);
+    }
   }
 
   private void open() {

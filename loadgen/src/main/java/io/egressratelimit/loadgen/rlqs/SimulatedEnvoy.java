@@ -76,7 +76,7 @@ public final class SimulatedEnvoy implements AutoCloseable {
     try {
       filter.reportAll(nanoClock.getAsLong()).ifPresent(stream::sendOnTick);
     } catch (RuntimeException e) {
-      // a send on a stream the server just ended; the next tick reopens it
+      // never let one failed tick end the timer: a scheduled task that throws is not run again
     }
   }
 
