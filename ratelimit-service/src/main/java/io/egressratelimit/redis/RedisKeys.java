@@ -1,16 +1,11 @@
 package io.egressratelimit.redis;
 
+import io.egressratelimit.domain.BucketKey;
 import io.egressratelimit.limiter.store.BucketBatch;
 import io.egressratelimit.limiter.store.BucketClaim;
 
-/**
- * Redis keys: {@code prefix + "{" + shard + "}" + bucket}. The hash tag puts every bucket of one
- * domain in one Redis Cluster slot, which the atomic script's all-or-nothing needs.
- */
+/** The script path's keys, in the one format {@link BucketKey#inStore} writes. */
 final class RedisKeys {
-  /** Redis hashes a key with an empty tag {@code {}} whole, which would split a batch over slots. */
-  private static final String UNSHARDED = "_";
-
   private final String prefix;
 
   RedisKeys(String prefix) {
@@ -18,7 +13,6 @@ final class RedisKeys {
   }
 
   String of(BucketBatch batch, BucketClaim claim) {
-    String tag = batch.shard().isEmpty() ? UNSHARDED : batch.shard().replace("{", "(").replace("}", ")");
-    return prefix + "{" + tag + "}" + claim.key();
+    return BucketKey.inStore(prefix, batch.shard(), claim.key());
   }
 }

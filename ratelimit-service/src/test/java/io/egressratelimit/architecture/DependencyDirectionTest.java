@@ -59,7 +59,10 @@ class DependencyDirectionTest {
         may("limiter", "domain config limiter.store", ""),
         may("bucket4j", "limiter limiter.store", "io.github.bucket4j"),
         may("memory", "limiter limiter.store bucket4j quota", "io.github.bucket4j"),
-        may("redis", "limiter limiter.store bucket4j logging quota", "io.lettuce io.github.bucket4j io.netty org.slf4j"),
+        // The script path and what both Redis strategies share (connection, deadline, failures):
+        // no bucket4j, which only the compare-and-swap strategy in redis.cas uses.
+        may("redis", "domain limiter limiter.store logging quota", "io.lettuce io.netty org.slf4j"),
+        may("redis.cas", "domain limiter limiter.store bucket4j redis", "io.lettuce io.github.bucket4j"),
         may("grpc", "domain limiter limiter.store", "io.grpc io.envoyproxy com.google org.slf4j"),
         may("http", "domain limiter limiter.store", "io.envoyproxy com.google com.sun org.slf4j"),
         may("metrics", "domain config limiter limiter.store", "io.micrometer"),
@@ -73,7 +76,8 @@ class DependencyDirectionTest {
         // engine, the stores or the server that wires it in.
         may("xds", "config", "com.google io.envoyproxy io.grpc org.slf4j"),
         // The composition root wires everything.
-        may("server", "domain config limiter limiter.store bucket4j memory redis grpc http metrics tracing logging xds quota rlqs",
+        may("server", "domain config limiter limiter.store bucket4j memory redis redis.cas grpc http metrics tracing logging "
+            + "xds quota rlqs",
             String.join(" ", LIBRARIES)));
   }
 
