@@ -10,6 +10,8 @@ import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
 import io.envoyproxy.envoy.extensions.filters.http.cache.v3.CacheConfig;
+import io.envoyproxy.envoy.extensions.filters.http.rate_limit_quota.v3.RateLimitQuotaBucketSettings;
+import io.envoyproxy.envoy.extensions.filters.http.rate_limit_quota.v3.RateLimitQuotaFilterConfig;
 import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -17,6 +19,9 @@ import io.envoyproxy.envoy.extensions.formatter.req_without_query.v3.ReqWithoutQ
 import io.envoyproxy.envoy.extensions.http.cache.simple_http_cache.v3.SimpleHttpCacheConfig;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.type.matcher.v3.HttpRequestHeaderMatchInput;
+import java.util.List;
+import java.util.Optional;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
@@ -29,6 +34,9 @@ final class EnvoyBootstrap {
       JsonFormat.TypeRegistry.newBuilder()
           .add(HttpConnectionManager.getDescriptor())
           .add(RateLimit.getDescriptor())
+          .add(RateLimitQuotaFilterConfig.getDescriptor())
+          .add(RateLimitQuotaBucketSettings.getDescriptor())
+          .add(HttpRequestHeaderMatchInput.getDescriptor())
           .add(Router.getDescriptor())
           .add(HttpProtocolOptions.getDescriptor())
           .add(UpstreamTlsContext.getDescriptor())
@@ -80,5 +88,20 @@ final class EnvoyBootstrap {
         .map(f -> unpack(f.getTypedConfig(), RateLimit.class))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no envoy.filters.http.ratelimit filter"));
+  }
+
+  /** The rate_limit_quota filter, when the gateway limits with RLQS. */
+  static Optional<RateLimitQuotaFilterConfig> quotaFilter(HttpConnectionManager manager) {
+    return manager.getHttpFiltersList().stream()
+        .filter(f -> f.getName().equals("envoy.filters.http.rate_limit_quota"))
+        .map(f -> unpack(f.getTypedConfig(), RateLimitQuotaFilterConfig.class))
+        .findFirst();
+  }
+
+  /** The bucket settings of each of the filter's matchers, in order. */
+  static List<RateLimitQuotaBucketSettings> bucketSettings(RateLimitQuotaFilterConfig filter) {
+    return filter.getBucketMatchers().getMatcherList().getMatchersList().stream()
+        .map(m -> unpack(m.getOnMatch().getAction().getTypedConfig(), RateLimitQuotaBucketSettings.class))
+        .toList();
   }
 }

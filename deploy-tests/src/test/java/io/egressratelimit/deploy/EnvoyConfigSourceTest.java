@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class EnvoyConfigSourceTest {
   private static final Path SOURCE = RepoLayout.root().resolve("envoy-config/envoy.yaml");
+  private static final Path RLQS_SOURCE = RepoLayout.root().resolve("envoy-config/envoy-rlqs.yaml");
   private static final Path LIMITS = RepoLayout.root().resolve("envoy-config/limits/geocode.yaml");
 
   @Test
@@ -35,6 +36,17 @@ class EnvoyConfigSourceTest {
   }
 
   @Test
+  void withRateLimitQuotaTheChartsEnvoyConfigIsEnvoyRlqsYamlWithTheServiceAddressTemplated() throws IOException {
+    Map<String, Object> source = KubernetesYaml.parseMap(Files.readString(RLQS_SOURCE));
+    String serviceName = ChartRenderer.RELEASE + "-egress-ratelimit-ratelimit";
+
+    assertEquals(
+        List.of(ratelimitAddressPath(source) + ": ratelimit -> " + serviceName),
+        differences(source, Scenario.RLQS, "envoy", "envoy.yaml"),
+        "the chart's files/envoy.yaml with envoy.rateLimitFilter=rate_limit_quota has drifted from envoy-config/envoy-rlqs.yaml");
+  }
+
+  @Test
   void theChartsDefaultLimitsAreEnvoyConfigsLimits() throws IOException {
     Map<String, Object> source = KubernetesYaml.parseMap(Files.readString(LIMITS));
 
@@ -44,8 +56,12 @@ class EnvoyConfigSourceTest {
 
   /** "path: source -> rendered" for each field where a file differs from a key of a rendered ConfigMap. */
   private static List<String> differences(Map<String, Object> source, String configMap, String key) {
+    return differences(source, Scenario.DEFAULTS, configMap, key);
+  }
+
+  private static List<String> differences(Map<String, Object> source, Scenario scenario, String configMap, String key) {
     Map<String, Object> rendered = KubernetesYaml.parseMap(
-        ChartRenderer.render(Scenario.DEFAULTS).get(ConfigMap.class, configMap).getData().get(key));
+        ChartRenderer.render(scenario).get(ConfigMap.class, configMap).getData().get(key));
     List<String> differences = new ArrayList<>();
     compare(source, rendered, "", differences);
     return differences;
@@ -70,6 +86,7 @@ class EnvoyConfigSourceTest {
 
   @SuppressWarnings("unchecked")
   private static String ratelimitAddressPath(Map<String, Object> source) {
+    // the same cluster index in both files, since the clusters are the same
     List<Object> clusters = (List<Object>) ((Map<String, Object>) source.get("static_resources")).get("clusters");
     for (int i = 0; i < clusters.size(); i++) {
       if ("ratelimit".equals(((Map<String, Object>) clusters.get(i)).get("name"))) {

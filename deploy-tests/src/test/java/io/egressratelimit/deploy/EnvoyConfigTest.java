@@ -12,14 +12,18 @@ import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RateLimit.Action;
 import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.extensions.filters.http.rate_limit_quota.v3.RateLimitQuotaBucketSettings;
+import io.envoyproxy.envoy.extensions.filters.http.rate_limit_quota.v3.RateLimitQuotaFilterConfig;
 import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.type.v3.RateLimitStrategy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -72,9 +76,19 @@ class EnvoyConfigTest {
   void theRateLimitClusterResolvesEveryServiceReplica(Scenario scenario) {
     Rendered rendered = ChartRenderer.render(scenario);
     Bootstrap bootstrap = bootstrap(rendered);
-    RateLimit filter = EnvoyBootstrap.rateLimitFilter(
-        EnvoyBootstrap.connectionManager(bootstrap.getStaticResources().getListeners(0)));
-    Cluster cluster = EnvoyBootstrap.cluster(bootstrap, filter.getRateLimitService().getGrpcService().getEnvoyGrpc().getClusterName());
+    HttpConnectionManager manager = EnvoyBootstrap.connectionManager(bootstrap.getStaticResources().getListeners(0));
+    Optional<RateLimitQuotaFilterConfig> quota = EnvoyBootstrap.quotaFilter(manager);
+    String clusterName;
+    if (quota.isPresent()) {
+      clusterName = quota.get().getRlqsServer().getEnvoyGrpc().getClusterName();
+      assertEquals("geocode", quota.get().getDomain());
+    } else {
+      RateLimit filter = EnvoyBootstrap.rateLimitFilter(manager);
+      clusterName = filter.getRateLimitService().getGrpcService().getEnvoyGrpc().getClusterName();
+      assertTrue(filter.getFailureModeDeny(), "an unreachable service must not open the budget");
+      assertEquals("geocode", filter.getDomain());
+    }
+    Cluster cluster = EnvoyBootstrap.cluster(bootstrap, clusterName);
     Service service = rendered.get(Service.class, "ratelimit");
     SocketAddress endpoint = EnvoyBootstrap.endpoint(cluster);
 
@@ -83,8 +97,33 @@ class EnvoyConfigTest {
     // STRICT_DNS on a headless Service gives Envoy every ready replica, not one virtual IP.
     assertEquals(Cluster.DiscoveryType.STRICT_DNS, cluster.getType());
     assertEquals("None", service.getSpec().getClusterIP());
-    assertTrue(filter.getFailureModeDeny(), "an unreachable service must not open the budget");
-    assertEquals("geocode", filter.getDomain());
+  }
+
+  /** One limiter or the other, as envoy.rateLimitFilter says; never both, never none. */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Scenario.class)
+  void theGatewayRunsTheChosenLimiterAlone(Scenario scenario) {
+    HttpConnectionManager manager = EnvoyBootstrap.connectionManager(
+        bootstrap(ChartRenderer.render(scenario)).getStaticResources().getListeners(0));
+    List<String> limiters = manager.getHttpFiltersList().stream().map(f -> f.getName())
+        .filter(n -> n.equals("envoy.filters.http.ratelimit") || n.equals("envoy.filters.http.rate_limit_quota"))
+        .toList();
+    assertEquals(List.of(scenario == Scenario.RLQS ? "envoy.filters.http.rate_limit_quota" : "envoy.filters.http.ratelimit"),
+        limiters);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = Scenario.class, names = "RLQS")
+  void theQuotaFilterFailsClosedBeforeAndAfterAnAssignment(Scenario scenario) {
+    HttpConnectionManager manager = EnvoyBootstrap.connectionManager(
+        bootstrap(ChartRenderer.render(scenario)).getStaticResources().getListeners(0));
+    RateLimitStrategy denyAll = RateLimitStrategy.newBuilder().setBlanketRule(RateLimitStrategy.BlanketRule.DENY_ALL).build();
+    List<RateLimitQuotaBucketSettings> buckets = EnvoyBootstrap.bucketSettings(EnvoyBootstrap.quotaFilter(manager).orElseThrow());
+    assertEquals(1, buckets.size());
+    assertEquals(denyAll, buckets.get(0).getNoAssignmentBehavior().getFallbackRateLimit());
+    assertEquals(denyAll, buckets.get(0).getExpiredAssignmentBehavior().getFallbackRateLimit());
+    assertTrue(manager.getRouteConfig().getVirtualHostsList().stream().flatMap(v -> v.getRoutesList().stream())
+        .allMatch(r -> r.getRoute().getRateLimitsCount() == 0), "no rate_limits without the ratelimit filter to read them");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -92,9 +131,20 @@ class EnvoyConfigTest {
   void everyDescriptorEnvoySendsHasARuleInTheMountedLimits(Scenario scenario) throws Exception {
     Rendered rendered = ChartRenderer.render(scenario);
     HttpConnectionManager manager = EnvoyBootstrap.connectionManager(bootstrap(rendered).getStaticResources().getListeners(0));
-    String domain = EnvoyBootstrap.rateLimitFilter(manager).getDomain();
     RateLimitConfig limits = MountedLimits.load(rendered.get(ConfigMap.class, "ratelimit-limits"));
-
+    Optional<RateLimitQuotaFilterConfig> quota = EnvoyBootstrap.quotaFilter(manager);
+    if (quota.isPresent()) {
+      // the service reads a BucketId as the descriptor of its entries (docs/rlqs.md)
+      for (RateLimitQuotaBucketSettings bucket : EnvoyBootstrap.bucketSettings(quota.get())) {
+        List<DescriptorEntry> descriptor = bucket.getBucketIdBuilder().getBucketIdBuilderMap().entrySet().stream()
+            .sorted(java.util.Map.Entry.comparingByKey())
+            .map(e -> new DescriptorEntry(e.getKey(), e.getValue().getStringValue()))
+            .toList();
+        assertTrue(limits.match(quota.get().getDomain(), descriptor).isPresent(), "no limit for the bucket " + descriptor);
+      }
+      return;
+    }
+    String domain = EnvoyBootstrap.rateLimitFilter(manager).getDomain();
     List<Route> routes = manager.getRouteConfig().getVirtualHostsList().stream().flatMap(v -> v.getRoutesList().stream()).toList();
     assertFalse(routes.isEmpty());
     for (Route route : routes) {

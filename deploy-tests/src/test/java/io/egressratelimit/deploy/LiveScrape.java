@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -73,6 +74,10 @@ final class LiveScrape {
       ServerSettings settings = ServerSettings.inMemory(limits, 0, 0)
           .withRedis(RedisStoreSettings.standalone("redis://127.0.0.1:" + redisPort));
       try (RateLimitServer server = RateLimitServer.start(settings)) {
+        // As Kubernetes would: no traffic before readiness, so the decisions below meet a warm replica.
+        if (!server.awaitReady(Duration.ofSeconds(60))) {
+          throw new IllegalStateException("the service did not report SERVING within 60 s");
+        }
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
         try {
           var rls = RateLimitServiceGrpc.newBlockingStub(channel);

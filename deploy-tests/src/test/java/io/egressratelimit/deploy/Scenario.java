@@ -10,7 +10,8 @@ enum Scenario {
   HPA("hpa.yaml"),
   STUB_UPSTREAM("stub-upstream.yaml"),
   EXISTING_SECRETS("existing-secrets.yaml"),
-  MONITORING("monitoring.yaml");
+  MONITORING("monitoring.yaml"),
+  RLQS("rlqs.yaml");
 
   private final String valuesFileName;
 

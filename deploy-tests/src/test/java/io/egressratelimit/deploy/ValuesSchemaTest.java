@@ -32,6 +32,7 @@ class ValuesSchemaTest {
       envoy.rateLimitTimeout    | 250ms      | at '/envoy/rateLimitTimeout': '250ms' does not match pattern
       redis.type                | replicated | at '/redis/type': value must be one of 'single', 'sentinel', 'cluster'
       redis.enabled             | false      | redis.external.url is required when redis.enabled is false
+      envoy.rateLimitFilter     | rls        | at '/envoy/rateLimitFilter': value must be one of 'ratelimit', 'rate_limit_quota'
       """)
   void aBadValueIsRefusedWithAMessageThatNamesIt(String key, String value, String expected) {
     String message = refusal(c -> c.set(key, value));

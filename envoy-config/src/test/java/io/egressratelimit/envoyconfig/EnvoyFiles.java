@@ -10,6 +10,11 @@ final class EnvoyFiles {
   static final String PRODUCTION = "envoy.yaml";
   static final String LOCAL = "envoy-local.yaml";
   static final List<String> BOTH = List.of(PRODUCTION, LOCAL);
+  /** The same gateways with the rate_limit_quota filter (RLQS) in place of the ratelimit filter. */
+  static final String RLQS = "envoy-rlqs.yaml";
+  static final String RLQS_LOCAL = "envoy-rlqs-local.yaml";
+  static final List<String> RLQS_BOTH = List.of(RLQS, RLQS_LOCAL);
+  static final List<String> ALL = List.of(PRODUCTION, LOCAL, RLQS, RLQS_LOCAL);
 
   private EnvoyFiles() {}
 

@@ -10,9 +10,10 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
-/** Each shipped Envoy file passes every check Envoy itself would make, and ours. */
+/** Each shipped Envoy file, RLS and RLQS alike, passes every check Envoy itself would make, and ours. */
 class EnvoyFilesTest {
-  static final List<String> FILES = EnvoyFiles.BOTH;
+  static final List<String> FILES = EnvoyFiles.ALL;
+  static final List<String> RLS_FILES = EnvoyFiles.BOTH;
 
   @ParameterizedTest
   @FieldSource("FILES")
@@ -37,7 +38,7 @@ class EnvoyFilesTest {
   }
 
   @ParameterizedTest
-  @FieldSource("FILES")
+  @FieldSource("RLS_FILES")
   void failsClosedWithRateLimitHeaders(String file) throws Exception {
     List<RateLimit> filters = rateLimitFilters(BootstrapLoader.load(EnvoyFiles.envoyFile(file)));
     assertEquals(1, filters.size(), "one ratelimit filter");

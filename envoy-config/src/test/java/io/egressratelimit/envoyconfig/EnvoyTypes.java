@@ -6,6 +6,8 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
 import io.envoyproxy.envoy.extensions.filters.http.cache.v3.CacheConfig;
+import io.envoyproxy.envoy.extensions.filters.http.rate_limit_quota.v3.RateLimitQuotaBucketSettings;
+import io.envoyproxy.envoy.extensions.filters.http.rate_limit_quota.v3.RateLimitQuotaFilterConfig;
 import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -13,6 +15,7 @@ import io.envoyproxy.envoy.extensions.formatter.req_without_query.v3.ReqWithoutQ
 import io.envoyproxy.envoy.extensions.http.cache.simple_http_cache.v3.SimpleHttpCacheConfig;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.type.matcher.v3.HttpRequestHeaderMatchInput;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -28,6 +31,9 @@ final class EnvoyTypes {
       HttpConnectionManager.getDefaultInstance(),
       Router.getDefaultInstance(),
       RateLimit.getDefaultInstance(),
+      RateLimitQuotaFilterConfig.getDefaultInstance(),
+      RateLimitQuotaBucketSettings.getDefaultInstance(),
+      HttpRequestHeaderMatchInput.getDefaultInstance(),
       CacheConfig.getDefaultInstance(),
       SimpleHttpCacheConfig.getDefaultInstance(),
       StdoutAccessLog.getDefaultInstance(),

@@ -106,6 +106,33 @@ class NegativeFixturesTest {
         checkError("stage-without-filter.yaml", NegativeFixturesTest::descriptorsOf));
   }
 
+  @Test
+  void minimalValidRlqs() throws Exception {
+    LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.fixture("minimal-valid-rlqs.yaml"));
+    for (BootstrapCheck check : List.<BootstrapCheck>of(ValidationRules::check, ClusterReferences::check,
+        DeprecatedFields::check, NegativeFixturesTest::quotaBucketRules)) {
+      assertDoesNotThrow(() -> check.check(loaded));
+    }
+  }
+
+  @Test
+  void rlqsMisspelledBehaviour() {
+    assertEquals("rlqs-misspelled-behaviour.yaml: line 49: Cannot find field: no_assignment_behaviour in message"
+            + " envoy.extensions.filters.http.rate_limit_quota.v3.RateLimitQuotaBucketSettings",
+        parseError("rlqs-misspelled-behaviour.yaml"));
+  }
+
+  @Test
+  void rlqsTooFrequentReport() throws Exception {
+    assertEquals("rlqs-too-frequent-report.yaml: static_resources.listeners[egress].filter_chains[0]"
+            + ".filters[envoy.filters.network.http_connection_manager].typed_config"
+            + ".http_filters[envoy.filters.http.rate_limit_quota].typed_config.bucket_matchers.matcher_list.matchers[0]"
+            + ".on_match.action.typed_config (RateLimitQuotaBucketSettings):"
+            + " envoy.extensions.filters.http.rate_limit_quota.v3.RateLimitQuotaBucketSettings.reporting_interval:"
+            + " must be greater than nanos: 100000000",
+        checkError("rlqs-too-frequent-report.yaml", ValidationRules::check));
+  }
+
   /** The message of the one check that a fixture (which parses) fails. */
   private static String checkError(String fixture, BootstrapCheck check) throws EnvoyConfigException {
     LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.fixture("negative/" + fixture));
@@ -115,6 +142,16 @@ class NegativeFixturesTest {
   private static String parseError(String fixture) {
     return assertThrows(EnvoyConfigException.class,
         () -> BootstrapLoader.load(EnvoyFiles.fixture("negative/" + fixture))).getMessage();
+  }
+
+  private static void quotaBucketRules(LoadedBootstrap loaded) throws EnvoyConfigException {
+    io.egressratelimit.config.RateLimitConfig limits;
+    try {
+      limits = io.egressratelimit.config.ConfigLoader.load(EnvoyFiles.limitsDir());
+    } catch (Exception e) {
+      throw new IllegalStateException("the shipped limits/ load", e);
+    }
+    QuotaBucketRules.check(loaded, limits, "limits/");
   }
 
   private static void descriptorsOf(LoadedBootstrap loaded) throws EnvoyConfigException {

@@ -5,24 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.Testcontainers;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.images.builder.Transferable;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * The real thing: the official Envoy image runs envoy-local.yaml in front of the service (with the
@@ -30,24 +19,17 @@ import org.testcontainers.utility.DockerImageName;
  * X-RateLimit headers, while the upstream never sees more than the budget.
  */
 class RealEnvoyIT {
-  private static final DockerImageName ENVOY_IMAGE =
-      DockerImageName.parse(System.getProperty("envoy.image", "envoyproxy/envoy:v1.34-latest"));
-  private static final int LISTENER_PORT = 10000;
-  private static final int OBSERVABILITY_PORT = 9902;
   /** limits/geocode.yaml: at most 5 calls in any 15 s. */
   private static final int GLOBAL_BUDGET = 5;
   private static final int BURST = 12;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
   @Test
   void callsOverTheBudgetGet429WithRateLimitHeaders() throws Exception {
-    assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
-        "no Docker engine: this test runs Envoy from the " + ENVOY_IMAGE + " image");
-    int grpcPort = freePort();
-    int adminPort = freePort();
-    int upstreamPort = freePort();
+    assumeTrue(EnvoyContainer.dockerAvailable(), EnvoyContainer.skipReason());
+    int grpcPort = GatewayCalls.freePort();
+    int adminPort = GatewayCalls.freePort();
+    int upstreamPort = GatewayCalls.freePort();
     try (JavaMainProcess service = JavaMainProcess.start("ratelimit-service", "io.egressratelimit.server.Main",
             List.of("--config", EnvoyFiles.limitsDir().toString(), "--host", "127.0.0.1",
                 "--grpc-port", String.valueOf(grpcPort), "--http-port", String.valueOf(adminPort)));
@@ -55,38 +37,23 @@ class RealEnvoyIT {
             List.of("upstream", "--port", String.valueOf(upstreamPort)))) {
       service.awaitListening(grpcPort, START_TIMEOUT);
       upstream.awaitListening(upstreamPort, START_TIMEOUT);
-      Testcontainers.exposeHostPorts(grpcPort, upstreamPort);
-      String config = ContainerBootstrap.json(
-          BootstrapLoader.load(EnvoyFiles.envoyFile(EnvoyFiles.LOCAL)).bootstrap(),
-          "host.testcontainers.internal",
-          Map.of("ratelimit", grpcPort, "geocode_upstream", upstreamPort));
-      try (GenericContainer<?> envoy = new GenericContainer<>(ENVOY_IMAGE)
-          .withCopyToContainer(Transferable.of(config), "/etc/envoy/envoy.json")
-          .withCommand("-c", "/etc/envoy/envoy.json", "--log-level", "warn")
-          .withExposedPorts(LISTENER_PORT, OBSERVABILITY_PORT)
-          .waitingFor(Wait.forHttp("/ready").forPort(OBSERVABILITY_PORT).forStatusCode(200)
-              .withStartupTimeout(START_TIMEOUT))) {
-        envoy.start();
-        String base = "http://" + envoy.getHost() + ":" + envoy.getMappedPort(LISTENER_PORT);
+      try (GenericContainer<?> envoy = EnvoyContainer.start(EnvoyFiles.LOCAL,
+          Map.of("ratelimit", grpcPort, "geocode_upstream", upstreamPort))) {
+        String base = EnvoyContainer.baseUrl(envoy);
         assertBudgetHolds(base, "http://127.0.0.1:" + upstreamPort);
       }
     }
   }
 
   private void assertBudgetHolds(String envoy, String upstream) throws IOException, InterruptedException {
-    // Strict buckets start empty, so the first admission may take a few seconds: wait for one
-    // (bounded), which also proves the route reaches the upstream at all.
-    int sequence = 0;
-    HttpResponse<String> first = call(envoy, sequence++);
-    for (int attempt = 0; first.statusCode() == 429 && attempt < 60; attempt++) {
-      Thread.sleep(500);
-      first = call(envoy, sequence++);
-    }
+    GatewayCalls calls = new GatewayCalls(envoy, upstream);
+    // Strict buckets start empty, so the first admission may take a few seconds: wait for one.
+    HttpResponse<String> first = calls.firstAdmitted(60, Duration.ofMillis(500));
     assertEquals(200, first.statusCode(), "a call within the budget goes through; body: " + first.body());
 
     List<HttpResponse<String>> burst = new ArrayList<>();
     for (int i = 0; i < BURST; i++) {
-      burst.add(call(envoy, sequence++));
+      burst.add(calls.call());
     }
     long admitted = burst.stream().filter(response -> response.statusCode() == 200).count();
     List<HttpResponse<String>> limited = burst.stream().filter(response -> response.statusCode() == 429).toList();
@@ -97,30 +64,6 @@ class RealEnvoyIT {
         assertTrue(response.headers().firstValue(header).isPresent(), header + " on a 429: " + response.headers());
       }
     }
-
-    HttpResponse<String> stats = http.send(HttpRequest.newBuilder(URI.create(upstream + "/stats?window=15s")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertTrue(numberIn(stats.body(), "maxInWindow") <= GLOBAL_BUDGET, "upstream stats: " + stats.body());
-  }
-
-  /** A distinct coordinate on each call, so the response cache never answers in the limiter's place. */
-  private HttpResponse<String> call(String envoy, int sequence) throws IOException, InterruptedException {
-    String latlng = "37." + (100000 + sequence) + ",-122.400860";
-    HttpRequest request = HttpRequest.newBuilder(URI.create(envoy + "/maps/api/geocode/json?latlng=" + latlng + "&key=test"))
-        .timeout(Duration.ofSeconds(10))
-        .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static long numberIn(String json, String field) {
-    Matcher matcher = Pattern.compile("\"" + field + "\"\\s*:\\s*(\\d+)").matcher(json);
-    assertTrue(matcher.find(), field + " in " + json);
-    return Long.parseLong(matcher.group(1));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    assertTrue(calls.upstreamMaxInWindow("15s") <= GLOBAL_BUDGET, "the upstream saw more than the budget");
   }
 }

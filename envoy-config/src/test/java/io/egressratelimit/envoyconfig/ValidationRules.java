@@ -36,7 +36,7 @@ final class ValidationRules {
       } catch (ValidationException e) {
         violations.add(loaded.fileName() + ": " + (path.isEmpty() ? "(top)" : path)
             + " (" + message.getDescriptorForType().getName() + "): "
-            + e.getField().replaceFirst("^\\.", "") + ": " + e.getReason());
+            + e.getField().replaceFirst("^\\.", "") + ": " + e.getReason().strip()); // a message-valued bound prints with a newline
       }
     });
     if (!violations.isEmpty()) {

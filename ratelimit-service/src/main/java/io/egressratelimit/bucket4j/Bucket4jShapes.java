@@ -1,7 +1,7 @@
 package io.egressratelimit.bucket4j;
 
-import io.egressratelimit.limiter.BucketSpec;
 import io.egressratelimit.limiter.NanoClock;
+import io.egressratelimit.limiter.store.BucketSpec;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;

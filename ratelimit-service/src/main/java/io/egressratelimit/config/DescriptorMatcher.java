@@ -2,6 +2,7 @@ package io.egressratelimit.config;
 
 import io.egressratelimit.config.DescriptorLevel.MatchKind;
 import io.egressratelimit.config.DescriptorLevel.Step;
+import io.egressratelimit.domain.BucketKey;
 import io.egressratelimit.domain.DescriptorEntry;
 import io.egressratelimit.domain.Rule;
 import java.util.ArrayList;

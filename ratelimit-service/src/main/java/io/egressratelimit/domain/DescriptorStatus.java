@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param limitRemaining the tokens left after this request; {@link #UNLIMITED_REMAINING} for an unlimited rule
  * @param durationUntilReset for OVER_LIMIT, the wait until this request could be admitted (a
  *     Retry-After); for OK, the time until the bucket is full again
- * @param wouldHaveBeenDenied the rule would have denied, but is in shadow mode
+ * @param shadowOverLimit over a limit in shadow mode: it would have been denied
  */
 public record DescriptorStatus(
     Code code,
@@ -23,7 +23,7 @@ public record DescriptorStatus(
     Optional<LimitPolicy> currentLimit,
     long limitRemaining,
     Duration durationUntilReset,
-    boolean wouldHaveBeenDenied) {
+    boolean shadowOverLimit) {
 
   public DescriptorStatus {
     Objects.requireNonNull(code, "code");
@@ -38,6 +38,33 @@ public record DescriptorStatus(
    * holds, as envoyproxy/ratelimit sends it, which clients read as "no limit".
    */
   public static final long UNLIMITED_REMAINING = 0xFFFF_FFFFL;
+
+  /** A descriptor whose bucket had its tokens; {@code untilFull} is when it is full again. */
+  public static DescriptorStatus ok(Optional<Rule> rule, String metricKey, Optional<LimitPolicy> limit,
+      long remaining, Duration untilFull) {
+    return new DescriptorStatus(Code.OK, rule, metricKey, limit, remaining, untilFull, false);
+  }
+
+  /** A descriptor over its limit; {@code untilPassing} is the wait until this request could pass. */
+  public static DescriptorStatus overLimit(Optional<Rule> rule, String metricKey, Optional<LimitPolicy> limit,
+      long remaining, Duration untilPassing) {
+    return new DescriptorStatus(Code.OVER_LIMIT, rule, metricKey, limit, remaining, untilPassing, false);
+  }
+
+  /** A descriptor over a limit in shadow mode: it reads OK, and metrics count the denial it would have been. */
+  public static DescriptorStatus shadowOverLimit(Optional<Rule> rule, String metricKey, Optional<LimitPolicy> limit,
+      long remaining, Duration untilFull) {
+    return new DescriptorStatus(Code.OK, rule, metricKey, limit, remaining, untilFull, true);
+  }
+
+  /**
+   * A descriptor answered without its bucket (the store failed and a failure policy spoke): nothing
+   * is known of its tokens.
+   */
+  public static DescriptorStatus notRead(
+      Code code, Optional<Rule> rule, String metricKey, Optional<LimitPolicy> limit) {
+    return new DescriptorStatus(code, rule, metricKey, limit, 0, Duration.ZERO, false);
+  }
 
   /**
    * The status of a descriptor that nothing limits: no rule, a replaced rule (0 remaining, as

@@ -2,11 +2,12 @@ package io.egressratelimit.grpc;
 
 import io.egressratelimit.limiter.InvalidRequestException;
 import io.egressratelimit.limiter.RateLimitEngine;
-import io.egressratelimit.limiter.StoreUnavailableException;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.Completions;
+import io.egressratelimit.limiter.store.StoreUnavailableException;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
-import io.egressratelimit.limiter.BucketBatch;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
@@ -14,7 +15,6 @@ import io.grpc.netty.shaded.io.netty.util.internal.ThreadExecutorMap;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +57,7 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
         responses.onNext(response);
         responses.onCompleted();
       } else {
-        responses.onError(statusOf(unwrap(failure)).asRuntimeException());
+        responses.onError(statusOf(Completions.cause(failure)).asRuntimeException());
       }
     });
   }
@@ -105,9 +105,5 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
     }
     LOG.error("unexpected failure deciding a rate limit request", failure);
     return Status.INTERNAL.withDescription("internal error; see the service log");
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 }

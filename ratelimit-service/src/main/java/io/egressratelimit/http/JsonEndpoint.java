@@ -5,7 +5,8 @@ import com.google.protobuf.util.JsonFormat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.egressratelimit.limiter.InvalidRequestException;
-import io.egressratelimit.limiter.StoreUnavailableException;
+import io.egressratelimit.limiter.store.Completions;
+import io.egressratelimit.limiter.store.StoreUnavailableException;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import java.io.IOException;
@@ -101,8 +102,7 @@ final class JsonEndpoint implements HttpHandler {
   }
 
   private static Answer failed(Throwable failure) {
-    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause = Completions.cause(failure);
     if (cause instanceof InvalidRequestException) {
       return Answer.text(400, "invalid request: " + cause.getMessage() + "\n");
     }

@@ -1,7 +1,8 @@
 package io.egressratelimit.limiter;
 
 import io.egressratelimit.domain.LimitPolicy;
-import io.egressratelimit.limiter.BucketSpec.RefillStyle;
+import io.egressratelimit.limiter.store.BucketSpec;
+import io.egressratelimit.limiter.store.BucketSpec.RefillStyle;
 
 /** Turns a limit into the bucket that enforces exactly its guarantee. */
 final class BucketSpecs {
@@ -18,19 +19,5 @@ final class BucketSpecs {
       // that true across a lost state, because the last window before the loss may have spent b.
       case STRICT -> new BucketSpec(policy.burst(), n - policy.burst(), policy.period(), RefillStyle.GREEDY, 0);
     };
-  }
-
-  /**
-   * The policy's identity inside a bucket key, so that a changed limit gets a fresh bucket instead
-   * of inheriting tokens counted under other rules.
-   */
-  static String fingerprint(LimitPolicy policy) {
-    char algorithm = switch (policy.algorithm()) {
-      case FIXED_WINDOW -> 'f';
-      case TOKEN_BUCKET -> 't';
-      case STRICT -> 's';
-    };
-    return algorithm + Long.toString(policy.requestsPerPeriod()) + "/" + policy.period().toSeconds() + "b"
-        + policy.burst();
   }
 }

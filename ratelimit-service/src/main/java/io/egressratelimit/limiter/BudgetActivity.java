@@ -1,5 +1,11 @@
 package io.egressratelimit.limiter;
 
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketClaim;
+import io.egressratelimit.limiter.store.BucketSpec;
+import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.limiter.store.ForwardingBucketStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

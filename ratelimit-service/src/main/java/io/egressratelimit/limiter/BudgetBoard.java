@@ -1,10 +1,15 @@
 package io.egressratelimit.limiter;
 
-import io.egressratelimit.config.BucketKey;
 import io.egressratelimit.config.RateLimitConfig;
 import io.egressratelimit.config.RuleMatch;
+import io.egressratelimit.domain.BucketKey;
 import io.egressratelimit.domain.Rule;
 import io.egressratelimit.limiter.BudgetActivity.LiveBucket;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketClaim;
+import io.egressratelimit.limiter.store.BucketLevel;
+import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.limiter.store.Completions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -138,8 +143,7 @@ public final class BudgetBoard {
   }
 
   private static String reasonOf(Throwable failure) {
-    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause = Completions.cause(failure);
     return String.valueOf(cause.getMessage());
   }
 

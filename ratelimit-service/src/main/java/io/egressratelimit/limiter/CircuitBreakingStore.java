@@ -1,11 +1,17 @@
 package io.egressratelimit.limiter;
 
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.limiter.store.ForwardingBucketStore;
+import io.egressratelimit.limiter.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * Stops waiting on a store that keeps failing: once calls have failed without a single success for
@@ -13,11 +19,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code openFor}, then one probe call decides whether to close again. A dead Redis then costs
  * requests no time at all, and recovery needs no operator. Requests share round trips, so one slow
  * round trip fails many requests at once: that alone, being brief, does not open the circuit.
+ *
+ * <p>It measures time on a monotonic ticker ({@link System#nanoTime} in production), so a wall clock
+ * stepped by NTP neither holds the circuit open nor cuts its pause short.
  */
 public final class CircuitBreakingStore extends ForwardingBucketStore {
   public enum State { CLOSED, OPEN, HALF_OPEN }
 
-  private final NanoClock clock;
+  private final LongSupplier nanoTicker;
   private final int threshold;
   private final long openForNanos;
   private final long failingForNanos;
@@ -27,9 +36,9 @@ public final class CircuitBreakingStore extends ForwardingBucketStore {
   private final AtomicReference<State> state = new AtomicReference<>(State.CLOSED);
 
   public CircuitBreakingStore(
-      BucketStore delegate, NanoClock clock, int threshold, Duration failingFor, Duration openFor) {
+      BucketStore delegate, LongSupplier nanoTicker, int threshold, Duration failingFor, Duration openFor) {
     super(delegate);
-    this.clock = clock;
+    this.nanoTicker = nanoTicker;
     this.threshold = threshold;
     this.failingForNanos = failingFor.toNanos();
     this.openForNanos = openFor.toNanos();
@@ -54,7 +63,7 @@ public final class CircuitBreakingStore extends ForwardingBucketStore {
     }
     State current = state.get();
     if (current == State.OPEN) {
-      if (clock.epochNanos() - openedAt.get() < openForNanos || !state.compareAndSet(State.OPEN, State.HALF_OPEN)) {
+      if (nanoTicker.getAsLong() - openedAt.get() < openForNanos || !state.compareAndSet(State.OPEN, State.HALF_OPEN)) {
         return rejected();
       }
     } else if (current == State.HALF_OPEN) {
@@ -71,7 +80,7 @@ public final class CircuitBreakingStore extends ForwardingBucketStore {
   }
 
   private void onFailure() {
-    long now = clock.epochNanos();
+    long now = nanoTicker.getAsLong();
     if (consecutiveFailures.getAndIncrement() == 0) {
       firstFailureAt.set(now);
     }
@@ -86,6 +95,4 @@ public final class CircuitBreakingStore extends ForwardingBucketStore {
     return CompletableFuture.failedFuture(new StoreUnavailableException(
         "the bucket store is failing; calls are refused for " + openForNanos / 1_000_000 + " ms between probes"));
   }
-
-
 }

@@ -1,7 +1,10 @@
 package io.egressratelimit.limiter;
 
+import io.egressratelimit.domain.BucketKey;
 import io.egressratelimit.domain.LimitPolicy;
 import io.egressratelimit.domain.Rule;
+import io.egressratelimit.limiter.store.BucketClaim;
+import io.egressratelimit.limiter.store.BucketSpec;
 import java.util.Optional;
 
 /**
@@ -10,21 +13,18 @@ import java.util.Optional;
  * @param rule the configured rule that matched, if any
  * @param metricKey the metrics label, empty when nothing matched
  * @param policy the limit to enforce; empty when the descriptor is not limited
- * @param bucketKey the bucket it draws from (meaningful only with a policy)
- * @param required tokens that must be available
- * @param consume tokens taken when admitted (0 for a check)
+ * @param claim what it asks of its bucket; empty when it is not limited, or when no bucket can
+ *     satisfy it ({@link #impossible()})
  * @param enforced an ordinary limit: when it fails, the request is denied
  * @param quota a quota-mode limit (the rule's {@code quota_mode}, or QUOTA_MODE for all): the request
  *     is denied only when every quota descriptor of it fails; neither this nor {@code enforced} means
- *     report only (shadow mode)
+ *     shadow mode
  */
 record DescriptorPlan(
     Optional<Rule> rule,
     String metricKey,
     Optional<LimitPolicy> policy,
-    String bucketKey,
-    long required,
-    long consume,
+    Optional<BucketClaim> claim,
     boolean enforced,
     boolean quota) {
 
@@ -34,11 +34,29 @@ record DescriptorPlan(
    * @param quota it still counts as a quota descriptor that passes (QUOTA_MODE for all, as upstream)
    */
   static DescriptorPlan notLimited(Optional<Rule> rule, String metricKey, boolean quota) {
-    return new DescriptorPlan(rule, metricKey, Optional.empty(), "", 0, 0, !quota, quota);
+    return new DescriptorPlan(rule, metricKey, Optional.empty(), Optional.empty(), !quota, quota);
+  }
+
+  /**
+   * A descriptor under {@code policy}, drawing {@code hits} tokens from the bucket of
+   * {@code descriptorKey} (0 hits check that one token is there without taking it).
+   */
+  static DescriptorPlan limited(Optional<Rule> rule, String metricKey, LimitPolicy policy, String descriptorKey,
+      long hits, boolean enforced, boolean quota) {
+    long required = Math.max(1, hits);
+    Optional<BucketClaim> claim = Optional.empty();
+    if (policy.requestsPerPeriod() > 0) {
+      BucketSpec spec = BucketSpecs.of(policy);
+      if (required <= spec.capacity()) {
+        String key = BucketKey.withPolicy(descriptorKey, policy);
+        claim = Optional.of(new BucketClaim(key, spec, required, hits, enforced));
+      }
+    }
+    return new DescriptorPlan(rule, metricKey, Optional.of(policy), claim, enforced, quota);
   }
 
   /** A limit no bucket can satisfy: zero requests allowed, or more hits than the bucket holds. */
   boolean impossible() {
-    return policy.map(p -> p.requestsPerPeriod() == 0 || required > BucketSpecs.of(p).capacity()).orElse(false);
+    return policy.isPresent() && claim.isEmpty();
   }
 }

@@ -1,8 +1,8 @@
 package io.egressratelimit.limiter;
 
-import io.egressratelimit.config.BucketKey;
 import io.egressratelimit.config.RateLimitConfig;
 import io.egressratelimit.config.RuleMatch;
+import io.egressratelimit.domain.BucketKey;
 import io.egressratelimit.domain.LimitPolicy;
 import io.egressratelimit.domain.LimitRequest;
 import io.egressratelimit.domain.RequestDescriptor;
@@ -15,16 +15,17 @@ import java.util.Set;
 
 /** Looks up the rule for each descriptor and decides what each one claims from its bucket. */
 final class DescriptorPlanner {
-  private final boolean reportOnly;
+  private final boolean shadowModeForAll;
   private final boolean quotaModeForAll;
 
   /**
+   * @param shadowModeForAll envoyproxy/ratelimit's SHADOW_MODE: every limit is in shadow mode
    * @param quotaModeForAll envoyproxy/ratelimit's QUOTA_MODE: every descriptor counts as quota mode
    *     (an unlimited one excepted), whatever its rule says
    */
-  DescriptorPlanner(Enforcement enforcement, boolean quotaModeForAll) {
-    this.reportOnly = enforcement == Enforcement.REPORT_ONLY;
-    this.quotaModeForAll = quotaModeForAll && !reportOnly;
+  DescriptorPlanner(boolean shadowModeForAll, boolean quotaModeForAll) {
+    this.shadowModeForAll = shadowModeForAll;
+    this.quotaModeForAll = quotaModeForAll && !shadowModeForAll;
   }
 
   List<DescriptorPlan> plan(LimitRequest request, RateLimitConfig config) {
@@ -55,19 +56,18 @@ final class DescriptorPlanner {
   private DescriptorPlan planOne(
       LimitRequest request, RequestDescriptor descriptor, Optional<RuleMatch> match, Set<String> replaced) {
     long hits = descriptor.hitsAddend().orElse(request.effectiveHits());
-    long required = Math.max(1, hits);
     Optional<Rule> rule = match.map(RuleMatch::rule);
     String metricKey = match.map(RuleMatch::metricKey).orElse("");
 
     if (descriptor.limitOverride().isPresent()) {
       // Envoy's override replaces the configured limit; like envoyproxy/ratelimit it is enforced
-      // even when the matched rule is in shadow mode; only the service-wide report-only mode spares it.
+      // even when the matched rule is in shadow mode; only the service-wide shadow mode spares it.
       var override = descriptor.limitOverride().get();
       LimitPolicy policy = LimitPolicy.fixedWindow(override.requestsPerUnit(), override.unit());
-      String key = BucketKeys.withPolicy(BucketKey.of(request.domain(), descriptor.entries()), policy);
+      String key = BucketKey.of(request.domain(), descriptor.entries());
       String overrideMetricKey = metricKey.isEmpty() ? request.domain() + "." + descriptor : metricKey;
-      return new DescriptorPlan(rule, overrideMetricKey, Optional.of(policy), key, required, hits,
-          !reportOnly && !quotaModeForAll, quotaModeForAll);
+      return DescriptorPlan.limited(rule, overrideMetricKey, policy, key, hits,
+          !shadowModeForAll && !quotaModeForAll, quotaModeForAll);
     }
     if (match.isEmpty()) {
       return DescriptorPlan.notLimited(Optional.empty(), "", quotaModeForAll);
@@ -80,10 +80,9 @@ final class DescriptorPlanner {
     if (isReplaced) {
       return DescriptorPlan.notLimited(rule, metricKey, quotaModeForAll);
     }
-    LimitPolicy policy = matched.policy().orElseThrow();
-    String key = BucketKeys.withPolicy(match.get().bucketKey(), policy);
-    boolean counts = !reportOnly && !matched.reportOnly();
+    boolean counts = !shadowModeForAll && !matched.shadowMode();
     boolean quota = counts && (quotaModeForAll || matched.quotaMode());
-    return new DescriptorPlan(rule, metricKey, matched.policy(), key, required, hits, counts && !quota, quota);
+    return DescriptorPlan.limited(rule, metricKey, matched.policy().orElseThrow(), match.get().bucketKey(), hits,
+        counts && !quota, quota);
   }
 }

@@ -5,8 +5,16 @@ import io.egressratelimit.domain.Code;
 import io.egressratelimit.domain.Decision;
 import io.egressratelimit.domain.DescriptorStatus;
 import io.egressratelimit.domain.LimitRequest;
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketClaim;
+import io.egressratelimit.limiter.store.BucketState;
+import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.limiter.store.Completions;
+import io.egressratelimit.limiter.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -27,47 +35,15 @@ public final class RateLimitEngine {
   private final FailurePolicies failurePolicies;
   private final DescriptorPlanner planner;
 
-  public RateLimitEngine(
-      Supplier<RateLimitConfig> config,
-      BucketStore store,
-      DecisionListener listener,
-      LongSupplier nanoTicker,
-      RequestLimits limits,
-      FailurePolicies failurePolicies) {
-    this(config, store, listener, nanoTicker, limits, failurePolicies, Enforcement.AS_CONFIGURED);
-  }
-
-  public RateLimitEngine(
-      Supplier<RateLimitConfig> config,
-      BucketStore store,
-      DecisionListener listener,
-      LongSupplier nanoTicker,
-      RequestLimits limits,
-      FailurePolicies failurePolicies,
-      Enforcement enforcement) {
-    this(config, store, listener, nanoTicker, limits, failurePolicies, enforcement, false);
-  }
-
-  /**
-   * @param quotaModeForAll envoyproxy/ratelimit's QUOTA_MODE: every descriptor is a quota-mode one, so
-   *     a request is denied only when all its descriptors are over
-   */
-  public RateLimitEngine(
-      Supplier<RateLimitConfig> config,
-      BucketStore store,
-      DecisionListener listener,
-      LongSupplier nanoTicker,
-      RequestLimits limits,
-      FailurePolicies failurePolicies,
-      Enforcement enforcement,
-      boolean quotaModeForAll) {
+  public RateLimitEngine(Supplier<RateLimitConfig> config, BucketStore store, DecisionListener listener,
+      LongSupplier nanoTicker, EngineSettings settings) {
     this.config = config;
     this.store = store;
     this.listener = listener;
     this.nanoTicker = nanoTicker;
-    this.validator = new RequestValidator(limits);
-    this.failurePolicies = failurePolicies;
-    this.planner = new DescriptorPlanner(enforcement, quotaModeForAll);
+    this.validator = new RequestValidator(settings.requestLimits());
+    this.failurePolicies = settings.failurePolicies();
+    this.planner = new DescriptorPlanner(settings.shadowModeForAll(), settings.quotaModeForAll());
   }
 
   /**
@@ -100,11 +76,11 @@ public final class RateLimitEngine {
     long started = nanoTicker.getAsLong();
     validator.validate(request);
     List<DescriptorPlan> plans = planner.plan(request, config.get());
-    List<Integer> claimed = claimedIndices(plans);
+    List<DescriptorPlan> claimed = plans.stream().filter(plan -> plan.claim().isPresent()).toList();
 
     CompletionStage<Decision> decision;
     if (claimed.isEmpty()) {
-      decision = CompletableFuture.completedFuture(combine(plans, claimed, new BatchOutcome(true, List.of())));
+      decision = CompletableFuture.completedFuture(combine(plans, new BatchOutcome(true, List.of())));
     } else {
       decision = new QuotaAttempts(plans, claimed, started, callerWaitNanos, callerThread).decide(request.domain())
           .handle((done, failure) -> {
@@ -132,7 +108,8 @@ public final class RateLimitEngine {
    */
   private final class QuotaAttempts {
     private final List<DescriptorPlan> plans;
-    private final List<Integer> claimed;
+    /** The plans with a claim, in the order of the batch's claims and the outcome's states. */
+    private final List<DescriptorPlan> claimed;
     private final List<Integer> quotaClaims = new ArrayList<>();
     private final boolean deniedAlready;
     private final boolean quotaDecided;
@@ -141,7 +118,7 @@ public final class RateLimitEngine {
     private final Executor callerThread;
     private int attempts;
 
-    QuotaAttempts(List<DescriptorPlan> plans, List<Integer> claimed, long started, long callerWaitNanos,
+    QuotaAttempts(List<DescriptorPlan> plans, List<DescriptorPlan> claimed, long started, long callerWaitNanos,
         Executor callerThread) {
       this.plans = plans;
       this.claimed = claimed;
@@ -156,7 +133,7 @@ public final class RateLimitEngine {
         quotaPasses |= plan.quota() && plan.policy().isEmpty();
       }
       for (int c = 0; c < claimed.size(); c++) {
-        if (plans.get(claimed.get(c)).quota()) {
+        if (claimed.get(c).quota()) {
           quotaClaims.add(c);
         }
       }
@@ -169,7 +146,7 @@ public final class RateLimitEngine {
 
     CompletionStage<Decision> decide(String domain) {
       if (quotaDecided) {
-        return store.consume(batch(domain, -1)).thenApply(outcome -> combine(plans, claimed, outcome));
+        return store.consume(batch(domain, -1)).thenApply(outcome -> combine(plans, outcome));
       }
       return attempt(domain, quotaClaims.get(0));
     }
@@ -179,7 +156,7 @@ public final class RateLimitEngine {
       return store.consume(batch(domain, enforcedQuota)).thenCompose(outcome -> {
         Integer next = outcome.admitted() || ordinaryFailed(outcome) ? null : nextQuota(outcome, enforcedQuota);
         if (next == null || attempts >= quotaClaims.size()) {
-          return CompletableFuture.completedFuture(combine(plans, claimed, outcome));
+          return CompletableFuture.completedFuture(combine(plans, outcome));
         }
         return attempt(domain, next);
       });
@@ -187,7 +164,7 @@ public final class RateLimitEngine {
 
     private boolean ordinaryFailed(BatchOutcome outcome) {
       for (int c = 0; c < claimed.size(); c++) {
-        if (plans.get(claimed.get(c)).enforced() && !outcome.states().get(c).passed()) {
+        if (claimed.get(c).enforced() && !outcome.states().get(c).passed()) {
           return true;
         }
       }
@@ -208,11 +185,9 @@ public final class RateLimitEngine {
     private BucketBatch batch(String domain, int enforcedQuota) {
       List<BucketClaim> claims = new ArrayList<>();
       for (int c = 0; c < claimed.size(); c++) {
-        DescriptorPlan plan = plans.get(claimed.get(c));
-        long consume = deniedAlready ? 0 : plan.consume();
-        boolean enforced = plan.enforced() || c == enforcedQuota;
-        claims.add(new BucketClaim(
-            plan.bucketKey(), BucketSpecs.of(plan.policy().orElseThrow()), plan.required(), consume, enforced));
+        BucketClaim claim = claimed.get(c).claim().orElseThrow();
+        claim = deniedAlready ? claim.checkOnly() : claim;
+        claims.add(c == enforcedQuota ? claim.enforcing() : claim);
       }
       return new BucketBatch(claims, domain, callerWaitLeft(), callerThread);
     }
@@ -229,8 +204,7 @@ public final class RateLimitEngine {
   private Decision onStoreFailure(String domain, List<DescriptorPlan> plans, Throwable failure) {
     FailurePolicy policy = failurePolicies.forDomain(domain);
     if (policy == FailurePolicy.UNAVAILABLE) {
-      Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-          ? failure.getCause() : failure;
+      Throwable cause = Completions.cause(failure);
       throw cause instanceof StoreUnavailableException unavailable
           ? unavailable : new StoreUnavailableException(String.valueOf(cause.getMessage()), cause);
     }
@@ -240,22 +214,10 @@ public final class RateLimitEngine {
     for (DescriptorPlan plan : plans) {
       boolean overLimit = deny && plan.policy().isPresent() && (plan.enforced() || plan.quota());
       denied |= overLimit;
-      statuses.add(new DescriptorStatus(overLimit ? Code.OVER_LIMIT : Code.OK, plan.rule(), plan.metricKey(),
-          plan.policy(), 0, Duration.ZERO, false));
+      statuses.add(DescriptorStatus.notRead(overLimit ? Code.OVER_LIMIT : Code.OK, plan.rule(), plan.metricKey(),
+          plan.policy()));
     }
     return new Decision(denied ? Code.OVER_LIMIT : Code.OK, statuses);
-  }
-
-  /** Descriptors that need a bucket: limited, and not impossible by configuration alone. */
-  private static List<Integer> claimedIndices(List<DescriptorPlan> plans) {
-    List<Integer> claimed = new ArrayList<>();
-    for (int i = 0; i < plans.size(); i++) {
-      DescriptorPlan plan = plans.get(i);
-      if (plan.policy().isPresent() && !plan.impossible()) {
-        claimed.add(i);
-      }
-    }
-    return claimed;
   }
 
   /**
@@ -263,20 +225,19 @@ public final class RateLimitEngine {
    * when an ordinary descriptor is over, or when the request has quota-mode descriptors and every
    * one of them is over. A batch the store did not admit spent nothing, so it is always a denial.
    */
-  private static Decision combine(List<DescriptorPlan> plans, List<Integer> claimed, BatchOutcome outcome) {
+  private static Decision combine(List<DescriptorPlan> plans, BatchOutcome outcome) {
+    Iterator<BucketState> states = outcome.states().iterator();
     List<DescriptorStatus> statuses = new ArrayList<>();
     boolean ordinaryOver = false;
     int quotas = 0;
     int quotasOver = 0;
-    for (int i = 0; i < plans.size(); i++) {
-      DescriptorPlan plan = plans.get(i);
+    for (DescriptorPlan plan : plans) {
       quotas += plan.quota() ? 1 : 0;
       if (plan.policy().isEmpty()) {
         statuses.add(DescriptorStatus.unlimited(plan.rule(), plan.metricKey()));
         continue;
       }
-      int claimIndex = claimed.indexOf(i);
-      BucketState state = claimIndex >= 0 ? outcome.states().get(claimIndex) : impossibleState(plan);
+      BucketState state = plan.claim().isPresent() ? states.next() : impossibleState(plan);
       if (!state.passed()) {
         ordinaryOver |= plan.enforced();
         quotasOver += plan.quota() ? 1 : 0;
@@ -288,17 +249,15 @@ public final class RateLimitEngine {
   }
 
   private static DescriptorStatus statusOf(DescriptorPlan plan, BucketState state) {
-    boolean counts = plan.enforced() || plan.quota();
-    boolean overLimit = !state.passed() && counts;
-    Duration reset = overLimit ? state.untilPassing() : state.untilFull();
-    return new DescriptorStatus(
-        overLimit ? Code.OVER_LIMIT : Code.OK,
-        plan.rule(),
-        plan.metricKey(),
-        plan.policy(),
-        state.remaining(),
-        reset,
-        !state.passed() && !counts);
+    if (state.passed()) {
+      return DescriptorStatus.ok(plan.rule(), plan.metricKey(), plan.policy(), state.remaining(), state.untilFull());
+    }
+    if (plan.enforced() || plan.quota()) {
+      return DescriptorStatus.overLimit(
+          plan.rule(), plan.metricKey(), plan.policy(), state.remaining(), state.untilPassing());
+    }
+    return DescriptorStatus.shadowOverLimit(
+        plan.rule(), plan.metricKey(), plan.policy(), state.remaining(), state.untilFull());
   }
 
   private static BucketState impossibleState(DescriptorPlan plan) {

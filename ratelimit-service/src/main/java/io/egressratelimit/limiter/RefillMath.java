@@ -1,5 +1,6 @@
 package io.egressratelimit.limiter;
 
+import io.egressratelimit.limiter.store.BucketSpec;
 import java.time.Duration;
 
 /** Pure refill arithmetic that every store reports the same way. */

@@ -1,15 +1,15 @@
 package io.egressratelimit.memory;
 
-import io.egressratelimit.limiter.BatchOutcome;
 import io.egressratelimit.bucket4j.Bucket4jShapes;
-import io.egressratelimit.limiter.BucketBatch;
-import io.egressratelimit.limiter.BucketClaim;
-import io.egressratelimit.limiter.BucketLevel;
-import io.egressratelimit.limiter.BucketSpec;
-import io.egressratelimit.limiter.BucketState;
-import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RefillMath;
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketClaim;
+import io.egressratelimit.limiter.store.BucketLevel;
+import io.egressratelimit.limiter.store.BucketSpec;
+import io.egressratelimit.limiter.store.BucketState;
+import io.egressratelimit.limiter.store.BucketStore;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.LocalBucket;

@@ -7,7 +7,7 @@ import io.egressratelimit.domain.LimitPolicy;
 /**
  * How the hits of one descriptor count against its rule, with envoyproxy/ratelimit's meanings:
  * every hit is within or over the limit; a hit within the limit is also near it once the bucket's
- * use passes {@code nearLimitRatio} of its capacity; a would-be denial of a report-only rule counts
+ * use passes {@code nearLimitRatio} of its capacity; a would-be denial of a shadow-mode rule counts
  * as over the limit and as shadow mode.
  */
 record HitCounts(long total, long withinLimit, long overLimit, long nearLimit, long shadowMode) {
@@ -19,7 +19,7 @@ record HitCounts(long total, long withinLimit, long overLimit, long nearLimit, l
     if (status.code() == Code.OVER_LIMIT) {
       return new HitCounts(hits, 0, hits, 0, 0);
     }
-    if (status.wouldHaveBeenDenied()) {
+    if (status.shadowOverLimit()) {
       return new HitCounts(hits, 0, hits, 0, hits);
     }
     return new HitCounts(hits, hits, 0, nearLimit(status.currentLimit().get(), status.limitRemaining(), hits,

@@ -1,10 +1,10 @@
 package io.egressratelimit.metrics;
 
-import io.egressratelimit.limiter.BatchOutcome;
-import io.egressratelimit.limiter.BucketBatch;
-import io.egressratelimit.limiter.BucketStore;
-import io.egressratelimit.limiter.ForwardingBucketStore;
 import io.egressratelimit.limiter.WarmupTraffic;
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.limiter.store.ForwardingBucketStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;

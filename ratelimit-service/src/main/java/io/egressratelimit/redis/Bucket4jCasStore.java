@@ -1,10 +1,10 @@
 package io.egressratelimit.redis;
 
 import io.egressratelimit.bucket4j.Bucket4jShapes;
-import io.egressratelimit.limiter.BatchOutcome;
-import io.egressratelimit.limiter.BucketBatch;
-import io.egressratelimit.limiter.BucketClaim;
-import io.egressratelimit.limiter.BucketStore;
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketClaim;
+import io.egressratelimit.limiter.store.BucketStore;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;

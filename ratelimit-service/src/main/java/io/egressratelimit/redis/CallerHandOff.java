@@ -1,6 +1,6 @@
 package io.egressratelimit.redis;
 
-import io.egressratelimit.limiter.BucketBatch;
+import io.egressratelimit.limiter.store.BucketBatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;

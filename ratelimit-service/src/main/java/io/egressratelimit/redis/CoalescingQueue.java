@@ -1,8 +1,8 @@
 package io.egressratelimit.redis;
 
-import io.egressratelimit.limiter.BatchOutcome;
-import io.egressratelimit.limiter.BucketBatch;
-import io.egressratelimit.limiter.StoreUnavailableException;
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,10 +1,10 @@
 package io.egressratelimit.redis;
 
-import io.egressratelimit.limiter.BatchOutcome;
-import io.egressratelimit.limiter.BucketBatch;
-import io.egressratelimit.limiter.BucketLevel;
-import io.egressratelimit.limiter.BucketStore;
-import io.egressratelimit.limiter.StoreUnavailableException;
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketLevel;
+import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.limiter.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,6 @@
 package io.egressratelimit.redis;
 
-import io.egressratelimit.limiter.StoreUnavailableException;
+import io.egressratelimit.limiter.store.StoreUnavailableException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 

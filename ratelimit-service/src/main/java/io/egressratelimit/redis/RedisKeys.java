@@ -1,7 +1,7 @@
 package io.egressratelimit.redis;
 
-import io.egressratelimit.limiter.BucketBatch;
-import io.egressratelimit.limiter.BucketClaim;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketClaim;
 
 /**
  * Redis keys: {@code prefix + "{" + shard + "}" + bucket}. The hash tag puts every bucket of one

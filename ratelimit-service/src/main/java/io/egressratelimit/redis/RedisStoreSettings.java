@@ -32,8 +32,14 @@ public record RedisStoreSettings(
     RedisStrategy strategy,
     RedisTlsSettings tls,
     Duration deadlineMargin) {
-  /** The default backend timeout: the whole wait of a caller without a deadline, the cap for the others. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(50);
+  /**
+   * The default backend timeout: the whole wait of a caller without a deadline, the cap for the others.
+   * Envoy always sends its filter timeout as the deadline, so this is the wait of grpcurl, scripts and
+   * custom clients, which would rather have a late decision than an error: a second covers a cold
+   * JIT, a GC pause or a Redis fsync, while a Redis that is really gone is caught sooner by the
+   * circuit breaker and the connection's own failure.
+   */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
   public static final Duration DEFAULT_DEADLINE_MARGIN = Duration.ofMillis(2);
 
   public RedisStoreSettings {
@@ -69,7 +75,7 @@ public record RedisStoreSettings(
     return of(url, RedisTopology.SINGLE);
   }
 
-  /** Defaults for {@code topology}: prefix {@code ratelimit:}, a 50 ms timeout, 2 calls in flight. */
+  /** Defaults for {@code topology}: prefix {@code ratelimit:}, a 1 s timeout, 2 calls in flight. */
   public static RedisStoreSettings of(String url, RedisTopology topology) {
     return new RedisStoreSettings(url, topology, Optional.empty(), "ratelimit:", DEFAULT_TIMEOUT, 2);
   }

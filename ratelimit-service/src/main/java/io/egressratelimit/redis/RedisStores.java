@@ -1,7 +1,7 @@
 package io.egressratelimit.redis;
 
 import io.egressratelimit.bucket4j.Bucket4jShapes;
-import io.egressratelimit.limiter.BucketStore;
+import io.egressratelimit.limiter.store.BucketStore;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;

@@ -1,9 +1,9 @@
 package io.egressratelimit.redis;
 
-import io.egressratelimit.limiter.BatchOutcome;
-import io.egressratelimit.limiter.BucketClaim;
-import io.egressratelimit.limiter.BucketState;
 import io.egressratelimit.limiter.RefillMath;
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketClaim;
+import io.egressratelimit.limiter.store.BucketState;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.egressratelimit.redis;
 
-import io.egressratelimit.limiter.BucketBatch;
-import io.egressratelimit.limiter.StoreUnavailableException;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.Locale;
 

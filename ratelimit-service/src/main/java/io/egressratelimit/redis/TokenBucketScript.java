@@ -1,10 +1,10 @@
 package io.egressratelimit.redis;
 
-import io.egressratelimit.limiter.BatchOutcome;
-import io.egressratelimit.limiter.BucketBatch;
-import io.egressratelimit.limiter.BucketClaim;
-import io.egressratelimit.limiter.BucketSpec;
-import io.egressratelimit.limiter.BucketState;
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketClaim;
+import io.egressratelimit.limiter.store.BucketSpec;
+import io.egressratelimit.limiter.store.BucketState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,8 +13,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;

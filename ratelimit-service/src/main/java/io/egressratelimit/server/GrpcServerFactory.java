@@ -33,16 +33,17 @@ final class GrpcServerFactory {
    *
    * @param closeLast receives what must be closed after the server stops (a socket's event loops)
    */
-  static Server build(ServerSettings settings, BindableService rateLimit, BindableService health,
-      List<ServerInterceptor> interceptors, Deque<AutoCloseable> closeLast) {
+  static Server build(ServerSettings settings, BindableService rateLimit, BindableService quota,
+      BindableService health, List<ServerInterceptor> interceptors, Deque<AutoCloseable> closeLast) {
     UpstreamSettings upstream = settings.upstream();
-    ServerCredentials credentials = credentials(settings.grpcTls(), upstream.grpcClientTlsSan());
+    ListenSettings listen = settings.listen();
+    ServerCredentials credentials = credentials(listen.grpcTls(), upstream.grpcClientTlsSan());
     NettyServerBuilder builder;
     try {
       builder = upstream.grpcUds().isPresent()
           ? onSocket(upstream.grpcUds().get(), credentials, closeLast)
           : NettyServerBuilder.forAddress(
-              new InetSocketAddress(upstream.grpcHost().orElse(settings.host()), settings.grpcPort()), credentials);
+              new InetSocketAddress(upstream.grpcHost().orElse(listen.host()), listen.grpcPort()), credentials);
     } catch (IllegalArgumentException e) {
       // Netty reads the PEM files here; a wrong format or a key that does not match surfaces so.
       throw new StartupException("the gRPC TLS certificate or key is not usable: " + e.getMessage(), e);
@@ -57,6 +58,7 @@ final class GrpcServerFactory {
         .maxConnectionAge(upstream.grpcMaxConnectionAge().toNanos(), TimeUnit.NANOSECONDS)
         .maxConnectionAgeGrace(upstream.grpcMaxConnectionAgeGrace().toNanos(), TimeUnit.NANOSECONDS)
         .addService(rateLimit)
+        .addService(quota)
         .addService(health)
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();

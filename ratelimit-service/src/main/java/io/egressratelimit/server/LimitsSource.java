@@ -25,17 +25,17 @@ record LimitsSource(Supplier<RateLimitConfig> current, BooleanSupplier answering
 
   static LimitsSource start(ServerSettings settings, Duration debounce, ConfigReloader.Listener listener) {
     boolean mergeDomains = settings.configSemantics().mergeDomainConfig();
-    if (settings.xds().isPresent()) {
-      return subscribe(settings.xds().get(), mergeDomains, listener);
+    LimitsSettings limits = settings.limits();
+    if (limits.xds().isPresent()) {
+      return subscribe(limits.xds().get(), mergeDomains, listener);
     }
     ConfigReloader files;
     try {
-      files = ConfigReloader.start(settings.configPath(), settings.configPollInterval(), debounce, listener,
-          mergeDomains);
+      files = ConfigReloader.start(limits.configPath(), limits.configPollInterval(), debounce, listener, mergeDomains);
     } catch (ConfigException e) {
       throw new StartupException("invalid limits config: " + e.getMessage(), e);
     }
-    return new LimitsSource(files::current, () -> true, Optional::empty, settings.configPath().toString(), files);
+    return new LimitsSource(files::current, () -> true, Optional::empty, limits.configPath().toString(), files);
   }
 
   private static LimitsSource subscribe(XdsSettings xds, boolean mergeDomains, ConfigReloader.Listener listener) {

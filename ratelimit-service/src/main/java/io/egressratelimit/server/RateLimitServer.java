@@ -5,26 +5,31 @@ import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.http.AdminEndpoints;
 import io.egressratelimit.http.AdminHttpServer;
 import io.egressratelimit.http.PrometheusHttpServer;
-import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.BudgetActivity;
 import io.egressratelimit.limiter.BudgetBoard;
-import io.egressratelimit.limiter.Enforcement;
+import io.egressratelimit.limiter.EngineSettings;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.RequestLimits;
 import io.egressratelimit.limiter.WarmupTraffic;
+import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.memory.InMemoryLedgerStore;
+import io.egressratelimit.quota.LedgerStore;
+import io.egressratelimit.quota.QuotaAssigner;
+import io.egressratelimit.redis.RedisLedgerStore;
+import io.egressratelimit.rlqs.RateLimitQuotaGrpcService;
 import io.egressratelimit.metrics.ConfigLoadMetrics;
 import io.egressratelimit.metrics.DecisionMetrics;
 import io.egressratelimit.metrics.GrpcCallMetrics;
 import io.egressratelimit.metrics.ServiceMetrics;
 import io.egressratelimit.metrics.StatsdSink;
 import io.egressratelimit.tracing.Tracing;
-import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Server;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.ServerInterceptor;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -32,19 +37,19 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
-import java.util.List;
-import java.util.Optional;
-import java.util.function.UnaryOperator;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,24 +138,27 @@ public final class RateLimitServer implements AutoCloseable {
 
     // Outermost, so it sees every decision, also those the over-limit cache answers locally.
     BudgetActivity activity = new BudgetActivity(stores.store(), NanoClock.SYSTEM, settings.budgets().trackedBuckets());
-    BudgetBoard budgets = new BudgetBoard(config.current(), activity, activity, settings.redis().isPresent(),
+    BudgetBoard budgets = new BudgetBoard(config.current(), activity, activity, settings.store().redis().isPresent(),
         settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
+    DecisionSettings decisions = settings.decisions();
     RateLimitEngine engine = new RateLimitEngine(config.current(), activity,
         WarmupTraffic.excludedFrom(
-            new DecisionMetrics(metrics.registry(), settings.nearLimitRatio(), metrics.upstream())), System::nanoTime,
-        RequestLimits.DEFAULT,
-        settings.failurePolicies(), settings.enforcement(), settings.configSemantics().quotaModeForAll());
-    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.responseHeaders(),
+            new DecisionMetrics(metrics.registry(), decisions.nearLimitRatio(), metrics.upstream())), System::nanoTime,
+        new EngineSettings(RequestLimits.DEFAULT, decisions.failurePolicies(), decisions.shadowModeForAll(),
+            settings.configSemantics().quotaModeForAll()));
+    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, decisions.responseHeaders(),
         settings.configSemantics().responseDynamicMetadata());
     HealthStatusManager health = new HealthStatusManager();
     // Liveness ("") is SERVING from the start; readiness waits for the store and the warm-up.
     health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
-    ServingState serving = new ServingState(stores.breaker(), settings.failurePolicies(), config.waiting(),
+    ServingState serving = new ServingState(stores.breaker(), decisions.failurePolicies(), config.waiting(),
         stores.connected().toCompletableFuture().isDone() ? "warming up"
             : "waiting for the first connection: " + stores.store().describe());
     metrics.watchServing(() -> serving.problem().isEmpty());
 
-    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService(),
+    RateLimitQuotaGrpcService quota = new RateLimitQuotaGrpcService(config.current(),
+        new QuotaAssigner(ledgers(settings, started), settings.rlqs()));
+    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, quota, health.getHealthService(),
         interceptors(metrics, tracing, new FirstConfigGate(SERVICE_NAME, config.answering(),
             "no limits config has arrived yet from " + config.origin())), started);
     AdminHttpServer httpServer;
@@ -158,12 +166,12 @@ public final class RateLimitServer implements AutoCloseable {
       grpcServer.start();
       started.push(grpcServer::shutdownNow);
       startPrometheusListener(settings, metrics, started);
-      httpServer = AdminHttpServer.start(settings.host(), settings.httpPort(), new AdminEndpoints(
+      httpServer = AdminHttpServer.start(settings.listen().host(), settings.listen().httpPort(), new AdminEndpoints(
           serving::problem, () -> RulesDump.render(config.current().get()), metrics::scrape, rateLimit::decide,
           budgets::view));
     } catch (IOException e) {
-      throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or " + settings.host() + ": "
-          + e.getMessage(), e);
+      throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or " + settings.listen().host()
+          + ": " + e.getMessage(), e);
     }
     stores.awaitFirstAttempt().run();
     BackendMonitor monitor = new BackendMonitor(serving, stores.breaker(), health, SERVICE_NAME);
@@ -179,9 +187,9 @@ public final class RateLimitServer implements AutoCloseable {
     CompletableFuture<Void> ready = stores.connected().toCompletableFuture()
         .thenRunAsync(() -> warmUpThenServe(settings, grpcPort, rateLimit, serving, monitor), warmup);
     LOG.info("ratelimit-service serving gRPC{} on {} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
-        settings.grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()), settings.host(),
-        httpServer.port(), stores.store().describe(), config.current().get().domains().size(), config.origin(),
-        settings.enforcement() == Enforcement.REPORT_ONLY ? ", in global shadow mode" : "");
+        settings.listen().grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()),
+        settings.listen().host(), httpServer.port(), stores.store().describe(), config.current().get().domains().size(),
+        config.origin(), decisions.shadowModeForAll() ? ", in global shadow mode" : "");
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started, ready);
   }
 
@@ -213,7 +221,7 @@ public final class RateLimitServer implements AutoCloseable {
             }
             break;
           }
-          if (outcome.failed() == outcome.calls() && settings.grpcTls().isPresent() && overSocket) {
+          if (outcome.failed() == outcome.calls() && settings.listen().grpcTls().isPresent() && overSocket) {
             LOG.info("warm-up over TLS was refused ({}); warming up without the socket", outcome.firstFailure());
             call = rateLimit::decide;
             overSocket = false;
@@ -252,6 +260,13 @@ public final class RateLimitServer implements AutoCloseable {
     }
   }
 
+  /** RLQS ledgers live where the buckets do: in Redis, shared by the fleet, or in this process. */
+  private static LedgerStore ledgers(ServerSettings settings, Deque<AutoCloseable> started) {
+    LedgerStore ledgers = settings.store().redis().<LedgerStore>map(RedisLedgerStore::new).orElseGet(InMemoryLedgerStore::new);
+    started.push(ledgers);
+    return ledgers;
+  }
+
   /** Tracing, when on, is the outermost, so its span covers the call as the caller sees it. */
   private static List<ServerInterceptor> interceptors(ServiceMetrics metrics, Optional<Tracing> tracing,
       FirstConfigGate gate) {
@@ -265,8 +280,9 @@ public final class RateLimitServer implements AutoCloseable {
 
   private static String grpcAddress(ServerSettings settings, int port) {
     UpstreamSettings upstream = settings.upstream();
+    ListenSettings listen = settings.listen();
     return upstream.grpcUds().map(socket -> "unix:" + socket)
-        .orElseGet(() -> upstream.grpcHost().orElse(settings.host()) + ":" + (port < 0 ? settings.grpcPort() : port));
+        .orElseGet(() -> upstream.grpcHost().orElse(listen.host()) + ":" + (port < 0 ? listen.grpcPort() : port));
   }
 
   /** envoyproxy/ratelimit's {@code USE_PROMETHEUS} listener, beside the admin port's {@code /metrics}. */

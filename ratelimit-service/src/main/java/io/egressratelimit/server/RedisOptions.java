@@ -52,7 +52,7 @@ final class RedisOptions {
       description = "Prefix of every Redis key. Env: CACHE_KEY_PREFIX.")
   String keyPrefix;
 
-  @Option(names = "--backend-timeout", defaultValue = "${env:BACKEND_TIMEOUT:-50ms}", paramLabel = "DURATION",
+  @Option(names = "--backend-timeout", defaultValue = "${env:BACKEND_TIMEOUT:-1s}", paramLabel = "DURATION",
       converter = DurationConverter.class,
       description = "Longest wait for Redis before the failure policy answers. A caller's gRPC deadline (Envoy "
           + "sends its filter timeout) shortens the wait to that deadline less --deadline-margin; callers without "

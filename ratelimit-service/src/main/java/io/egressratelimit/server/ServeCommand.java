@@ -1,6 +1,5 @@
 package io.egressratelimit.server;
 
-import io.egressratelimit.limiter.Enforcement;
 import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.limiter.FailurePolicy;
 import java.nio.file.Path;
@@ -121,6 +120,9 @@ public final class ServeCommand implements Callable<Integer> {
   WarmupOptions warmup;
 
   @Mixin
+  RlqsOptions rlqs;
+
+  @Mixin
   LoggingOptions logging;
 
   @Mixin
@@ -156,11 +158,13 @@ public final class ServeCommand implements Callable<Integer> {
     SettingChecks.positive("--drain-period (DRAIN_PERIOD)", drainPeriod);
     var tls = grpcTls.toSettings();
     UpstreamSettings upstreamSettings = upstream.settings(tls.flatMap(GrpcTlsSettings::clientCa).isPresent());
-    return new ServerSettings(config, host, grpcPort, httpPort, upstream.redis(redis.toSettings()), failurePolicies(),
-        cacheSize, new DrainSettings(drainDelay, drainPeriod),
-        shadowMode ? Enforcement.REPORT_ONLY : Enforcement.AS_CONFIGURED, nearLimitRatio,
-        responseHeaders.toSettings(), configPollInterval, tls, telemetry.toSettings(),
-        configSemantics.toSettings(), budgets.toSettings(), upstreamSettings, xds.toSettings(), warmup.toSettings());
+    return new ServerSettings(
+        new LimitsSettings(config, configPollInterval, xds.toSettings()),
+        new ListenSettings(host, grpcPort, httpPort, tls),
+        new StoreSettings(upstream.redis(redis.toSettings()), cacheSize),
+        new DecisionSettings(failurePolicies(), shadowMode, nearLimitRatio, responseHeaders.toSettings()),
+        configSemantics.toSettings(), new DrainSettings(drainDelay, drainPeriod), telemetry.toSettings(),
+        budgets.toSettings(), upstreamSettings, warmup.toSettings(), rlqs.toSettings());
   }
 
   /** The variables that flags fall back to: those are never judged as upstream-only. */

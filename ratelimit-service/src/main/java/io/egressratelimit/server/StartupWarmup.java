@@ -121,12 +121,12 @@ final class StartupWarmup {
           .eventLoopGroup(group);
     } else {
       builder = NettyChannelBuilder.forAddress(
-          loopbackHost(settings.upstream().grpcHost().orElse(settings.host())), port);
+          loopbackHost(settings.upstream().grpcHost().orElse(settings.listen().host())), port);
     }
-    if (settings.grpcTls().isEmpty()) {
+    if (settings.listen().grpcTls().isEmpty()) {
       builder.usePlaintext();
     } else {
-      GrpcTlsSettings tls = settings.grpcTls().get();
+      GrpcTlsSettings tls = settings.listen().grpcTls().get();
       try {
         builder.sslContext(GrpcSslContexts.forClient()
             .trustManager(InsecureTrustManagerFactory.INSTANCE)

@@ -1,9 +1,9 @@
 package io.egressratelimit.server;
 
-import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.CircuitBreakingStore;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.OverLimitCache;
+import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.memory.InMemoryBucketStore;
 import io.egressratelimit.metrics.TimedBucketStore;
 import io.egressratelimit.redis.ConnectingRedisStore;
@@ -40,8 +40,8 @@ final class StoreFactory {
     Optional<CircuitBreakingStore> breaker = Optional.empty();
     CompletionStage<Void> connected;
     Runnable awaitFirstAttempt = () -> {};
-    if (settings.redis().isPresent()) {
-      ConnectingRedisStore redis = ConnectingRedisStore.start(settings.redis().get());
+    if (settings.store().redis().isPresent()) {
+      ConnectingRedisStore redis = ConnectingRedisStore.start(settings.store().redis().get());
       awaitFirstAttempt = () -> {
         try {
           redis.awaitFirstAttempt();
@@ -50,7 +50,7 @@ final class StoreFactory {
         }
       };
       CircuitBreakingStore breaking = new CircuitBreakingStore(new TimedBucketStore(aroundBackend.apply(redis), registry),
-          NanoClock.SYSTEM, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
+          System::nanoTime, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
       breaker = Optional.of(breaking);
       store = breaking;
       // Calls refused before the first connection may have opened the breaker; Redis answers now.
@@ -61,8 +61,8 @@ final class StoreFactory {
       store = new TimedBucketStore(aroundBackend.apply(memory), registry);
       connected = CompletableFuture.completedFuture(null);
     }
-    if (settings.overLimitCacheSize() > 0) {
-      store = new OverLimitCache(store, NanoClock.SYSTEM, settings.overLimitCacheSize());
+    if (settings.store().overLimitCacheSize() > 0) {
+      store = new OverLimitCache(store, NanoClock.SYSTEM, settings.store().overLimitCacheSize());
     }
     return new Stores(store, breaker, connected, awaitFirstAttempt);
   }

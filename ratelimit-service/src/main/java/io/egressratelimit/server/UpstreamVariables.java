@@ -87,8 +87,8 @@ final class UpstreamVariables {
     inert("REDIS_PIPELINE_WINDOW", NO_PIPELINE_WINDOW);
     inert("REDIS_PIPELINE_LIMIT", NO_PIPELINE_WINDOW);
     inert("REDIS_USE_EXPLICIT_PIPELINE", NO_PIPELINE_WINDOW);
-    inert("REDIS_TIMEOUT", "each request waits for Redis at most BACKEND_TIMEOUT (default 10ms), well inside "
-        + "Envoy's 20 ms filter timeout");
+    inert("REDIS_TIMEOUT", "each request waits for Redis until its gRPC deadline less DEADLINE_MARGIN "
+        + "(18 ms behind Envoy's default 20 ms filter timeout), at most BACKEND_TIMEOUT (default 1s)");
     inert("REDIS_HEALTH_CHECK_ACTIVE_CONNECTION", "readiness already fails while Redis is unreachable and "
         + "FAILURE_POLICY is unavailable (the default)");
     byValue("REDIS_TLS_SKIP_HOSTNAME_VERIFICATION", value -> BooleanValue.isTrue(value)

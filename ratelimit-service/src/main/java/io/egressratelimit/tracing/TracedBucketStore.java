@@ -1,9 +1,9 @@
 package io.egressratelimit.tracing;
 
-import io.egressratelimit.limiter.BatchOutcome;
-import io.egressratelimit.limiter.BucketBatch;
-import io.egressratelimit.limiter.BucketStore;
-import io.egressratelimit.limiter.ForwardingBucketStore;
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.limiter.store.ForwardingBucketStore;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;

@@ -7,53 +7,159 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Keeps the core pure: the decision is made in domain, config and limiter, which know nothing of
- * gRPC, Redis, bucket4j, metrics, tracing or HTTP, and adapters depend on the core, never the reverse.
+ * Keeps the core pure: the decision is made in domain, config, limiter and limiter.store, which know
+ * nothing of gRPC, Redis, bucket4j, metrics, tracing or HTTP, and adapters depend on the core, never
+ * the reverse. Every package has a row that says what it may use; a package without one fails, so a
+ * new package is guarded from its first commit. What counts is the code: imports, fully qualified
+ * names and static imports alike, with comments and string literals left out.
  */
 class DependencyDirectionTest {
   private static final Path SOURCES = Path.of("src/main/java/io/egressratelimit");
-  private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+)", Pattern.MULTILINE);
+  private static final Pattern PRODUCT = Pattern.compile("\\bio\\.egressratelimit((?:\\.[a-z][a-z0-9_]*)+)");
+  /** Libraries a package may or may not see; the JDK is open to all. */
+  private static final List<String> LIBRARIES = List.of("io.grpc", "io.lettuce", "io.github.bucket4j", "io.micrometer",
+      "io.envoyproxy", "com.google", "org.yaml", "io.opentelemetry", "picocli", "ch.qos", "io.netty", "com.sun",
+      "org.slf4j");
+  private static final Pattern LIBRARY = Pattern.compile("\\b(" + LIBRARIES.stream()
+      .map(Pattern::quote).collect(Collectors.joining("|")) + ")\\.");
 
-  @ParameterizedTest(name = "{0} imports nothing from {1}")
-  @CsvSource({
-      "domain, io.egressratelimit.(config|limiter|memory|redis|grpc|http|server|metrics|tracing|xds)|io.grpc|io.lettuce|io.github.bucket4j|io.micrometer|io.envoyproxy|com.google|org.yaml|io.opentelemetry",
-      "config, io.egressratelimit.(limiter|memory|redis|grpc|http|server|metrics|tracing|xds)|io.grpc|io.lettuce|io.github.bucket4j|io.micrometer|io.envoyproxy|com.google|io.opentelemetry",
-      "limiter, io.egressratelimit.(memory|redis|grpc|http|server|metrics|tracing|xds)|io.grpc|io.lettuce|io.github.bucket4j|io.micrometer|io.envoyproxy|com.google|org.yaml|io.opentelemetry",
-      "memory, io.egressratelimit.(redis|grpc|http|server|metrics|xds)|io.grpc|io.lettuce|io.micrometer",
-      "redis, io.egressratelimit.(memory|grpc|http|server|metrics|xds)|io.grpc|io.micrometer",
-      "grpc, io.egressratelimit.(memory|redis|http|server|metrics|xds)|io.lettuce|io.github.bucket4j",
-      "metrics, io.egressratelimit.(memory|redis|grpc|http|server|logging|xds)|io.grpc|io.lettuce|io.envoyproxy",
-      "http, io.egressratelimit.(memory|redis|grpc|server|metrics|logging|xds)|io.micrometer|io.lettuce|io.github.bucket4j",
-      "tracing, io.egressratelimit.(memory|redis|grpc|http|server|metrics|logging|xds)|io.lettuce|io.github.bucket4j|io.micrometer",
-      "logging, io.egressratelimit.(domain|config|limiter|memory|redis|grpc|http|server|metrics|xds)|io.grpc|io.micrometer",
-      // The xDS config source is an adapter around config: it knows the limits loader, never the
-      // engine, the stores or the server that wires it in.
-      "xds, io.egressratelimit.(limiter|memory|redis|grpc|http|server|metrics|tracing)|io.lettuce|io.github.bucket4j|io.micrometer",
-  })
-  void packagesDependOnlyInward(String pkg, String forbidden) throws IOException {
-    Pattern forbiddenImport = Pattern.compile("^(" + forbidden + ")\\b.*");
-    List<String> violations = new ArrayList<>();
-    Path dir = SOURCES.resolve(pkg);
+  /** What each package may use, besides itself and the JDK. */
+  private record Allowed(String pkg, Set<String> packages, Set<String> libraries) {
+    @Override
+    public String toString() {
+      return pkg;
+    }
+  }
+
+  private static Allowed may(String pkg, String packages, String libraries) {
+    return new Allowed(pkg, words(packages), words(libraries));
+  }
+
+  private static Set<String> words(String text) {
+    return text.isBlank() ? Set.of() : Set.of(text.trim().split("\\s+"));
+  }
+
+  static List<Allowed> rules() {
+    return List.of(
+        may("domain", "", ""),
+        may("config", "domain", "org.yaml org.slf4j"),
+        // The store seam and its records: what the engine asks and every store answers.
+        may("limiter.store", "", ""),
+        may("limiter", "domain config limiter.store", ""),
+        may("bucket4j", "limiter limiter.store", "io.github.bucket4j"),
+        may("memory", "limiter limiter.store bucket4j quota", "io.github.bucket4j"),
+        may("redis", "limiter limiter.store bucket4j logging quota", "io.lettuce io.github.bucket4j io.netty org.slf4j"),
+        may("grpc", "domain limiter limiter.store", "io.grpc io.envoyproxy com.google org.slf4j"),
+        may("http", "domain limiter limiter.store", "io.envoyproxy com.google com.sun org.slf4j"),
+        may("metrics", "domain config limiter limiter.store", "io.micrometer"),
+        may("tracing", "limiter.store", "io.opentelemetry io.grpc io.envoyproxy"),
+        may("logging", "", "ch.qos org.slf4j"),
+        // The quota core splits budgets between Envoys with no I/O: it sees only the domain's policies.
+        may("quota", "domain", ""),
+        // The RLQS adapter: Envoy's stream protocol around the quota core, rules from config.
+        may("rlqs", "domain config quota", "io.grpc io.envoyproxy com.google org.slf4j"),
+        // The xDS config source is an adapter around config: it knows the limits loader, never the
+        // engine, the stores or the server that wires it in.
+        may("xds", "config", "com.google io.envoyproxy io.grpc org.slf4j"),
+        // The composition root wires everything.
+        may("server", "domain config limiter limiter.store bucket4j memory redis grpc http metrics tracing logging xds quota rlqs",
+            String.join(" ", LIBRARIES)));
+  }
+
+  @ParameterizedTest(name = "{0} uses only what its row allows")
+  @MethodSource("rules")
+  void packagesDependOnlyInward(Allowed rule) throws IOException {
+    Path dir = SOURCES.resolve(rule.pkg().replace('.', '/'));
     if (!Files.isDirectory(dir)) {
       throw new IllegalStateException("no package directory " + dir.toAbsolutePath());
     }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-        Matcher imports = IMPORT.matcher(Files.readString(file));
-        while (imports.find()) {
-          if (forbiddenImport.matcher(imports.group(1)).matches()) {
-            violations.add(SOURCES.relativize(file) + " imports " + imports.group(1));
+    List<String> violations = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+        String code = JavaSource.code(Files.readString(file));
+        for (String used : productPackages(code)) {
+          if (!used.equals(rule.pkg()) && !rule.packages().contains(used)) {
+            violations.add(SOURCES.relativize(file) + " uses io.egressratelimit." + used);
+          }
+        }
+        for (String library : libraries(code)) {
+          if (!rule.libraries().contains(library)) {
+            violations.add(SOURCES.relativize(file) + " uses " + library);
           }
         }
       }
     }
     assertEquals(List.of(), violations);
+  }
+
+  @Test
+  void everyPackageHasARow() throws IOException {
+    Set<String> guarded = rules().stream().map(Allowed::pkg).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> packages = new TreeSet<>();
+    try (Stream<Path> files = Files.walk(SOURCES)) {
+      files.filter(f -> f.toString().endsWith(".java"))
+          .forEach(f -> packages.add(SOURCES.relativize(f.getParent()).toString().replace('/', '.')));
+    }
+    assertEquals(packages, guarded, "each package needs a row in rules()");
+  }
+
+  @Test
+  void aFullyQualifiedNameCountsWhileCommentsAndStringsDoNot() {
+    String source = """
+        package io.egressratelimit.limiter;
+        import java.util.List;
+        /** Unlike io.grpc.Status, this is no dependency. */
+        final class Sneaky {
+          io.lettuce.core.RedisClient client; // io.micrometer.core.instrument.Counter
+          String text = "io.opentelemetry.api.OpenTelemetry";
+          io.egressratelimit.redis.RedisKeys keys;
+          static io.egressratelimit.limiter.store.BucketStore store;
+        }
+        """;
+    String code = JavaSource.code(source);
+    assertEquals(Set.of("io.lettuce"), libraries(code));
+    assertEquals(Set.of("limiter", "redis", "limiter.store"), productPackages(code));
+  }
+
+  /** Each product package the code names, as {@code limiter} or {@code limiter.store}. */
+  private static Set<String> productPackages(String code) {
+    Set<String> packages = new TreeSet<>();
+    Matcher names = PRODUCT.matcher(code);
+    while (names.find()) {
+      packages.add(names.group(1).substring(1));
+    }
+    return packages;
+  }
+
+  private static Set<String> libraries(String code) {
+    Set<String> used = new TreeSet<>();
+    Matcher names = LIBRARY.matcher(code);
+    while (names.find()) {
+      used.add(names.group(1));
+    }
+    return used;
+  }
+
+  /** Java source text reduced to its code. */
+  static final class JavaSource {
+    private static final Pattern NOT_CODE = Pattern.compile(
+        "//[^\\n]*|/\\*.*?\\*/|\"\"\".*?\"\"\"|\"(?:\\\\.|[^\"\\\\\\n])*\"|'(?:\\\\.|[^'\\\\\\n])*'", Pattern.DOTALL);
+
+    private JavaSource() {}
+
+    static String code(String source) {
+      return NOT_CODE.matcher(source).replaceAll(" ");
+    }
   }
 }

@@ -70,7 +70,7 @@ class RuleTreeTest {
     Rule model = rule(Fixtures.valid("edge.yaml"), "edge.model_large");
 
     assertTrue(model.quotaMode());
-    assertFalse(model.reportOnly(), "a quota denies once every quota of the request is over");
+    assertFalse(model.shadowMode(), "a quota denies once every quota of the request is over");
     assertEquals(Map.of("backend", "pool-a", "tier", 2), model.metadata(), "a number stays a number");
   }
 

@@ -1,5 +1,10 @@
 package io.egressratelimit.limiter;
 
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketLevel;
+import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.limiter.store.ForwardingBucketStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,8 +69,8 @@ class BudgetBoardTest {
       }
     };
     activity = new BudgetActivity(peekCounting, clock, 3);
-    engine = new RateLimitEngine(() -> config, activity, DecisionListener.NONE, ticker::get, RequestLimits.DEFAULT,
-        FailurePolicies.DEFAULT);
+    engine = new RateLimitEngine(() -> config, activity, DecisionListener.NONE, ticker::get,
+        EngineSettings.DEFAULT);
   }
 
   private BudgetBoard board(int shownPerRule) {

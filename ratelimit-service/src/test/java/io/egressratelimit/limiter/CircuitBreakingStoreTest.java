@@ -1,5 +1,9 @@
 package io.egressratelimit.limiter;
 
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.limiter.store.StoreUnavailableException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,7 +42,7 @@ class CircuitBreakingStoreTest {
   @BeforeEach
   void setUp() {
     clock = ManualClock.midMinute();
-    breaker = new CircuitBreakingStore(flaky, clock, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
+    breaker = new CircuitBreakingStore(flaky, clock::epochNanos, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
   }
 
   private boolean succeeds() {

@@ -33,8 +33,8 @@ class ConfigSemanticsTest {
 
   private RateLimitEngine engine(String resource) throws ConfigException {
     RateLimitConfig config = ConfigLoader.parse(resource.substring(resource.lastIndexOf('/') + 1), text(resource));
-    return new RateLimitEngine(() -> config, store, DecisionListener.NONE, System::nanoTime, RequestLimits.DEFAULT,
-        FailurePolicies.DEFAULT);
+    return new RateLimitEngine(() -> config, store, DecisionListener.NONE, System::nanoTime,
+        EngineSettings.DEFAULT);
   }
 
   private static Decision decide(RateLimitEngine engine, String domain, String... descriptors) {

@@ -1,10 +1,14 @@
 package io.egressratelimit.limiter;
 
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketClaim;
+import io.egressratelimit.limiter.store.BucketSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.limiter.BucketSpec.RefillStyle;
+import io.egressratelimit.limiter.store.BucketSpec.RefillStyle;
 import io.egressratelimit.memory.InMemoryBucketStore;
 import java.time.Duration;
 import java.util.List;
@@ -65,7 +69,7 @@ class OverLimitCacheTest {
   }
 
   @Test
-  void aReportOnlyClaimOnAnEmptyBucketDoesNotDeny() {
+  void aShadowModeClaimOnAnEmptyBucketDoesNotDeny() {
     for (int i = 0; i < 6; i++) {
       hit("shadow", false);
     }

@@ -41,7 +41,7 @@ class RateLimitEngineTest {
     clock = ManualClock.midMinute();
     store = new CountingStore(new InMemoryBucketStore(clock));
     config = new FakeConfig().with(rule("test.generic_key_geocode", THREE_PER_MINUTE), GEOCODE);
-    engine = new RateLimitEngine(() -> config, store, DecisionListener.NONE, System::nanoTime, RequestLimits.DEFAULT, FailurePolicies.DEFAULT);
+    engine = new RateLimitEngine(() -> config, store, DecisionListener.NONE, System::nanoTime, EngineSettings.DEFAULT);
   }
 
   private Decision decide(long hitsAddend, RequestDescriptor... descriptors) {
@@ -119,7 +119,7 @@ class RateLimitEngineTest {
     Decision shadowed = decide(1, RequestDescriptor.of(CALLER));
     assertEquals(Code.OK, shadowed.overallCode());
     assertEquals(Code.OK, shadowed.statuses().get(0).code(), "status reads OK, as in envoyproxy/ratelimit");
-    assertTrue(shadowed.statuses().get(0).wouldHaveBeenDenied(), "the would-be denial is visible");
+    assertTrue(shadowed.statuses().get(0).shadowOverLimit(), "the would-be denial is visible");
     assertEquals(2, store.calls.get(), "it is counted");
   }
 
@@ -159,7 +159,7 @@ class RateLimitEngineTest {
   @Test
   void quotaModeForAllTurnsEveryDescriptorIntoAQuota() {
     RateLimitEngine quotas = new RateLimitEngine(() -> config, store, DecisionListener.NONE, System::nanoTime,
-        RequestLimits.DEFAULT, FailurePolicies.DEFAULT, Enforcement.AS_CONFIGURED, true);
+        EngineSettings.DEFAULT.withQuotaModeForAll(true));
     config.with(rule("test.caller_billing", LimitPolicy.fixedWindow(1, RateUnit.MINUTE)), CALLER);
     LimitRequest both = new LimitRequest("test", List.of(RequestDescriptor.of(GEOCODE), RequestDescriptor.of(CALLER)), 1);
     quotas.shouldRateLimit(both).toCompletableFuture().join();
@@ -278,23 +278,23 @@ class RateLimitEngineTest {
   }
 
   @Test
-  void checksDoNotCountAsDenialsForReportOnlyRules() {
-    assertFalse(decide(1, RequestDescriptor.of(GEOCODE)).statuses().get(0).wouldHaveBeenDenied());
+  void checksDoNotCountAsDenialsForShadowModeRules() {
+    assertFalse(decide(1, RequestDescriptor.of(GEOCODE)).statuses().get(0).shadowOverLimit());
   }
 
   @Test
-  void reportOnlyEnforcementDeniesNothingYetShowsEveryWouldBeDenial() {
-    RateLimitEngine reportOnly = new RateLimitEngine(() -> config, store, DecisionListener.NONE, System::nanoTime,
-        RequestLimits.DEFAULT, FailurePolicies.DEFAULT, Enforcement.REPORT_ONLY);
+  void globalShadowModeDeniesNothingYetShowsEveryWouldBeDenial() {
+    RateLimitEngine shadowMode = new RateLimitEngine(() -> config, store, DecisionListener.NONE, System::nanoTime,
+        EngineSettings.DEFAULT.withShadowModeForAll(true));
     RequestDescriptor overridden = new RequestDescriptor(
         List.of(CALLER), Optional.of(new LimitOverride(1, RateUnit.HOUR)), OptionalLong.empty());
     LimitRequest request = new LimitRequest("test", List.of(RequestDescriptor.of(GEOCODE), overridden), 3);
-    reportOnly.shouldRateLimit(request).toCompletableFuture().join();
-    Decision shadowed = reportOnly.shouldRateLimit(request).toCompletableFuture().join();
+    shadowMode.shouldRateLimit(request).toCompletableFuture().join();
+    Decision shadowed = shadowMode.shouldRateLimit(request).toCompletableFuture().join();
     assertEquals(Code.OK, shadowed.overallCode());
     for (DescriptorStatus status : shadowed.statuses()) {
       assertEquals(Code.OK, status.code());
-      assertTrue(status.wouldHaveBeenDenied(), "a configured rule and an override from the request alike");
+      assertTrue(status.shadowOverLimit(), "a configured rule and an override from the request alike");
     }
   }
 }

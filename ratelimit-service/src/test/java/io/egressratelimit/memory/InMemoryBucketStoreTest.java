@@ -2,9 +2,9 @@ package io.egressratelimit.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.egressratelimit.limiter.BucketStore;
-import io.egressratelimit.limiter.BucketStoreContract;
 import io.egressratelimit.limiter.NanoClock;
+import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.limiter.store.BucketStoreContract;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,6 @@ package io.egressratelimit.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.egressratelimit.domain.Code;
 import io.egressratelimit.domain.DescriptorStatus;
 import io.egressratelimit.domain.LimitPolicy;
 import io.egressratelimit.domain.RateUnit;
@@ -14,8 +13,7 @@ class HitCountsTest {
   private static final LimitPolicy TEN_PER_MINUTE = LimitPolicy.fixedWindow(10, RateUnit.MINUTE);
 
   private static DescriptorStatus ok(long remaining) {
-    return new DescriptorStatus(Code.OK, Optional.empty(), "k", Optional.of(TEN_PER_MINUTE), remaining,
-        Duration.ofSeconds(30), false);
+    return DescriptorStatus.ok(Optional.empty(), "k", Optional.of(TEN_PER_MINUTE), remaining, Duration.ofSeconds(30));
   }
 
   @Test
@@ -37,15 +35,15 @@ class HitCountsTest {
 
   @Test
   void aDenialIsOverTheLimitOnly() {
-    DescriptorStatus over = new DescriptorStatus(Code.OVER_LIMIT, Optional.empty(), "k", Optional.of(TEN_PER_MINUTE),
-        0, Duration.ofSeconds(5), false);
+    DescriptorStatus over = DescriptorStatus.overLimit(Optional.empty(), "k", Optional.of(TEN_PER_MINUTE),
+        0, Duration.ofSeconds(5));
     assertEquals(new HitCounts(2, 0, 2, 0, 0), HitCounts.of(over, 2, 0.8));
   }
 
   @Test
-  void aWouldBeDenialOfAReportOnlyRuleIsOverTheLimitAndShadowMode() {
-    DescriptorStatus shadowed = new DescriptorStatus(Code.OK, Optional.empty(), "k", Optional.of(TEN_PER_MINUTE),
-        0, Duration.ofSeconds(5), true);
+  void aWouldBeDenialOfAShadowModeRuleIsOverTheLimitAndShadowMode() {
+    DescriptorStatus shadowed = DescriptorStatus.shadowOverLimit(Optional.empty(), "k", Optional.of(TEN_PER_MINUTE),
+        0, Duration.ofSeconds(5));
     assertEquals(new HitCounts(1, 0, 1, 0, 1), HitCounts.of(shadowed, 1, 0.8));
   }
 

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.egressratelimit.limiter.BucketBatch;
-import io.egressratelimit.limiter.BucketClaim;
-import io.egressratelimit.limiter.BucketSpec;
-import io.egressratelimit.limiter.BucketSpec.RefillStyle;
-import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.NanoClock;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketClaim;
+import io.egressratelimit.limiter.store.BucketSpec;
+import io.egressratelimit.limiter.store.BucketSpec.RefillStyle;
+import io.egressratelimit.limiter.store.BucketStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

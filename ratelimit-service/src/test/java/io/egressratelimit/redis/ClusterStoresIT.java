@@ -3,13 +3,13 @@ package io.egressratelimit.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.limiter.BatchOutcome;
-import io.egressratelimit.limiter.BucketBatch;
-import io.egressratelimit.limiter.BucketClaim;
-import io.egressratelimit.limiter.BucketStore;
-import io.egressratelimit.limiter.BucketStoreContract;
 import io.egressratelimit.limiter.ManualClock;
 import io.egressratelimit.limiter.NanoClock;
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketClaim;
+import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.limiter.store.BucketStoreContract;
 import io.lettuce.core.cluster.SlotHash;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

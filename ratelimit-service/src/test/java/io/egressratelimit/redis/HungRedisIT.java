@@ -12,11 +12,10 @@ import io.egressratelimit.domain.LimitRequest;
 import io.egressratelimit.domain.RequestDescriptor;
 import io.egressratelimit.limiter.CircuitBreakingStore;
 import io.egressratelimit.limiter.DecisionListener;
+import io.egressratelimit.limiter.EngineSettings;
 import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.limiter.FailurePolicy;
-import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
-import io.egressratelimit.limiter.RequestLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,9 +53,9 @@ class HungRedisIT {
         .withTimeout(BACKEND_TIMEOUT);
     // The server's breaker: open after 5 failures spread over 250 ms, probe once a second.
     CircuitBreakingStore breaker = new CircuitBreakingStore(
-        RedisStores.connect(settings), NanoClock.SYSTEM, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
+        RedisStores.connect(settings), System::nanoTime, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
     RateLimitEngine engine = new RateLimitEngine(() -> config, breaker, DecisionListener.NONE, System::nanoTime,
-        RequestLimits.DEFAULT, new FailurePolicies(FailurePolicy.DENY, Map.of()));
+        EngineSettings.DEFAULT.withFailurePolicies(new FailurePolicies(FailurePolicy.DENY, Map.of())));
     ExecutorService envoys = Executors.newFixedThreadPool(4);
     try {
       assertTrue(fromRedis(decide(engine)), "healthy before Redis hangs");

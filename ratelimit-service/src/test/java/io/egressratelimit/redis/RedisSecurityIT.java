@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.limiter.BatchOutcome;
-import io.egressratelimit.limiter.BucketBatch;
-import io.egressratelimit.limiter.BucketClaim;
-import io.egressratelimit.limiter.BucketStore;
-import io.egressratelimit.limiter.BucketStoreContract;
-import io.egressratelimit.limiter.StoreUnavailableException;
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketClaim;
+import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.limiter.store.BucketStoreContract;
+import io.egressratelimit.limiter.store.StoreUnavailableException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.egressratelimit.redis;
 
-import io.egressratelimit.limiter.BucketStore;
-import io.egressratelimit.limiter.BucketStoreContract;
 import io.egressratelimit.limiter.NanoClock;
+import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.limiter.store.BucketStoreContract;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.limiter.BucketBatch;
+import io.egressratelimit.limiter.store.BucketBatch;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.egressratelimit.redis;
 
-import io.egressratelimit.limiter.BucketStore;
 import io.egressratelimit.limiter.NanoClock;
+import io.egressratelimit.limiter.store.BucketStore;
 import java.time.Duration;
 
 /** Redis stores as the tests build them. */

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.egressratelimit.limiter.BatchOutcome;
-import io.egressratelimit.limiter.BucketBatch;
-import io.egressratelimit.limiter.BucketClaim;
-import io.egressratelimit.limiter.BucketSpec;
-import io.egressratelimit.limiter.BucketState;
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketClaim;
+import io.egressratelimit.limiter.store.BucketSpec;
+import io.egressratelimit.limiter.store.BucketState;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.grpc.RateLimitHeaders;
-import io.egressratelimit.limiter.Enforcement;
 import io.egressratelimit.testing.Http;
 import io.egressratelimit.testing.RlsClient;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
@@ -113,7 +112,7 @@ class AdminEndpointsIT {
   void responseHeadersAndGlobalShadowModeOverGrpc() throws Exception {
     ServerSettings settings = ServerSettings.inMemory(config(), 0, 0).toBuilder()
         .responseHeaders(Optional.of(new RateLimitHeaders("X-Budget", "X-Budget-Left", "X-Budget-Reset")))
-        .enforcement(Enforcement.REPORT_ONLY)
+        .shadowModeForAll(true)
         .build();
     try (RateLimitServer server = RateLimitServer.start(settings);
         RlsClient rls = RlsClient.plaintext(server.grpcPort())) {

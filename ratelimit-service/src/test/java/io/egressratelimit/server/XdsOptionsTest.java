@@ -29,14 +29,14 @@ class XdsOptionsTest {
 
   @Test
   void filesAreTheDefaultSource() {
-    assertEquals(Optional.empty(), parse("--config", "limits.yaml").xds());
+    assertEquals(Optional.empty(), parse("--config", "limits.yaml").limits().xds());
   }
 
   @Test
   void xdsNeedsNoConfigPathAndTakesUpstreamsDefaults() {
     ServerSettings settings = parse("--config-type", "GRPC_XDS_SOTW");
-    assertNull(settings.configPath());
-    XdsSettings xds = settings.xds().orElseThrow();
+    assertNull(settings.limits().configPath());
+    XdsSettings xds = settings.limits().xds().orElseThrow();
     assertEquals("localhost:18000", xds.serverUrl());
     assertEquals("default", xds.nodeId());
     assertEquals(Map.of(), xds.nodeMetadata());
@@ -61,7 +61,7 @@ class XdsOptionsTest {
         "--xds-tls-cert", cert.toString(), "--xds-tls-key", key.toString(), "--xds-tls-san", "xds.internal",
         "--xds-backoff-initial", "250ms", "--xds-backoff-max", "5s", "--xds-backoff-random-factor", "0.2",
         "--xds-backoff-jitter", "false", "--xds-max-message-bytes", "1048576",
-        "--force-start-without-initial-config", "--healthy-with-at-least-one-config-loaded").xds().orElseThrow();
+        "--force-start-without-initial-config", "--healthy-with-at-least-one-config-loaded").limits().xds().orElseThrow();
     assertEquals("xds.mesh:18001", xds.serverUrl());
     assertEquals("egress", xds.nodeId());
     assertEquals(Map.of("cluster", "egress", "zone", "a=b"), xds.nodeMetadata());
@@ -80,7 +80,7 @@ class XdsOptionsTest {
 
   @Test
   void useTlsAloneTrustsTheDefaultRoots() {
-    var tls = parse("--config-type", "GRPC_XDS_SOTW", "--xds-tls").xds().orElseThrow().tls().orElseThrow();
+    var tls = parse("--config-type", "GRPC_XDS_SOTW", "--xds-tls").limits().xds().orElseThrow().tls().orElseThrow();
     assertEquals(Optional.empty(), tls.serverCa());
     assertEquals(Optional.empty(), tls.clientCertificate());
   }

@@ -5,11 +5,9 @@ import io.egressratelimit.config.ConfigLoader;
 import io.egressratelimit.config.RateLimitConfig;
 import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.limiter.DecisionListener;
-import io.egressratelimit.limiter.Enforcement;
-import io.egressratelimit.limiter.FailurePolicies;
+import io.egressratelimit.limiter.EngineSettings;
 import io.egressratelimit.limiter.ManualClock;
 import io.egressratelimit.limiter.RateLimitEngine;
-import io.egressratelimit.limiter.RequestLimits;
 import io.egressratelimit.memory.InMemoryBucketStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,8 +33,7 @@ public final class FuzzedService {
       throw new IllegalStateException(e);
     }
     RateLimitEngine engine = new RateLimitEngine(() -> config, new InMemoryBucketStore(ManualClock.midMinute()),
-        DecisionListener.NONE, System::nanoTime, RequestLimits.DEFAULT, FailurePolicies.DEFAULT,
-        Enforcement.AS_CONFIGURED, quotaModeForAll);
+        DecisionListener.NONE, System::nanoTime, EngineSettings.DEFAULT.withQuotaModeForAll(quotaModeForAll));
     return new RateLimitGrpcService(engine, Optional.empty(), true);
   }
 }

@@ -1,10 +1,12 @@
 package io.egressratelimit.loadgen.cli;
 
-import io.egressratelimit.loadgen.output.Durations;
+import io.egressratelimit.loadgen.rlqs.BucketIdSpec;
 import io.egressratelimit.loadgen.rls.DescriptorSpec;
 import io.egressratelimit.loadgen.rls.RlsTarget;
 import io.egressratelimit.loadgen.traffic.LatLng;
+import io.egressratelimit.loadgen.units.Durations;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
+import io.envoyproxy.envoy.service.rate_limit_quota.v3.BucketId;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -49,6 +51,13 @@ final class Converters {
     @Override
     RlsTarget parse(String value) {
       return RlsTarget.parse(value);
+    }
+  }
+
+  static final class BucketIdConverter extends Parsing<BucketId> {
+    @Override
+    BucketId parse(String value) {
+      return BucketIdSpec.parse(value);
     }
   }
 

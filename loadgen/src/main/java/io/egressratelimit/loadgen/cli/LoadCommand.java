@@ -1,27 +1,22 @@
 package io.egressratelimit.loadgen.cli;
 
-import io.egressratelimit.loadgen.output.Durations;
 import io.egressratelimit.loadgen.output.HtmlReportWriter;
 import io.egressratelimit.loadgen.output.JsonSummaryWriter;
-import io.egressratelimit.loadgen.output.ProgressPrinter;
 import io.egressratelimit.loadgen.output.SummaryPrinter;
-import io.egressratelimit.loadgen.stats.LatencySummary;
-import io.egressratelimit.loadgen.stats.RunStats;
+import io.egressratelimit.loadgen.run.LoadRun;
 import io.egressratelimit.loadgen.stats.RunSummary;
-import io.egressratelimit.loadgen.stats.Verdict;
 import io.egressratelimit.loadgen.traffic.ApiKey;
 import io.egressratelimit.loadgen.traffic.Caller;
 import io.egressratelimit.loadgen.traffic.HttpCaller;
-import io.egressratelimit.loadgen.traffic.LoadRun;
 import io.egressratelimit.loadgen.traffic.RunBounds;
+import io.egressratelimit.loadgen.units.Durations;
 import io.egressratelimit.loadgen.upstream.UpstreamStatsClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -38,9 +33,6 @@ import picocli.CommandLine.Spec;
  * the {@link Caller} they build.
  */
 abstract class LoadCommand implements Callable<Integer> {
-  /** Arrivals a little before our own start are still ours if the two clocks differ slightly. */
-  private static final long CLOCK_SLACK_MILLIS = 1_000;
-
   @ParentCommand LoadgenCommand parent;
   @Spec CommandSpec spec;
   @Mixin TrafficOptions traffic;
@@ -60,6 +52,11 @@ abstract class LoadCommand implements Callable<Integer> {
 
   abstract Caller openCaller(HttpClient http, Optional<ApiKey> apiKey) throws IOException, InterruptedException;
 
+  /** Lines a mode adds after the verdict, about what only it can see; none by default. */
+  List<String> modeFindings() {
+    return List.of();
+  }
+
   @Override
   public Integer call() throws Exception {
     validate();
@@ -76,6 +73,7 @@ abstract class LoadCommand implements Callable<Integer> {
       try {
         RunSummary summary = run(caller, bounds, stub, out);
         SummaryPrinter.print(summary, out);
+        modeFindings().forEach(out::println);
         int exitCode = exitCode(summary);
         if (exitCode == ExitCodes.NOTHING_ADMITTED) {
           out.println("NOTHING ADMITTED: every call was rejected or failed; check the target and its limits");
@@ -91,32 +89,14 @@ abstract class LoadCommand implements Callable<Integer> {
 
   private RunSummary run(Caller caller, RunBounds bounds, Optional<UpstreamStatsClient> stub, PrintWriter out)
       throws InterruptedException {
-    Instant startedAt = Instant.now();
-    long startNanos = System.nanoTime();
-    RunStats stats = new RunStats(startNanos);
-    try (ProgressPrinter progress = new ProgressPrinter(out, parent.terminal(), stats)) {
-      progress.start();
-      LoadRun.run(caller, traffic.settings(), bounds, stats);
-    }
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
-    Verdict v = Verdicts.judge(stub, stats, verdict, startedAt.toEpochMilli() - CLOCK_SLACK_MILLIS);
     Map<String, String> settings = traffic.describe();
     settings.putAll(modeSettings());
     if (verdict.budget != null) {
       settings.put("budget", verdict.budget + " per " + Durations.format(verdict.window));
     }
-    int seconds = (int) Math.max(1, Math.ceil(elapsed.toNanos() / 1e9));
-    return new RunSummary(
-        mode(),
-        startedAt,
-        elapsed,
-        settings,
-        stats.counts(),
-        LatencySummary.of(stats.latency().total()),
-        LatencySummary.of(stats.decisionLatency().total()),
-        LatencySummary.of(stats.upstreamLatency().total()),
-        stats.perSecond(seconds, verdict.countingWindow().toNanos()),
-        v);
+    LoadRun.Judge judge = (stats, startedAt) -> Verdicts.judge(stub, stats, verdict, startedAt);
+    LoadRun.Setup setup = new LoadRun.Setup(mode(), settings, traffic.settings(), verdict.countingWindow(), judge);
+    return LoadRun.run(setup, caller, bounds, out, parent.terminal());
   }
 
   /**

@@ -16,7 +16,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT,
     versionProvider = LoadgenCommand.Version.class,
-    subcommands = {HttpCommand.class, RlsCommand.class, UpstreamCommand.class},
+    subcommands = {HttpCommand.class, RlsCommand.class, RlqsCommand.class, UpstreamCommand.class},
     description =
         "Backoff-aware load generator for a rate-limited Geocoding API, a stub upstream that counts"
             + " what reaches it, and a verdict on whether a budget held.",

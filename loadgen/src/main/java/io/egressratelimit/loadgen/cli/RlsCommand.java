@@ -1,6 +1,5 @@
 package io.egressratelimit.loadgen.cli;
 
-import io.egressratelimit.loadgen.output.Durations;
 import io.egressratelimit.loadgen.rls.DescriptorSpec;
 import io.egressratelimit.loadgen.rls.RlsCaller;
 import io.egressratelimit.loadgen.rls.RlsClient;
@@ -8,6 +7,7 @@ import io.egressratelimit.loadgen.rls.RlsTarget;
 import io.egressratelimit.loadgen.traffic.ApiKey;
 import io.egressratelimit.loadgen.traffic.Caller;
 import io.egressratelimit.loadgen.traffic.HttpCaller;
+import io.egressratelimit.loadgen.units.Durations;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import java.io.IOException;
 import java.net.URI;

@@ -1,9 +1,9 @@
 package io.egressratelimit.loadgen.cli;
 
-import io.egressratelimit.loadgen.output.Durations;
 import io.egressratelimit.loadgen.traffic.CoordinatePlan;
 import io.egressratelimit.loadgen.traffic.LatLng;
-import io.egressratelimit.loadgen.traffic.LoadRun;
+import io.egressratelimit.loadgen.traffic.WorkerPool;
+import io.egressratelimit.loadgen.units.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -97,9 +97,9 @@ final class TrafficOptions {
     return requests == null ? OptionalLong.empty() : OptionalLong.of(requests);
   }
 
-  LoadRun.Settings settings() {
+  WorkerPool.Settings settings() {
     long s = seed != null ? seed : ThreadLocalRandom.current().nextLong();
-    return new LoadRun.Settings(
+    return new WorkerPool.Settings(
         workers, interval, startJitter, maxBackoff, new CoordinatePlan(staticEvery, staticLatLng), s);
   }
 

@@ -6,6 +6,7 @@ import io.egressratelimit.loadgen.stats.Verdict;
 import io.egressratelimit.loadgen.upstream.UpstreamStats;
 import io.egressratelimit.loadgen.upstream.UpstreamStatsClient;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -14,10 +15,14 @@ import java.util.OptionalInt;
  * that sees exactly what got through), else from this client's own count of admitted calls.
  */
 final class Verdicts {
+  /** Arrivals a little before our own start are still ours if the two clocks differ slightly. */
+  private static final long CLOCK_SLACK_MILLIS = 1_000;
+
   private Verdicts() {}
 
   static Verdict judge(
-      Optional<UpstreamStatsClient> stub, RunStats stats, VerdictOptions options, long sinceEpochMillis) {
+      Optional<UpstreamStatsClient> stub, RunStats stats, VerdictOptions options, Instant startedAt) {
+    long sinceEpochMillis = startedAt.toEpochMilli() - CLOCK_SLACK_MILLIS;
     OptionalInt budget = options.budget == null ? OptionalInt.empty() : OptionalInt.of(options.budget);
     if (stub.isPresent()) {
       UpstreamStats upstream;

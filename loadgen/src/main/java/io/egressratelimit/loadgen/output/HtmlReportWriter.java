@@ -3,6 +3,7 @@ package io.egressratelimit.loadgen.output;
 import io.egressratelimit.loadgen.stats.RunSummary;
 import io.egressratelimit.loadgen.stats.SecondCounts;
 import io.egressratelimit.loadgen.stats.Verdict;
+import io.egressratelimit.loadgen.units.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

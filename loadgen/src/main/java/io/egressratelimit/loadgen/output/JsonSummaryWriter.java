@@ -8,6 +8,7 @@ import io.egressratelimit.loadgen.stats.LatencySummary;
 import io.egressratelimit.loadgen.stats.RunSummary;
 import io.egressratelimit.loadgen.stats.SecondCounts;
 import io.egressratelimit.loadgen.stats.Verdict;
+import io.egressratelimit.loadgen.units.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import io.egressratelimit.loadgen.stats.Counts;
 import io.egressratelimit.loadgen.stats.LatencySummary;
 import io.egressratelimit.loadgen.stats.RunSummary;
 import io.egressratelimit.loadgen.stats.Verdict;
+import io.egressratelimit.loadgen.units.Durations;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

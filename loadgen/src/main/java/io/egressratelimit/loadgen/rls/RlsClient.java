@@ -5,13 +5,8 @@ import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc.RateLimitServiceBlockingStub;
-import io.grpc.ChannelCredentials;
-import io.grpc.ConnectivityState;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,13 +52,9 @@ public final class RlsClient implements AutoCloseable {
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("at least one rate limit service target is needed");
     }
-    ChannelCredentials credentials =
-        caFile.isPresent()
-            ? TlsChannelCredentials.newBuilder().trustManager(caFile.get().toFile()).build()
-            : InsecureChannelCredentials.create();
     List<ManagedChannel> channels = new ArrayList<>();
     for (RlsTarget target : targets) {
-      channels.add(Grpc.newChannelBuilderForAddress(target.host(), target.port(), credentials).build());
+      channels.add(GrpcChannels.open(target, caFile));
     }
     RateLimitRequest request =
         RateLimitRequest.newBuilder().setDomain(domain).addAllDescriptors(descriptors).build();
@@ -77,18 +68,7 @@ public final class RlsClient implements AutoCloseable {
    * @return the targets that did not become ready in time
    */
   public List<RlsTarget> awaitReady(Duration timeout) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    List<RlsTarget> notReady = new ArrayList<>();
-    for (int i = 0; i < channels.size(); i++) {
-      ManagedChannel channel = channels.get(i);
-      while (channel.getState(true) != ConnectivityState.READY && System.nanoTime() < end) {
-        TimeUnit.MILLISECONDS.sleep(20);
-      }
-      if (channel.getState(false) != ConnectivityState.READY) {
-        notReady.add(targets.get(i));
-      }
-    }
-    return notReady;
+    return GrpcChannels.awaitReady(channels, timeout).stream().map(targets::get).toList();
   }
 
   public RlsDecision decide() {
@@ -117,16 +97,6 @@ public final class RlsClient implements AutoCloseable {
 
   @Override
   public void close() {
-    for (ManagedChannel channel : channels) {
-      channel.shutdownNow();
-    }
-    for (ManagedChannel channel : channels) {
-      try {
-        channel.awaitTermination(2, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    GrpcChannels.close(channels);
   }
 }

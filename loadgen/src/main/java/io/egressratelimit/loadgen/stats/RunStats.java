@@ -1,5 +1,6 @@
 package io.egressratelimit.loadgen.stats;
 
+import io.egressratelimit.loadgen.traffic.CallRecorder;
 import io.egressratelimit.loadgen.traffic.CallResult;
 import io.egressratelimit.loadgen.traffic.Outcome;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Everything the workers of one run report, counted as they go. */
-public final class RunStats {
+public final class RunStats implements CallRecorder {
   private final long startNanos;
   private final Map<Outcome, LongAdder> byOutcome = new EnumMap<>(Outcome.class);
   private final LongAdder rlsFailures = new LongAdder();
@@ -27,6 +28,7 @@ public final class RunStats {
     }
   }
 
+  @Override
   public void record(CallResult result) {
     long now = System.nanoTime();
     byOutcome.get(result.outcome()).increment();

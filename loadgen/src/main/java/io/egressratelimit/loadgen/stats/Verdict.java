@@ -1,6 +1,6 @@
 package io.egressratelimit.loadgen.stats;
 
-import io.egressratelimit.loadgen.output.Durations;
+import io.egressratelimit.loadgen.units.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalInt;

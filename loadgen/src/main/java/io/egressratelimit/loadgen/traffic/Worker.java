@@ -1,6 +1,5 @@
 package io.egressratelimit.loadgen.traffic;
 
-import io.egressratelimit.loadgen.stats.RunStats;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -15,7 +14,7 @@ final class Worker implements Runnable {
   private final BackoffPolicy policy;
   private final Duration startJitter;
   private final RunBounds bounds;
-  private final RunStats stats;
+  private final CallRecorder recorder;
   private final RandomGenerator random;
 
   Worker(
@@ -24,14 +23,14 @@ final class Worker implements Runnable {
       BackoffPolicy policy,
       Duration startJitter,
       RunBounds bounds,
-      RunStats stats,
+      CallRecorder recorder,
       RandomGenerator random) {
     this.caller = Objects.requireNonNull(caller, "caller");
     this.plan = Objects.requireNonNull(plan, "plan");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.startJitter = Objects.requireNonNull(startJitter, "startJitter");
     this.bounds = Objects.requireNonNull(bounds, "bounds");
-    this.stats = Objects.requireNonNull(stats, "stats");
+    this.recorder = Objects.requireNonNull(recorder, "recorder");
     this.random = Objects.requireNonNull(random, "random");
   }
 
@@ -45,7 +44,7 @@ final class Worker implements Runnable {
     while (bounds.claimCall()) {
       callNumber++;
       CallResult result = caller.call(plan.forCall(callNumber, random));
-      stats.record(result);
+      recorder.record(result);
       if (!bounds.pause(pacing.pauseAfter(result))) {
         return;
       }

@@ -3,7 +3,7 @@ package io.egressratelimit.loadgen.upstream;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import io.egressratelimit.loadgen.output.Durations;
+import io.egressratelimit.loadgen.units.Durations;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package io.egressratelimit.loadgen.upstream;
 
-import io.egressratelimit.loadgen.output.Durations;
+import io.egressratelimit.loadgen.units.Durations;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,0 +1,68 @@
+package io.egressratelimit.envoyconfig;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.containers.GenericContainer;
+
+/**
+ * The real thing with RLQS: the official Envoy image runs envoy-rlqs-local.yaml, its
+ * rate_limit_quota filter streaming to the service. The very first call is denied (no assignment
+ * yet, DENY_ALL), calls go out once the share arrives, and the upstream never sees more than the
+ * budget, although no call asks the service.
+ */
+class RealEnvoyRlqsIT {
+  /** limits/geocode.yaml's global rule: at most 5 calls in any 15 s. */
+  private static final int GLOBAL_BUDGET = 5;
+  private static final int BURST = 20;
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  @TempDir Path limits;
+
+  @Test
+  void theFirstCallWaitsForAnAssignmentAndTheBudgetHolds() throws Exception {
+    assumeTrue(EnvoyContainer.dockerAvailable(), EnvoyContainer.skipReason());
+    int grpcPort = GatewayCalls.freePort();
+    int adminPort = GatewayCalls.freePort();
+    int upstreamPort = GatewayCalls.freePort();
+    writeLimitsWithRlqs();
+    try (JavaMainProcess service = JavaMainProcess.start("ratelimit-service", "io.egressratelimit.server.Main",
+            List.of("--config", limits.toString(), "--host", "127.0.0.1",
+                "--grpc-port", String.valueOf(grpcPort), "--http-port", String.valueOf(adminPort)));
+        JavaMainProcess upstream = JavaMainProcess.start("stub-upstream", "io.egressratelimit.loadgen.Main",
+            List.of("upstream", "--port", String.valueOf(upstreamPort)))) {
+      service.awaitListening(grpcPort, START_TIMEOUT);
+      upstream.awaitListening(upstreamPort, START_TIMEOUT);
+      try (GenericContainer<?> envoy = EnvoyContainer.start(EnvoyFiles.RLQS_LOCAL,
+          Map.of("ratelimit", grpcPort, "geocode_upstream", upstreamPort))) {
+        GatewayCalls calls = new GatewayCalls(EnvoyContainer.baseUrl(envoy), "http://127.0.0.1:" + upstreamPort);
+        assertEquals(429, calls.call().statusCode(), "no assignment yet: DENY_ALL");
+        HttpResponse<String> admitted = calls.firstAdmitted(60, Duration.ofMillis(500));
+        assertEquals(200, admitted.statusCode(), "a call goes out once the share arrives; body: " + admitted.body());
+        long limited = 0;
+        for (int i = 0; i < BURST; i++) {
+          limited += calls.call().statusCode() == 429 ? 1 : 0;
+        }
+        assertTrue(limited >= BURST - GLOBAL_BUDGET, "calls over the share are denied locally: " + limited);
+        assertTrue(calls.upstreamMaxInWindow("15s") <= GLOBAL_BUDGET, "the upstream saw more than the budget");
+      }
+    }
+  }
+
+  /** The shipped limits, with the global budget opened to RLQS as docs/rlqs.md describes. */
+  private void writeLimitsWithRlqs() throws Exception {
+    String shipped = Files.readString(EnvoyFiles.limitsDir().resolve("geocode.yaml"));
+    String global = "      name: geocode-global\n";
+    assertTrue(shipped.contains(global), "limits/geocode.yaml names its global rule geocode-global");
+    Files.writeString(limits.resolve("geocode.yaml"), shipped.replace(global, global + "      rlqs: true\n"));
+  }
+}

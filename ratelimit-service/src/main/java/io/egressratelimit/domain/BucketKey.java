@@ -1,0 +1,108 @@
+package io.egressratelimit.domain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one place bucket keys are written and read: {@code domain|key=value|key=value#policy}. A
+ * backslash escapes {@code \}, {@code |}, {@code =} and {@code #} inside the parts, so two different
+ * descriptors can never share a key by accident. The config writes the descriptor part (it alone
+ * knows when a shared wildcard folds a value into its pattern), the engine appends the policy, and
+ * a store that shares one key space adds its prefix and shard.
+ */
+public final class BucketKey {
+  private final StringBuilder key = new StringBuilder();
+
+  /** Starts the key of a descriptor in {@code domain}; add its entries with {@link #entry}. */
+  public BucketKey(String domain) {
+    escape(domain);
+  }
+
+  /** The key of a descriptor taken as it is, e.g. one that carries its own limit override. */
+  public static String of(String domain, List<DescriptorEntry> entries) {
+    BucketKey key = new BucketKey(domain);
+    entries.forEach(entry -> key.entry(entry.key(), entry.value()));
+    return key.toString();
+  }
+
+  /** A bucket key read back: the domain and the descriptor entries it was written from. */
+  public record Parsed(String domain, List<DescriptorEntry> entries) {}
+
+  /**
+   * Reads a key written by this class, ignoring anything from the first unescaped {@code #} on (the
+   * policy); empty for text this class did not write.
+   */
+  public static Optional<Parsed> parse(String key) {
+    List<String> parts = new ArrayList<>();
+    StringBuilder part = new StringBuilder();
+    List<Integer> equalsAt = new ArrayList<>();
+    int equals = -1;
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c == '\\' && i + 1 < key.length()) {
+        part.append(key.charAt(++i));
+      } else if (c == '#') {
+        break;
+      } else if (c == '|') {
+        parts.add(part.toString());
+        equalsAt.add(equals);
+        part.setLength(0);
+        equals = -1;
+      } else {
+        if (c == '=' && equals < 0) {
+          equals = part.length();
+        }
+        part.append(c);
+      }
+    }
+    parts.add(part.toString());
+    equalsAt.add(equals);
+    List<DescriptorEntry> entries = new ArrayList<>();
+    for (int i = 1; i < parts.size(); i++) {
+      int at = equalsAt.get(i);
+      if (at < 0) {
+        return Optional.empty();
+      }
+      entries.add(new DescriptorEntry(parts.get(i).substring(0, at), parts.get(i).substring(at + 1)));
+    }
+    return Optional.of(new Parsed(parts.get(0), entries));
+  }
+
+  /**
+   * A key with the policy's identity appended, so that a changed limit gets a fresh bucket instead
+   * of inheriting tokens counted under other rules.
+   */
+  public static String withPolicy(String descriptorKey, LimitPolicy policy) {
+    char algorithm = switch (policy.algorithm()) {
+      case FIXED_WINDOW -> 'f';
+      case TOKEN_BUCKET -> 't';
+      case STRICT -> 's';
+    };
+    return descriptorKey + "#" + algorithm + policy.requestsPerPeriod() + "/" + policy.period().toSeconds()
+        + "b" + policy.burst();
+  }
+
+  public BucketKey entry(String entryKey, String value) {
+    key.append('|');
+    escape(entryKey);
+    key.append('=');
+    escape(value);
+    return this;
+  }
+
+  private void escape(String part) {
+    for (int i = 0; i < part.length(); i++) {
+      char c = part.charAt(i);
+      if (c == '\\' || c == '|' || c == '=' || c == '#') {
+        key.append('\\');
+      }
+      key.append(c);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return key.toString();
+  }
+}

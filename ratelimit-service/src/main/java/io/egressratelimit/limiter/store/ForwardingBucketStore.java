@@ -1,0 +1,43 @@
+package io.egressratelimit.limiter.store;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** A store that wraps another to add one behaviour; it describes and closes what it wraps. */
+public abstract class ForwardingBucketStore implements BucketStore {
+  protected final BucketStore delegate;
+
+  protected ForwardingBucketStore(BucketStore delegate) {
+    this.delegate = delegate;
+  }
+
+  /** Calls the wrapped store; a store that throws instead of failing its stage still fails the stage. */
+  protected final CompletionStage<BatchOutcome> forward(BucketBatch batch) {
+    try {
+      return delegate.consume(batch);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Reading is never decorated: it costs no budget, counts no failure and trips no breaker. */
+  @Override
+  public CompletionStage<List<BucketLevel>> peek(BucketBatch batch) {
+    try {
+      return delegate.peek(batch);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return delegate.describe();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}

@@ -1,0 +1,278 @@
+package io.egressratelimit.limiter.store;
+
+import io.egressratelimit.limiter.ManualClock;
+import io.egressratelimit.limiter.NanoClock;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.egressratelimit.limiter.store.BucketSpec.RefillStyle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every bucket store honours. Each store's test extends this class and says only how
+ * to build the store; the scenarios are the same for all of them.
+ */
+public abstract class BucketStoreContract {
+  public static final BucketSpec TEN_PER_MINUTE_WINDOW =
+      new BucketSpec(10, 10, Duration.ofMinutes(1), RefillStyle.INTERVAL_ALIGNED, 10);
+  public static final BucketSpec FIVE_PER_MINUTE_WINDOW =
+      new BucketSpec(5, 5, Duration.ofMinutes(1), RefillStyle.INTERVAL_ALIGNED, 5);
+  public static final BucketSpec BUCKET_4_REFILL_60_PER_MINUTE =
+      new BucketSpec(4, 60, Duration.ofMinutes(1), RefillStyle.GREEDY, 4);
+  public static final BucketSpec STRICT_20_PER_10S_BURST_10 =
+      new BucketSpec(10, 10, Duration.ofSeconds(10), RefillStyle.GREEDY, 0);
+
+  protected ManualClock clock;
+  protected BucketStore store;
+  private String prefix;
+
+  /** A store reading time from {@code clock}, empty of buckets. */
+  protected abstract BucketStore createStore(NanoClock clock);
+
+  @BeforeEach
+  void createStore() {
+    clock = ManualClock.midMinute();
+    store = createStore(clock);
+    prefix = UUID.randomUUID() + ":";
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  protected String key(String name) {
+    return prefix + name;
+  }
+
+  protected BatchOutcome consume(BucketClaim... claims) {
+    return store.consume(new BucketBatch(List.of(claims))).toCompletableFuture().join();
+  }
+
+  /** Whether the store reads buckets without consuming ({@link BucketStore#peek}); bucket4j's CAS cannot. */
+  protected boolean readsWithoutConsuming() {
+    return true;
+  }
+
+  protected List<BucketLevel> peek(BucketClaim... claims) {
+    return store.peek(new BucketBatch(List.of(claims))).toCompletableFuture().join();
+  }
+
+  protected BucketClaim hit(String name, BucketSpec spec) {
+    return new BucketClaim(key(name), spec, 1, 1, true);
+  }
+
+  @Test
+  void aFixedWindowAdmitsItsBudgetThenDenies() {
+    for (int i = 1; i <= 10; i++) {
+      BatchOutcome outcome = consume(hit("a", TEN_PER_MINUTE_WINDOW));
+      assertTrue(outcome.admitted(), "hit " + i);
+      assertEquals(10 - i, outcome.states().get(0).remaining());
+    }
+    BatchOutcome denied = consume(hit("a", TEN_PER_MINUTE_WINDOW));
+    assertFalse(denied.admitted());
+    assertFalse(denied.states().get(0).passed());
+    assertEquals(0, denied.states().get(0).remaining());
+    assertEquals(Duration.ofSeconds(30), denied.states().get(0).untilPassing(), "the next window starts at :00");
+  }
+
+  @Test
+  void aPeekReadsTheTokensLeftWithoutTakingAny() {
+    if (!readsWithoutConsuming()) {
+      var failure = assertThrows(java.util.concurrent.CompletionException.class, () -> peek(hit("a", TEN_PER_MINUTE_WINDOW)));
+      assertTrue(failure.getCause() instanceof UnsupportedOperationException, failure.toString());
+      return;
+    }
+    for (int i = 0; i < 3; i++) {
+      consume(hit("a", TEN_PER_MINUTE_WINDOW));
+    }
+    BucketState afterFour = consume(hit("a", TEN_PER_MINUTE_WINDOW)).states().get(0);
+    List<BucketLevel> first = peek(hit("a", TEN_PER_MINUTE_WINDOW), hit("g", BUCKET_4_REFILL_60_PER_MINUTE));
+    assertEquals(List.of(new BucketLevel(6, afterFour.untilFull()), new BucketLevel(4, Duration.ZERO)), first);
+    assertEquals(first, peek(hit("a", TEN_PER_MINUTE_WINDOW), hit("g", BUCKET_4_REFILL_60_PER_MINUTE)),
+        "a peek takes nothing");
+    assertEquals(5, consume(hit("a", TEN_PER_MINUTE_WINDOW)).states().get(0).remaining());
+  }
+
+  @Test
+  void aPeekSeesRefillAndWritesNothing() {
+    if (!readsWithoutConsuming()) {
+      return;
+    }
+    for (int i = 0; i < 4; i++) {
+      consume(hit("g", BUCKET_4_REFILL_60_PER_MINUTE));
+    }
+    assertEquals(new BucketLevel(0, Duration.ofSeconds(4)), peek(hit("g", BUCKET_4_REFILL_60_PER_MINUTE)).get(0));
+    clock.advance(Duration.ofSeconds(2));
+    assertEquals(new BucketLevel(2, Duration.ofSeconds(2)), peek(hit("g", BUCKET_4_REFILL_60_PER_MINUTE)).get(0));
+    // A strict bucket nobody used reads as it would be born: empty. Had the peek written it, it
+    // would have been refilling since, and read 5 tokens five seconds later.
+    assertEquals(0, peek(hit("s", STRICT_20_PER_10S_BURST_10)).get(0).tokens());
+    clock.advance(Duration.ofSeconds(5));
+    assertEquals(0, peek(hit("s", STRICT_20_PER_10S_BURST_10)).get(0).tokens());
+    assertFalse(consume(hit("s", STRICT_20_PER_10S_BURST_10)).admitted(), "still born empty on first use");
+  }
+
+  @Test
+  void aFixedWindowRefillsAtTheEpochAlignedBoundary() {
+    for (int i = 0; i < 10; i++) {
+      consume(hit("a", TEN_PER_MINUTE_WINDOW));
+    }
+    clock.advance(Duration.ofSeconds(29));
+    assertFalse(consume(hit("a", TEN_PER_MINUTE_WINDOW)).admitted(), "still inside the window");
+    clock.advance(Duration.ofSeconds(1));
+    BatchOutcome next = consume(hit("a", TEN_PER_MINUTE_WINDOW));
+    assertTrue(next.admitted(), "a new window");
+    assertEquals(9, next.states().get(0).remaining());
+  }
+
+  @Test
+  void aGreedyBucketRefillsContinuously() {
+    for (int i = 0; i < 4; i++) {
+      assertTrue(consume(hit("g", BUCKET_4_REFILL_60_PER_MINUTE)).admitted());
+    }
+    BatchOutcome empty = consume(hit("g", BUCKET_4_REFILL_60_PER_MINUTE));
+    assertFalse(empty.admitted());
+    assertEquals(Duration.ofSeconds(1), empty.states().get(0).untilPassing());
+    clock.advance(Duration.ofSeconds(1));
+    assertTrue(consume(hit("g", BUCKET_4_REFILL_60_PER_MINUTE)).admitted());
+    assertFalse(consume(hit("g", BUCKET_4_REFILL_60_PER_MINUTE)).admitted());
+  }
+
+  @Test
+  void aStrictBucketStartsEmptyAndNeverExceedsItsWindow() {
+    assertFalse(consume(hit("s", STRICT_20_PER_10S_BURST_10)).admitted(), "strict buckets start empty");
+    int admitted = 0;
+    for (int second = 0; second < 10; second++) {
+      clock.advance(Duration.ofSeconds(1));
+      while (consume(hit("s", STRICT_20_PER_10S_BURST_10)).admitted()) {
+        admitted++;
+      }
+    }
+    assertEquals(10, admitted, "ten tokens refill in ten seconds");
+    clock.advance(Duration.ofSeconds(10));
+    int burst = 0;
+    while (consume(hit("s", STRICT_20_PER_10S_BURST_10)).admitted()) {
+      burst++;
+    }
+    assertEquals(10, burst, "a full strict bucket holds its burst");
+  }
+
+  @Test
+  void aDeniedBatchConsumesNothingFromItsOtherBuckets() {
+    for (int i = 0; i < 5; i++) {
+      consume(hit("small", FIVE_PER_MINUTE_WINDOW));
+    }
+    BatchOutcome denied = consume(hit("big", TEN_PER_MINUTE_WINDOW), hit("small", FIVE_PER_MINUTE_WINDOW));
+    assertFalse(denied.admitted());
+    assertTrue(denied.states().get(0).passed(), "the big bucket had tokens");
+    assertFalse(denied.states().get(1).passed());
+    assertEquals(10, denied.states().get(0).remaining(), "nothing taken from the big bucket");
+    assertEquals(9, consume(hit("big", TEN_PER_MINUTE_WINDOW)).states().get(0).remaining());
+  }
+
+  @Test
+  void aShadowModeClaimNeverDeniesAndConsumesOnlyWhenItHasTokens() {
+    BucketClaim shadow = new BucketClaim(key("shadow"), FIVE_PER_MINUTE_WINDOW, 1, 1, false);
+    for (int i = 0; i < 7; i++) {
+      BatchOutcome outcome = consume(hit("enforced", TEN_PER_MINUTE_WINDOW), shadow);
+      assertTrue(outcome.admitted(), "hit " + i);
+      assertEquals(i < 5, outcome.states().get(1).passed(), "shadow passes only while it has tokens, hit " + i);
+    }
+    assertEquals(2, consume(hit("enforced", TEN_PER_MINUTE_WINDOW)).states().get(0).remaining(), "seven taken, then one more");
+  }
+
+  @Test
+  void aCheckRequiresATokenButTakesNone() {
+    BucketClaim check = new BucketClaim(key("c"), FIVE_PER_MINUTE_WINDOW, 1, 0, true);
+    for (int i = 0; i < 3; i++) {
+      BatchOutcome outcome = consume(check);
+      assertTrue(outcome.admitted());
+      assertEquals(5, outcome.states().get(0).remaining());
+    }
+    for (int i = 0; i < 5; i++) {
+      consume(hit("c", FIVE_PER_MINUTE_WINDOW));
+    }
+    assertFalse(consume(check).admitted(), "an empty bucket fails the check");
+  }
+
+  @Test
+  void hitsAboveOneTakeThatManyTokens() {
+    BatchOutcome three = consume(new BucketClaim(key("h"), TEN_PER_MINUTE_WINDOW, 3, 3, true));
+    assertEquals(7, three.states().get(0).remaining());
+    BatchOutcome tooMany = consume(new BucketClaim(key("h"), TEN_PER_MINUTE_WINDOW, 8, 8, true));
+    assertFalse(tooMany.admitted());
+    assertEquals(7, tooMany.states().get(0).remaining(), "a denied claim takes nothing");
+  }
+
+  @Test
+  void twoClaimsOnOneBucketInOneBatchAddUp() {
+    for (int i = 0; i < 9; i++) {
+      consume(hit("d", TEN_PER_MINUTE_WINDOW));
+    }
+    BatchOutcome both = consume(hit("d", TEN_PER_MINUTE_WINDOW), hit("d", TEN_PER_MINUTE_WINDOW));
+    assertFalse(both.admitted(), "one token left cannot serve two claims");
+    assertTrue(consume(hit("d", TEN_PER_MINUTE_WINDOW)).admitted(), "and the denied batch took nothing");
+  }
+
+  @Test
+  void reportsTheTimeUntilTheBucketIsFull() {
+    BatchOutcome outcome = consume(hit("f", TEN_PER_MINUTE_WINDOW));
+    assertEquals(Duration.ofSeconds(30), outcome.states().get(0).untilFull());
+    BatchOutcome greedy = consume(hit("gf", BUCKET_4_REFILL_60_PER_MINUTE));
+    assertEquals(Duration.ofSeconds(1), greedy.states().get(0).untilFull());
+  }
+
+  @Test
+  void fiftyConcurrentRequestsAgainstALimitOfTenAdmitExactlyTen() throws Exception {
+    assertEquals(10, admittedConcurrently(50, () -> List.of(hit("hot", TEN_PER_MINUTE_WINDOW))));
+  }
+
+  @Test
+  void concurrentBatchesOverTwoBucketsStayAllOrNothing() throws Exception {
+    int admitted = admittedConcurrently(
+        50, () -> List.of(hit("wide", TEN_PER_MINUTE_WINDOW), hit("narrow", FIVE_PER_MINUTE_WINDOW)));
+    assertEquals(5, admitted);
+    assertEquals(5, consume(hit("wide", TEN_PER_MINUTE_WINDOW)).states().get(0).remaining() + 1,
+        "the wide bucket lost only the five admitted tokens");
+  }
+
+  protected int admittedConcurrently(int requests, java.util.function.Supplier<List<BucketClaim>> claims)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<CompletableFuture<BatchOutcome>>> futures = new ArrayList<>();
+      for (int i = 0; i < requests; i++) {
+        futures.add(pool.submit(() -> {
+          start.await();
+          return store.consume(new BucketBatch(claims.get())).toCompletableFuture();
+        }));
+      }
+      start.countDown();
+      int admitted = 0;
+      for (Future<CompletableFuture<BatchOutcome>> future : futures) {
+        if (future.get(30, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS).admitted()) {
+          admitted++;
+        }
+      }
+      return admitted;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
