@@ -8,14 +8,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The quota ledgers in Redis, one key per budget, shared by every replica. A write succeeds only if
  * the ledger is still what the replica read, checked and written in one script, so two replicas
  * never hand out the same tokens. Time is Redis's, so replicas with different clocks agree.
  *
- * <p>It has a connection of its own, opened at the first call and again after a failed attempt, so
- * the service starts whether Redis is there yet or not; RLQS reports are a few per second per Envoy.
+ * <p>It has a connection of its own, opened on a thread of its own at the first call and again after a
+ * failed attempt, so the service starts whether Redis is there yet or not, and a connect never
+ * blocks a gRPC event loop; RLQS reports are a few per second per Envoy.
  */
 public final class RedisLedgerStore implements LedgerStore {
   private static final String READ = "return {redis.call('GET', KEYS[1]) or false, redis.call('TIME')}";
@@ -25,15 +30,20 @@ public final class RedisLedgerStore implements LedgerStore {
       return 1""";
 
   private final RedisStoreSettings settings;
-  private RedisConnection<String> connection;
+  private final ExecutorService connector = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "rlqs-redis-connect");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private CompletableFuture<RedisConnection<String>> connection;
 
   public RedisLedgerStore(RedisStoreSettings settings) {
     this.settings = settings;
   }
 
-  private synchronized RedisConnection<String> connection() {
-    if (connection == null) {
-      connection = RedisConnector.connect(settings, StringCodec.UTF8);
+  private synchronized CompletableFuture<RedisConnection<String>> connection() {
+    if (connection == null || connection.isCompletedExceptionally()) {
+      connection = CompletableFuture.supplyAsync(() -> RedisConnector.connect(settings, StringCodec.UTF8), connector);
     }
     return connection;
   }
@@ -61,13 +71,10 @@ public final class RedisLedgerStore implements LedgerStore {
         expected.orElse(""), next, Long.toString(keep.toMillis()))).thenApply(stored -> stored == 1L);
   }
 
-  private <T> CompletionStage<T> call(java.util.function.Function<RedisConnection<String>, CompletionStage<T>> command) {
-    try {
-      return command.apply(connection()).toCompletableFuture()
-          .orTimeout(Math.max(1000, settings.timeout().toMillis() * 20), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+  /** A report may wait longer than a decision: Envoy goes on with its assignment meanwhile. */
+  private <T> CompletionStage<T> call(Function<RedisConnection<String>, CompletionStage<T>> command) {
+    return connection().thenCompose(command)
+        .orTimeout(Math.max(1000, settings.timeout().toMillis() * 20), TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -77,8 +84,9 @@ public final class RedisLedgerStore implements LedgerStore {
 
   @Override
   public synchronized void close() {
-    if (connection != null) {
-      connection.close();
+    connector.shutdownNow();
+    if (connection != null && connection.isDone() && !connection.isCompletedExceptionally()) {
+      connection.join().close();
     }
   }
 }
