@@ -11,6 +11,8 @@ import io.egressratelimit.limiter.store.BucketClaim;
 import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.limiter.store.BucketStoreContract;
 import io.egressratelimit.limiter.store.StoreUnavailableException;
+import io.egressratelimit.testing.redis.RedisNodes;
+import io.egressratelimit.testing.redis.SentinelFixture;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
