@@ -63,7 +63,9 @@ class DependencyDirectionTest {
         // no bucket4j, which only the compare-and-swap strategy in redis.cas uses.
         may("redis", "domain limiter limiter.store logging quota", "io.lettuce io.netty org.slf4j"),
         may("redis.cas", "domain limiter limiter.store bucket4j redis", "io.lettuce io.github.bucket4j"),
-        may("grpc", "domain limiter limiter.store", "io.grpc io.envoyproxy com.google org.slf4j"),
+        // io.netty: the adapter reads which of its transport's event loops a call arrived on, and
+        // hands it on as a plain Executor.
+        may("grpc", "domain limiter limiter.store", "io.grpc io.netty io.envoyproxy com.google org.slf4j"),
         may("http", "domain limiter limiter.store", "io.envoyproxy com.google com.sun org.slf4j"),
         may("metrics", "domain config limiter limiter.store", "io.micrometer"),
         may("tracing", "limiter.store", "io.opentelemetry io.grpc io.envoyproxy"),
