@@ -129,7 +129,7 @@ class DependencyDirectionTest {
         final class Sneaky {
           io.lettuce.core.RedisClient client; // io.micrometer.core.instrument.Counter
           String text = "io.opentelemetry.api.OpenTelemetry";
-          io.egressratelimit.redis.RedisKeys keys;
+          io.egressratelimit.redis.ScriptStores stores;
           static io.egressratelimit.limiter.store.BucketStore store;
         }
         """;
