@@ -2,7 +2,7 @@
 # The benchmark: Redis's own ceiling (redis-benchmark EVALSHA of an equivalent token-bucket script),
 # then the service on the in-memory store and on Redis, each under three workloads, driven from
 # outside the service's process over a few HTTP/2 connections as Envoy would. The driver is
-# scripts/bench/GrpcLoad.java (reads every answer); h2load adds one hot-key row per store as the
+# `loadgen bench` (reads every answer; its rows say GrpcLoad); h2load adds one hot-key row per store as the
 # cheapest client there is, to show whether the driver or the service sets the pace. Per store it
 # also runs a low rate, a cold start, bursts and 80% of max throughput, and every row has the
 # service's (and redis-server's) CPU per decision from /proc/PID/stat. Every call carries Envoy's
@@ -30,7 +30,10 @@ RESULTS="$OUT/results.jsonl"
 : > "$RESULTS"
 
 JAR="$ROOT/ratelimit-service/target/ratelimit-service.jar"
-[ -f "$JAR" ] || { echo "bench: build first (mvn -B -q -DskipTests package)" >&2; exit 1; }
+LOADGEN_JAR="$ROOT/loadgen/target/loadgen.jar"
+for jar in "$JAR" "$LOADGEN_JAR"; do
+  [ -f "$jar" ] || { echo "bench: build first (mvn -B -q -DskipTests package)" >&2; exit 1; }
+done
 # Ports can move aside when another run holds them.
 REDIS_PORT="${BENCH_REDIS_PORT:-16399}"
 GRPC_PORT="${BENCH_GRPC_PORT:-18181}"
@@ -49,11 +52,11 @@ trap cleanup EXIT INT TERM
 say() { printf '==> %s\n' "$*" >&2; }
 
 command -v h2load >/dev/null || { echo "bench: h2load is missing (apt-get install nghttp2-client)" >&2; exit 1; }
-# Compiled once here rather than by the source launcher on every run.
-DRIVER_CLASSES="$OUT/driver-classes"
-javac -nowarn --release 17 -d "$DRIVER_CLASSES" -cp "$JAR" "$ROOT/scripts/bench/GrpcLoad.java"
-grpc_load() { # GrpcLoad flags...
-  java -cp "$DRIVER_CLASSES:$JAR" GrpcLoad "$@"
+# The load driver's name in the table and the JSON, as it was when the driver was a script of its
+# own, so that old and new results read alike.
+DRIVER=GrpcLoad
+grpc_load() { # loadgen bench flags...
+  java -jar "$LOADGEN_JAR" bench "$@"
 }
 HOT_FRAME="$OUT/hot.bin"
 grpc_load --workload hot --write-frame "$HOT_FRAME"
@@ -119,14 +122,14 @@ stop_service() {
 
 # Every call carries Envoy's default filter timeout as its deadline, and the service's and Redis's
 # CPU is read over the counted part of each run.
-measured() { # GrpcLoad flags...
+measured() { # loadgen bench flags...
   local redis=()
   [ "$STORE" = memory ] || redis=(--redis-pid "$REDIS_PID")
-  grpc_load --target "127.0.0.1:$GRPC_PORT" --deadline-ms 20 --service-pid "$SERVICE_PID" "${redis[@]}" "$@"
+  grpc_load --target "127.0.0.1:$GRPC_PORT" --deadline 20ms --service-pid "$SERVICE_PID" "${redis[@]}" "$@"
 }
 
 drive() { # workload [rate]
-  measured --workload "$1" --connections 4 --inflight 32 --duration "$DURATION" --warmup 2 --rate "${2:-0}"
+  measured --workload "$1" --connections 4 --inflight 32 --duration "${DURATION}s" --warmup 2s --rate "${2:-0}"
 }
 
 # h2load sends the same body on every call and reads no grpc-status, so it gives calls/s (HTTP/2
@@ -153,8 +156,8 @@ for STORE in memory redis; do
   say "$STORE: cold start, then 1000 calls at 200/s"
   # shellcheck disable=SC2046 # the store's flags are words on purpose
   start_service $(service_args)
-  record "$STORE" cold-start cold-start GrpcLoad "$(measured --await-serving-since "$STARTED_MS" --workload hot \
-    --connections 1 --rate 200 --duration 5)"
+  record "$STORE" cold-start cold-start "$DRIVER" "$(measured --await-serving-since "$STARTED_MS" --workload hot \
+    --connections 1 --rate 200 --duration 5s)"
   stop_service
 
   # shellcheck disable=SC2046
@@ -162,9 +165,9 @@ for STORE in memory redis; do
   await_service
   # The Redis path takes longer than the in-memory one to reach its steady speed; every path gets warmed.
   say "$STORE: warming up"
-  grpc_load --target "127.0.0.1:$GRPC_PORT" --workload hot --duration 10 >/dev/null
-  grpc_load --target "127.0.0.1:$GRPC_PORT" --workload keys10k --duration 5 >/dev/null
-  grpc_load --target "127.0.0.1:$GRPC_PORT" --workload over --duration 3 >/dev/null
+  grpc_load --target "127.0.0.1:$GRPC_PORT" --workload hot --duration 10s >/dev/null
+  grpc_load --target "127.0.0.1:$GRPC_PORT" --workload keys10k --duration 5s >/dev/null
+  grpc_load --target "127.0.0.1:$GRPC_PORT" --workload over --duration 3s >/dev/null
   for workload in hot keys10k over; do
     say "$STORE: $workload at max throughput"
     before="$(commands_total)"
@@ -172,25 +175,25 @@ for STORE in memory redis; do
     after="$(commands_total)"
     commands=""
     [ "$STORE" = redis ] && commands=$((after - before))
-    record "$STORE" "$workload" max GrpcLoad "$result" "$commands"
+    record "$STORE" "$workload" max "$DRIVER" "$result" "$commands"
     max_rps="$(node -e 'console.log(JSON.parse(process.argv[1]).rps)' "$result")"
-    if [ "$workload" = hot ]; then # right after GrpcLoad's run, so both meet the service equally warm
+    if [ "$workload" = hot ]; then # right after the driver's run, so both meet the service equally warm
       say "$STORE: hot key max throughput (h2load)"
       record "$STORE" hot max h2load "$(drive_h2load_hot)"
       eighty=$((max_rps * 8 / 10))
       say "$STORE: hot key at 80% of max ($eighty/s)"
-      record "$STORE" hot 80pct GrpcLoad "$(drive hot "$eighty")"
+      record "$STORE" hot 80pct "$DRIVER" "$(drive hot "$eighty")"
     fi
     if [ "$workload" != over ]; then
       half=$((max_rps / 2))
       say "$STORE: $workload at half of max ($half/s)"
-      record "$STORE" "$workload" half GrpcLoad "$(drive "$workload" "$half")"
+      record "$STORE" "$workload" half "$DRIVER" "$(drive "$workload" "$half")"
     fi
   done
   say "$STORE: 10 calls/s for 20 s"
-  record "$STORE" hot low-rate GrpcLoad "$(measured --workload hot --connections 1 --rate 10 --duration 20)"
+  record "$STORE" hot low-rate "$DRIVER" "$(measured --workload hot --connections 1 --rate 10 --duration 20s)"
   say "$STORE: 200 bursts of 50 concurrent calls, each burst on a fresh key"
-  record "$STORE" bursts bursts GrpcLoad "$(measured --bursts 200 --burst-size 50)"
+  record "$STORE" bursts bursts "$DRIVER" "$(measured --bursts 200 --burst-size 50)"
   stop_service
 done
 
@@ -199,13 +202,13 @@ STORE=bucket4j
 start_service --redis-url "redis://127.0.0.1:$REDIS_PORT" --redis-strategy bucket4j
 await_service
 say "bucket4j: warming up"
-grpc_load --target "127.0.0.1:$GRPC_PORT" --workload hot --duration 5 >/dev/null
+grpc_load --target "127.0.0.1:$GRPC_PORT" --workload hot --duration 5s >/dev/null
 for workload in hot keys10k; do
   say "bucket4j: $workload at max throughput"
   before="$(commands_total)"
   result="$(drive "$workload")"
   after="$(commands_total)"
-  record bucket4j "$workload" max GrpcLoad "$result" "$((after - before))"
+  record bucket4j "$workload" max "$DRIVER" "$result" "$((after - before))"
 done
 stop_service
 

@@ -2,7 +2,7 @@
 // writes every row to a JSON file when one is named: node summarize.mjs RESULTS CLK_TCK [JSON].
 import { readFileSync, writeFileSync } from 'node:fs';
 
-// Each row names its driver: redis-benchmark for the ceiling, GrpcLoad for the service, and one
+// Each row names its driver: redis-benchmark for the ceiling, GrpcLoad (loadgen bench) for the service, and one
 // extra hot-key row per store from h2load, which reads no answers and so gives calls/s, not decisions.
 const [resultsFile, clockTicksText, jsonFile] = process.argv.slice(2);
 const clockTicks = Number(clockTicksText) || 100;

@@ -3,20 +3,11 @@ package io.egressratelimit.deploy;
 import io.egressratelimit.redis.RedisStoreSettings;
 import io.egressratelimit.server.RateLimitServer;
 import io.egressratelimit.server.ServerSettings;
-import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
+import io.egressratelimit.testing.Http;
+import io.egressratelimit.testing.RlsTestClient;
+import io.egressratelimit.testing.redis.RedisServerProcess;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
-import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -65,41 +55,29 @@ final class LiveScrape {
   private static String scrape() throws Exception {
     Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "live-");
     Path limits = Files.writeString(dir.resolve("geocode.yaml"), LIMITS);
-    int redisPort = freePort();
-    Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile())
-        .start();
-    try {
-      awaitPort(redisPort);
+    try (RedisServerProcess redis = RedisServerProcess.start()) {
       ServerSettings settings = ServerSettings.inMemory(limits, 0, 0)
-          .withRedis(RedisStoreSettings.standalone("redis://127.0.0.1:" + redisPort));
-      try (RateLimitServer server = RateLimitServer.start(settings)) {
+          .withRedis(RedisStoreSettings.standalone(redis.url()));
+      try (RateLimitServer server = RateLimitServer.start(settings);
+          RlsTestClient rls = RlsTestClient.plaintext(server.grpcPort())) {
         // As Kubernetes would: no traffic before readiness, so the decisions below meet a warm replica.
         if (!server.awaitReady(Duration.ofSeconds(60))) {
           throw new IllegalStateException("the service did not report SERVING within 60 s");
         }
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
-        try {
-          var rls = RateLimitServiceGrpc.newBlockingStub(channel);
-          for (int i = 0; i < 4; i++) {
-            rls.shouldRateLimit(request("generic_key", "geocode")); // 3 admitted (the last near the limit), 1 over
-          }
-          for (int i = 0; i < 3; i++) {
-            rls.shouldRateLimit(request("generic_key", "geocode", "caller", "batch")); // a nested rule: key2
-          }
-          rls.shouldRateLimit(request("generic_key", "shadow"));
-          rls.shouldRateLimit(request("generic_key", "shadow")); // shadow mode would have denied
-          expectFailure("an empty domain", () -> rls.shouldRateLimit(RateLimitRequest.newBuilder().setDomain("").build()));
-          redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-          // a bucket not known empty, so the over-limit cache cannot answer it without Redis
-          expectFailure("Redis gone", () -> rls.shouldRateLimit(request("generic_key", "geocode", "caller", "web")));
-          return get(server.httpPort(), "/metrics");
-        } finally {
-          channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        for (int i = 0; i < 4; i++) {
+          rls.ask(request("generic_key", "geocode")); // 3 admitted (the last near the limit), 1 over
         }
+        for (int i = 0; i < 3; i++) {
+          rls.ask(request("generic_key", "geocode", "caller", "batch")); // a nested rule: key2
+        }
+        rls.ask(request("generic_key", "shadow"));
+        rls.ask(request("generic_key", "shadow")); // shadow mode would have denied
+        expectFailure("an empty domain", () -> rls.ask(RateLimitRequest.newBuilder().setDomain("").build()));
+        redis.kill();
+        // a bucket not known empty, so the over-limit cache cannot answer it without Redis
+        expectFailure("Redis gone", () -> rls.ask(request("generic_key", "geocode", "caller", "web")));
+        return Http.get(server.httpPort(), "/metrics").body();
       }
-    } finally {
-      redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
   }
 
@@ -122,11 +100,7 @@ final class LiveScrape {
   }
 
   private static RateLimitRequest request(String... keyValues) {
-    RateLimitDescriptor.Builder descriptor = RateLimitDescriptor.newBuilder();
-    for (int i = 0; i < keyValues.length; i += 2) {
-      descriptor.addEntries(RateLimitDescriptor.Entry.newBuilder().setKey(keyValues[i]).setValue(keyValues[i + 1]));
-    }
-    return RateLimitRequest.newBuilder().setDomain("geocode").addDescriptors(descriptor).build();
+    return RlsTestClient.request("geocode", RlsTestClient.descriptor(keyValues));
   }
 
   private static void expectFailure(String why, Runnable call) {
@@ -136,28 +110,5 @@ final class LiveScrape {
     } catch (StatusRuntimeException expected) {
       // INVALID_ARGUMENT, or UNAVAILABLE once Redis is gone: both counted as errors
     }
-  }
-
-  private static String get(int port, String path) throws IOException, InterruptedException {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static void awaitPort(int port) throws InterruptedException {
-    for (int i = 0; i < 200; i++) {
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(50);
-      }
-    }
-    throw new AssertionError("redis-server did not listen on " + port);
   }
 }

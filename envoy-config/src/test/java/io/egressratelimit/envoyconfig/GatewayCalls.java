@@ -3,7 +3,6 @@ package io.egressratelimit.envoyconfig;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,11 +49,5 @@ final class GatewayCalls {
     Matcher matcher = Pattern.compile("\"maxInWindow\"\\s*:\\s*(\\d+)").matcher(stats.body());
     assertTrue(matcher.find(), "maxInWindow in " + stats.body());
     return Long.parseLong(matcher.group(1));
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
 
@@ -22,26 +21,13 @@ class RealEnvoyIT {
   /** limits/geocode.yaml: at most 5 calls in any 15 s. */
   private static final int GLOBAL_BUDGET = 5;
   private static final int BURST = 12;
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   @Test
   void callsOverTheBudgetGet429WithRateLimitHeaders() throws Exception {
     assumeTrue(EnvoyContainer.dockerAvailable(), EnvoyContainer.skipReason());
-    int grpcPort = GatewayCalls.freePort();
-    int adminPort = GatewayCalls.freePort();
-    int upstreamPort = GatewayCalls.freePort();
-    try (JavaMainProcess service = JavaMainProcess.start("ratelimit-service", "io.egressratelimit.server.Main",
-            List.of("--config", EnvoyFiles.limitsDir().toString(), "--host", "127.0.0.1",
-                "--grpc-port", String.valueOf(grpcPort), "--http-port", String.valueOf(adminPort)));
-        JavaMainProcess upstream = JavaMainProcess.start("stub-upstream", "io.egressratelimit.loadgen.Main",
-            List.of("upstream", "--port", String.valueOf(upstreamPort)))) {
-      service.awaitListening(grpcPort, START_TIMEOUT);
-      upstream.awaitListening(upstreamPort, START_TIMEOUT);
-      try (GenericContainer<?> envoy = EnvoyContainer.start(EnvoyFiles.LOCAL,
-          Map.of("ratelimit", grpcPort, "geocode_upstream", upstreamPort))) {
-        String base = EnvoyContainer.baseUrl(envoy);
-        assertBudgetHolds(base, "http://127.0.0.1:" + upstreamPort);
-      }
+    try (LocalBackends backends = LocalBackends.start(EnvoyFiles.limitsDir());
+        GenericContainer<?> envoy = EnvoyContainer.start(EnvoyFiles.LOCAL, backends.clusterPorts())) {
+      assertBudgetHolds(EnvoyContainer.baseUrl(envoy), backends.upstreamUrl());
     }
   }
 

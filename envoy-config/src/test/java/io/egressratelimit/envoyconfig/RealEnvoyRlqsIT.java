@@ -8,8 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.GenericContainer;
@@ -24,37 +22,25 @@ class RealEnvoyRlqsIT {
   /** limits/geocode.yaml's global rule: at most 5 calls in any 15 s. */
   private static final int GLOBAL_BUDGET = 5;
   private static final int BURST = 20;
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   @TempDir Path limits;
 
   @Test
   void theFirstCallWaitsForAnAssignmentAndTheBudgetHolds() throws Exception {
     assumeTrue(EnvoyContainer.dockerAvailable(), EnvoyContainer.skipReason());
-    int grpcPort = GatewayCalls.freePort();
-    int adminPort = GatewayCalls.freePort();
-    int upstreamPort = GatewayCalls.freePort();
     writeLimitsWithRlqs();
-    try (JavaMainProcess service = JavaMainProcess.start("ratelimit-service", "io.egressratelimit.server.Main",
-            List.of("--config", limits.toString(), "--host", "127.0.0.1",
-                "--grpc-port", String.valueOf(grpcPort), "--http-port", String.valueOf(adminPort)));
-        JavaMainProcess upstream = JavaMainProcess.start("stub-upstream", "io.egressratelimit.loadgen.Main",
-            List.of("upstream", "--port", String.valueOf(upstreamPort)))) {
-      service.awaitListening(grpcPort, START_TIMEOUT);
-      upstream.awaitListening(upstreamPort, START_TIMEOUT);
-      try (GenericContainer<?> envoy = EnvoyContainer.start(EnvoyFiles.RLQS_LOCAL,
-          Map.of("ratelimit", grpcPort, "geocode_upstream", upstreamPort))) {
-        GatewayCalls calls = new GatewayCalls(EnvoyContainer.baseUrl(envoy), "http://127.0.0.1:" + upstreamPort);
-        assertEquals(429, calls.call().statusCode(), "no assignment yet: DENY_ALL");
-        HttpResponse<String> admitted = calls.firstAdmitted(60, Duration.ofMillis(500));
-        assertEquals(200, admitted.statusCode(), "a call goes out once the share arrives; body: " + admitted.body());
-        long limited = 0;
-        for (int i = 0; i < BURST; i++) {
-          limited += calls.call().statusCode() == 429 ? 1 : 0;
-        }
-        assertTrue(limited >= BURST - GLOBAL_BUDGET, "calls over the share are denied locally: " + limited);
-        assertTrue(calls.upstreamMaxInWindow("15s") <= GLOBAL_BUDGET, "the upstream saw more than the budget");
+    try (LocalBackends backends = LocalBackends.start(limits);
+        GenericContainer<?> envoy = EnvoyContainer.start(EnvoyFiles.RLQS_LOCAL, backends.clusterPorts())) {
+      GatewayCalls calls = new GatewayCalls(EnvoyContainer.baseUrl(envoy), backends.upstreamUrl());
+      assertEquals(429, calls.call().statusCode(), "no assignment yet: DENY_ALL");
+      HttpResponse<String> admitted = calls.firstAdmitted(60, Duration.ofMillis(500));
+      assertEquals(200, admitted.statusCode(), "a call goes out once the share arrives; body: " + admitted.body());
+      long limited = 0;
+      for (int i = 0; i < BURST; i++) {
+        limited += calls.call().statusCode() == 429 ? 1 : 0;
       }
+      assertTrue(limited >= BURST - GLOBAL_BUDGET, "calls over the share are denied locally: " + limited);
+      assertTrue(calls.upstreamMaxInWindow("15s") <= GLOBAL_BUDGET, "the upstream saw more than the budget");
     }
   }
 

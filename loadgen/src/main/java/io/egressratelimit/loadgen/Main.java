@@ -5,7 +5,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 
-/** Process entry point: {@code java -jar loadgen.jar http|rls|upstream ...}. */
+/** Process entry point: {@code java -jar loadgen.jar http|rls|upstream|bench ...}. */
 public final class Main {
   private Main() {}
 

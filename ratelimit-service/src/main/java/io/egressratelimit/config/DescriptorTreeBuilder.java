@@ -99,6 +99,11 @@ final class DescriptorTreeBuilder {
       names.define(block.name().get());
     }
     names.refer(block.replaces());
+    for (String flag : List.of("shadow_mode", "quota_mode")) {
+      if (block.rlqs() && descriptor.flag(flag)) {
+        throw descriptor.get(flag).orElseThrow().error(flag + " cannot be combined with rlqs: Envoy enforces an RLQS share itself");
+      }
+    }
     Rule rule = new Rule(
         domain,
         here.dottedKey(),
@@ -110,7 +115,8 @@ final class DescriptorTreeBuilder {
         here.shareThreshold(),
         block.name().map(NamedRef::name),
         block.replaces().stream().map(NamedRef::name).toList(),
-        metadata(descriptor.get("metadata")));
+        metadata(descriptor.get("metadata")),
+        block.rlqs());
     rules.add(rule);
     return rule;
   }

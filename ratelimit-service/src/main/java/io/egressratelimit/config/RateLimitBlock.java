@@ -12,14 +12,17 @@ import java.util.Optional;
  * @param policy the budget; empty for {@code unlimited: true}
  * @param name the rule's name, for {@code replaces} in other rules
  * @param replaces the names this rule replaces
+ * @param rlqs whether the rule is also a budget that the Rate Limit Quota Service splits between Envoys
  */
-record RateLimitBlock(Optional<LimitPolicy> policy, Optional<NamedRef> name, List<NamedRef> replaces) {
+record RateLimitBlock(Optional<LimitPolicy> policy, Optional<NamedRef> name, List<NamedRef> replaces, boolean rlqs) {
 
   /** A rule name as written, with where it was written. */
   record NamedRef(String name, YamlValue at) {}
 
   static final List<String> KEYS = List.of(
-      "unit", "requests_per_unit", "unlimited", "name", "replaces", "unit_multiplier", "period", "algorithm", "burst");
+      "unit", "requests_per_unit", "unlimited", "name", "replaces", "unit_multiplier", "period", "algorithm", "burst", "rlqs");
+  /** An RLQS budget is kept scaled by its period in µs; this keeps it far inside a long. */
+  private static final double MAX_RLQS_SCALED = Long.MAX_VALUE / 4.0;
   private static final List<String> REPLACES_KEYS = List.of("name");
   /** What {@code unlimited: true} leaves nothing to say about. */
   private static final List<String> NUMBERS =
@@ -36,9 +39,30 @@ record RateLimitBlock(Optional<LimitPolicy> policy, Optional<NamedRef> name, Lis
           throw present.get().error("should not specify " + key + " when unlimited is true");
         }
       }
-      return new RateLimitBlock(Optional.empty(), name, replaces);
+      if (block.flag("rlqs")) {
+        throw block.get("rlqs").orElseThrow().error("rlqs needs a limit to split between Envoys; unlimited has none");
+      }
+      return new RateLimitBlock(Optional.empty(), name, replaces, false);
     }
-    return new RateLimitBlock(Optional.of(LimitPolicyReader.read(block)), name, replaces);
+    LimitPolicy policy = LimitPolicyReader.read(block);
+    boolean rlqs = block.flag("rlqs");
+    if (rlqs) {
+      checkSplittable(block.get("rlqs").orElseThrow(), policy);
+    }
+    return new RateLimitBlock(Optional.of(policy), name, replaces, rlqs);
+  }
+
+  /** Envoy's token buckets can hold a token_bucket or strict budget, in whole seconds; not a fixed window. */
+  private static void checkSplittable(YamlValue at, LimitPolicy policy) throws ConfigException {
+    if (policy.algorithm() == io.egressratelimit.domain.Algorithm.FIXED_WINDOW) {
+      throw at.error("rlqs needs algorithm token_bucket or strict: Envoy's token buckets cannot hold a fixed window");
+    }
+    if (policy.period().toNanosPart() != 0) {
+      throw at.error("rlqs needs a period of whole seconds, got " + policy.period());
+    }
+    if ((double) (policy.burst() + policy.requestsPerPeriod()) * policy.period().toSeconds() * 1e6 >= MAX_RLQS_SCALED) {
+      throw at.error("rlqs cannot split a budget this large over this long a period (" + policy.describe() + ")");
+    }
   }
 
   private static Optional<NamedRef> name(YamlMap block) throws ConfigException {

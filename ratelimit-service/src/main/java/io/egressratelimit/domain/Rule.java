@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param replaces names of rules this one replaces when both apply to one request
  * @param metadata any YAML map, as plain Java (see {@link MetadataValues}); reported in /rlconfig and, with
  *     response dynamic metadata on, for the descriptors that passed
+ * @param rlqs the rule is also a budget the Rate Limit Quota Service splits between Envoys (docs/rlqs.md)
  */
 public record Rule(
     String domain,
@@ -34,7 +35,16 @@ public record Rule(
     boolean shareThreshold,
     Optional<String> name,
     List<String> replaces,
-    Map<String, Object> metadata) {
+    Map<String, Object> metadata,
+    boolean rlqs) {
+
+  /** A rule that RLQS does not serve. */
+  public Rule(String domain, String fullKey, Optional<LimitPolicy> policy, boolean shadowMode, boolean quotaMode,
+      boolean detailedMetric, boolean valueToMetric, boolean shareThreshold, Optional<String> name,
+      List<String> replaces, Map<String, Object> metadata) {
+    this(domain, fullKey, policy, shadowMode, quotaMode, detailedMetric, valueToMetric, shareThreshold, name,
+        replaces, metadata, false);
+  }
 
   public Rule {
     Objects.requireNonNull(domain, "domain");

@@ -33,8 +33,8 @@ final class GrpcServerFactory {
    *
    * @param closeLast receives what must be closed after the server stops (a socket's event loops)
    */
-  static Server build(ServerSettings settings, BindableService rateLimit, BindableService health,
-      List<ServerInterceptor> interceptors, Deque<AutoCloseable> closeLast) {
+  static Server build(ServerSettings settings, BindableService rateLimit, BindableService quota,
+      BindableService health, List<ServerInterceptor> interceptors, Deque<AutoCloseable> closeLast) {
     UpstreamSettings upstream = settings.upstream();
     ListenSettings listen = settings.listen();
     ServerCredentials credentials = credentials(listen.grpcTls(), upstream.grpcClientTlsSan());
@@ -58,6 +58,7 @@ final class GrpcServerFactory {
         .maxConnectionAge(upstream.grpcMaxConnectionAge().toNanos(), TimeUnit.NANOSECONDS)
         .maxConnectionAgeGrace(upstream.grpcMaxConnectionAgeGrace().toNanos(), TimeUnit.NANOSECONDS)
         .addService(rateLimit)
+        .addService(quota)
         .addService(health)
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();

@@ -13,6 +13,11 @@ import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.RequestLimits;
 import io.egressratelimit.limiter.WarmupTraffic;
 import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.memory.InMemoryLedgerStore;
+import io.egressratelimit.quota.LedgerStore;
+import io.egressratelimit.quota.QuotaAssigner;
+import io.egressratelimit.redis.RedisLedgerStore;
+import io.egressratelimit.rlqs.RateLimitQuotaGrpcService;
 import io.egressratelimit.metrics.ConfigLoadMetrics;
 import io.egressratelimit.metrics.DecisionMetrics;
 import io.egressratelimit.metrics.GrpcCallMetrics;
@@ -151,7 +156,9 @@ public final class RateLimitServer implements AutoCloseable {
             : "waiting for the first connection: " + stores.store().describe());
     metrics.watchServing(() -> serving.problem().isEmpty());
 
-    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, health.getHealthService(),
+    RateLimitQuotaGrpcService quota = new RateLimitQuotaGrpcService(config.current(),
+        new QuotaAssigner(ledgers(settings, started), settings.rlqs()));
+    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, quota, health.getHealthService(),
         interceptors(metrics, tracing, new FirstConfigGate(SERVICE_NAME, config.answering(),
             "no limits config has arrived yet from " + config.origin())), started);
     AdminHttpServer httpServer;
@@ -251,6 +258,13 @@ public final class RateLimitServer implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       return false;
     }
+  }
+
+  /** RLQS ledgers live where the buckets do: in Redis, shared by the fleet, or in this process. */
+  private static LedgerStore ledgers(ServerSettings settings, Deque<AutoCloseable> started) {
+    LedgerStore ledgers = settings.store().redis().<LedgerStore>map(RedisLedgerStore::new).orElseGet(InMemoryLedgerStore::new);
+    started.push(ledgers);
+    return ledgers;
   }
 
   /** Tracing, when on, is the outermost, so its span covers the call as the caller sees it. */

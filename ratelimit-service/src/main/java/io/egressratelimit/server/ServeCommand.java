@@ -120,6 +120,9 @@ public final class ServeCommand implements Callable<Integer> {
   WarmupOptions warmup;
 
   @Mixin
+  RlqsOptions rlqs;
+
+  @Mixin
   LoggingOptions logging;
 
   @Mixin
@@ -161,7 +164,7 @@ public final class ServeCommand implements Callable<Integer> {
         new StoreSettings(upstream.redis(redis.toSettings()), cacheSize),
         new DecisionSettings(failurePolicies(), shadowMode, nearLimitRatio, responseHeaders.toSettings()),
         configSemantics.toSettings(), new DrainSettings(drainDelay, drainPeriod), telemetry.toSettings(),
-        budgets.toSettings(), upstreamSettings, warmup.toSettings());
+        budgets.toSettings(), upstreamSettings, warmup.toSettings(), rlqs.toSettings());
   }
 
   /** The variables that flags fall back to: those are never judged as upstream-only. */

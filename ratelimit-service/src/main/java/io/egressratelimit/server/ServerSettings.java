@@ -2,6 +2,7 @@ package io.egressratelimit.server;
 
 import io.egressratelimit.grpc.RateLimitHeaders;
 import io.egressratelimit.limiter.FailurePolicies;
+import io.egressratelimit.quota.QuotaTiming;
 import io.egressratelimit.redis.RedisStoreSettings;
 import io.egressratelimit.xds.XdsSettings;
 import java.nio.file.Path;
@@ -35,7 +36,8 @@ public record ServerSettings(
     TelemetrySettings telemetry,
     BudgetsSettings budgets,
     UpstreamSettings upstream,
-    WarmupSettings warmup) {
+    WarmupSettings warmup,
+    QuotaTiming rlqs) {
 
   public ServerSettings {
     Objects.requireNonNull(limits, "limits");
@@ -48,6 +50,7 @@ public record ServerSettings(
     Objects.requireNonNull(budgets, "budgets");
     Objects.requireNonNull(upstream, "upstream");
     Objects.requireNonNull(warmup, "warmup");
+    Objects.requireNonNull(rlqs, "rlqs");
   }
 
   /** Settings for a local in-memory service with the documented defaults; tests start from here. */
@@ -62,7 +65,8 @@ public record ServerSettings(
         TelemetrySettings.NONE,
         BudgetsSettings.DEFAULT,
         UpstreamSettings.DEFAULTS,
-        WarmupSettings.DEFAULT);
+        WarmupSettings.DEFAULT,
+        RlqsOptions.DEFAULT_TIMING);
   }
 
   public ServerSettings withRedis(RedisStoreSettings redisSettings) {
@@ -89,6 +93,7 @@ public record ServerSettings(
     private final BudgetsSettings budgets;
     private UpstreamSettings upstream;
     private WarmupSettings warmup;
+    private QuotaTiming rlqs;
 
     private Builder(ServerSettings base) {
       this.limits = base.limits;
@@ -101,6 +106,7 @@ public record ServerSettings(
       this.budgets = base.budgets;
       this.upstream = base.upstream;
       this.warmup = base.warmup;
+      this.rlqs = base.rlqs;
     }
 
     public Builder redis(Optional<RedisStoreSettings> value) {
@@ -158,6 +164,11 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder rlqs(QuotaTiming value) {
+      rlqs = value;
+      return this;
+    }
+
     public Builder warmup(WarmupSettings value) {
       warmup = value;
       return this;
@@ -165,7 +176,7 @@ public record ServerSettings(
 
     public ServerSettings build() {
       return new ServerSettings(
-          limits, listen, store, decisions, configSemantics, drain, telemetry, budgets, upstream, warmup);
+          limits, listen, store, decisions, configSemantics, drain, telemetry, budgets, upstream, warmup, rlqs);
     }
   }
 }

@@ -58,18 +58,22 @@ class DependencyDirectionTest {
         may("limiter.store", "", ""),
         may("limiter", "domain config limiter.store", ""),
         may("bucket4j", "limiter limiter.store", "io.github.bucket4j"),
-        may("memory", "limiter limiter.store bucket4j", "io.github.bucket4j"),
-        may("redis", "limiter limiter.store bucket4j logging", "io.lettuce io.github.bucket4j io.netty org.slf4j"),
+        may("memory", "limiter limiter.store bucket4j quota", "io.github.bucket4j"),
+        may("redis", "limiter limiter.store bucket4j logging quota", "io.lettuce io.github.bucket4j io.netty org.slf4j"),
         may("grpc", "domain limiter limiter.store", "io.grpc io.envoyproxy com.google org.slf4j"),
         may("http", "domain limiter limiter.store", "io.envoyproxy com.google com.sun org.slf4j"),
         may("metrics", "domain config limiter limiter.store", "io.micrometer"),
         may("tracing", "limiter.store", "io.opentelemetry io.grpc io.envoyproxy"),
         may("logging", "", "ch.qos org.slf4j"),
+        // The quota core splits budgets between Envoys with no I/O: it sees only the domain's policies.
+        may("quota", "domain", ""),
+        // The RLQS adapter: Envoy's stream protocol around the quota core, rules from config.
+        may("rlqs", "domain config quota", "io.grpc io.envoyproxy com.google org.slf4j"),
         // The xDS config source is an adapter around config: it knows the limits loader, never the
         // engine, the stores or the server that wires it in.
         may("xds", "config", "com.google io.envoyproxy io.grpc org.slf4j"),
         // The composition root wires everything.
-        may("server", "domain config limiter limiter.store bucket4j memory redis grpc http metrics tracing logging xds",
+        may("server", "domain config limiter limiter.store bucket4j memory redis grpc http metrics tracing logging xds quota rlqs",
             String.join(" ", LIBRARIES)));
   }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.server.RateLimitServer;
 import io.egressratelimit.server.ServerSettings;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
@@ -49,11 +49,11 @@ class RateLimitGrpcServiceIT {
   }
 
   private static RateLimitDescriptor descriptor(String... keyValues) {
-    return RlsClient.descriptor(keyValues);
+    return RlsTestClient.descriptor(keyValues);
   }
 
   private static RateLimitResponse ask(String domain, RateLimitDescriptor... descriptors) {
-    return rateLimit.withDeadlineAfter(5, TimeUnit.SECONDS).shouldRateLimit(RlsClient.request(domain, descriptors));
+    return rateLimit.withDeadlineAfter(5, TimeUnit.SECONDS).shouldRateLimit(RlsTestClient.request(domain, descriptors));
   }
 
   @Test

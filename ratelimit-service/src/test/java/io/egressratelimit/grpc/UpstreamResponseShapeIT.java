@@ -10,7 +10,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.egressratelimit.server.ConfigSemantics;
 import io.egressratelimit.server.RateLimitServer;
 import io.egressratelimit.server.ServerSettings;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
@@ -61,8 +61,8 @@ class UpstreamResponseShapeIT {
   @Test
   void theMetadataOfThePassedDescriptorsComesBackMergedAsAStruct() throws Exception {
     var rateLimit = start(true);
-    RateLimitRequest both = RlsClient.request("compat", RlsClient.descriptor("backend", "pool-a"),
-        RlsClient.descriptor("backend", "pool-b"));
+    RateLimitRequest both = RlsTestClient.request("compat", RlsTestClient.descriptor("backend", "pool-a"),
+        RlsTestClient.descriptor("backend", "pool-b"));
 
     RateLimitResponse first = rateLimit.shouldRateLimit(both);
     assertEquals(RateLimitResponse.Code.OK, first.getOverallCode());
@@ -90,11 +90,11 @@ class UpstreamResponseShapeIT {
   @Test
   void hitsAddendAndOverridesAreEchoedAsUpstreamEchoesThem() throws Exception {
     var rateLimit = start(true);
-    RateLimitDescriptor overridden = RlsClient.descriptor("path", "/x").toBuilder()
+    RateLimitDescriptor overridden = RlsTestClient.descriptor("path", "/x").toBuilder()
         .setLimit(RateLimitDescriptor.RateLimitOverride.newBuilder().setRequestsPerUnit(7).setUnit(RateLimitUnit.HOUR))
         .setHitsAddend(UInt64Value.of(2))
         .build();
-    RateLimitRequest request = RlsClient.request("compat", overridden, RlsClient.descriptor("health", ""))
+    RateLimitRequest request = RlsTestClient.request("compat", overridden, RlsTestClient.descriptor("health", ""))
         .toBuilder().setHitsAddend(3).build();
 
     RateLimitResponse answer = rateLimit.shouldRateLimit(request);
@@ -112,8 +112,8 @@ class UpstreamResponseShapeIT {
   @Test
   void withoutTheSettingThereIsNoDynamicMetadataAndUnlimitedStillSaysSo() throws Exception {
     var rateLimit = start(false);
-    RateLimitResponse answer = rateLimit.shouldRateLimit(RlsClient.request("compat",
-        RlsClient.descriptor("backend", "pool-a"), RlsClient.descriptor("health", "")));
+    RateLimitResponse answer = rateLimit.shouldRateLimit(RlsTestClient.request("compat",
+        RlsTestClient.descriptor("backend", "pool-a"), RlsTestClient.descriptor("health", "")));
     assertFalse(answer.hasDynamicMetadata());
     assertEquals(List.of(0L, 4294967295L), answer.getStatusesList().stream()
         .map(status -> Integer.toUnsignedLong(status.getLimitRemaining())).toList());

@@ -10,6 +10,8 @@ import io.egressratelimit.limiter.store.BucketBatch;
 import io.egressratelimit.limiter.store.BucketClaim;
 import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.limiter.store.BucketStoreContract;
+import io.egressratelimit.testing.redis.RedisNode;
+import io.egressratelimit.testing.redis.RespClient;
 import io.lettuce.core.cluster.SlotHash;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

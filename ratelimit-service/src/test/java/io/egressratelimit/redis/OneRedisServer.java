@@ -1,5 +1,7 @@
 package io.egressratelimit.redis;
 
+import io.egressratelimit.testing.redis.RedisNode;
+import io.egressratelimit.testing.redis.RedisNodes;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

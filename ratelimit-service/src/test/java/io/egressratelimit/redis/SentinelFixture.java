@@ -1,5 +1,8 @@
 package io.egressratelimit.redis;
 
+import io.egressratelimit.testing.redis.RedisNode;
+import io.egressratelimit.testing.redis.RedisNodes;
+import io.egressratelimit.testing.redis.RespClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -11,6 +11,7 @@ import io.egressratelimit.limiter.store.BucketClaim;
 import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.limiter.store.BucketStoreContract;
 import io.egressratelimit.limiter.store.StoreUnavailableException;
+import io.egressratelimit.testing.redis.RedisNodes;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

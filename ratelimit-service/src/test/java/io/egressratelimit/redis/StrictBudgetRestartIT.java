@@ -11,6 +11,8 @@ import io.egressratelimit.limiter.store.BucketSpec;
 import io.egressratelimit.limiter.store.BucketSpec.RefillStyle;
 import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.limiter.store.StoreUnavailableException;
+import io.egressratelimit.testing.redis.RedisNodes;
+import io.egressratelimit.testing.redis.RespClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

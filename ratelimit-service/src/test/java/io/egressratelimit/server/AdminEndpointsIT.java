@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.grpc.RateLimitHeaders;
 import io.egressratelimit.testing.Http;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import java.net.http.HttpResponse;
@@ -82,7 +82,7 @@ class AdminEndpointsIT {
   @Test
   void metricsCountEachRuleAndTimeEachDecision() throws Exception {
     try (RateLimitServer server = RateLimitServer.start(ServerSettings.inMemory(config(), 0, 0));
-        RlsClient rls = RlsClient.plaintext(server.grpcPort())) {
+        RlsTestClient rls = RlsTestClient.plaintext(server.grpcPort())) {
       for (int i = 0; i < 4; i++) {
         rls.askGeocode();
       }
@@ -115,7 +115,7 @@ class AdminEndpointsIT {
         .shadowModeForAll(true)
         .build();
     try (RateLimitServer server = RateLimitServer.start(settings);
-        RlsClient rls = RlsClient.plaintext(server.grpcPort())) {
+        RlsTestClient rls = RlsTestClient.plaintext(server.grpcPort())) {
       RateLimitResponse first = rls.askGeocode();
       Map<String, String> headers = first.getResponseHeadersToAddList().stream()
           .collect(Collectors.toMap(HeaderValue::getKey, HeaderValue::getValue));

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.limiter.FailurePolicy;
-import io.egressratelimit.redis.RedisServerProcess;
 import io.egressratelimit.redis.RedisStoreSettings;
 import io.egressratelimit.redis.RedisTopology;
 import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.Http;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
+import io.egressratelimit.testing.redis.RedisServerProcess;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.StatusRuntimeException;
@@ -49,7 +49,7 @@ class BackendHealthIT {
   }
 
   /** Keeps asking until the breaker has opened, as traffic would. */
-  private static boolean breakerOpens(RlsClient rls, int httpPort) {
+  private static boolean breakerOpens(RlsTestClient rls, int httpPort) {
     return Eventually.within(DEADLINE, () -> {
       try {
         rls.askGeocode();
@@ -63,7 +63,7 @@ class BackendHealthIT {
   @Test
   void aDownBackendTakesTheReplicaOutAndItComesBackWithoutTraffic() throws Exception {
     try (RateLimitServer server = RateLimitServer.start(settings(FailurePolicy.UNAVAILABLE));
-        RlsClient rls = RlsClient.plaintext(server.grpcPort())) {
+        RlsTestClient rls = RlsTestClient.plaintext(server.grpcPort())) {
       int http = server.httpPort();
       assertTrue(server.awaitReady(DEADLINE), "never ready");
       assertEquals(200, Http.status(http, "/healthcheck"));
@@ -90,7 +90,7 @@ class BackendHealthIT {
   @Test
   void withADenyPolicyTheReplicaStaysInAndAnswersOverLimit() throws Exception {
     try (RateLimitServer server = RateLimitServer.start(settings(FailurePolicy.DENY));
-        RlsClient rls = RlsClient.plaintext(server.grpcPort())) {
+        RlsTestClient rls = RlsTestClient.plaintext(server.grpcPort())) {
       int http = server.httpPort();
       assertTrue(server.awaitReady(DEADLINE), "never ready");
       redis.kill();

@@ -8,13 +8,13 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.egressratelimit.redis.RedisServerProcess;
 import io.egressratelimit.redis.RedisStoreSettings;
 import io.egressratelimit.redis.RedisTopology;
-import io.egressratelimit.redis.RespClient;
 import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.Http;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
+import io.egressratelimit.testing.redis.RedisServerProcess;
+import io.egressratelimit.testing.redis.RespClient;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,7 +55,7 @@ class BudgetsEndpointIT {
     return buckets.get(0).getAsJsonObject();
   }
 
-  private static int spend(RlsClient rls, int requests) {
+  private static int spend(RlsTestClient rls, int requests) {
     int admitted = 0;
     for (int i = 0; i < requests; i++) {
       if (rls.askGeocode().getOverallCode() == RateLimitResponse.Code.OK) {
@@ -68,7 +68,7 @@ class BudgetsEndpointIT {
   @Test
   void showsEachRuleAndItsLiveBucketOnTheInMemoryStore() throws Exception {
     try (RateLimitServer server = RateLimitServer.start(ServerSettings.inMemory(config(), 0, 0));
-        RlsClient rls = RlsClient.plaintext(server.grpcPort())) {
+        RlsTestClient rls = RlsTestClient.plaintext(server.grpcPort())) {
       JsonObject before = budgets(server.httpPort());
       assertEquals(0, rule(before, RULE).getAsJsonArray("buckets").size(), "nothing decided yet");
       assertEquals("at most 40 + 40 × t / hour in any interval of length t: bursts up to 40, sustained 40 per hour",
@@ -128,8 +128,8 @@ class BudgetsEndpointIT {
       ServerSettings settings = ServerSettings.inMemory(config(), 0, 0).withRedis(store);
       try (RateLimitServer one = RateLimitServer.start(settings);
           RateLimitServer two = RateLimitServer.start(settings);
-          RlsClient rlsOne = RlsClient.plaintext(one.grpcPort());
-          RlsClient rlsTwo = RlsClient.plaintext(two.grpcPort())) {
+          RlsTestClient rlsOne = RlsTestClient.plaintext(one.grpcPort());
+          RlsTestClient rlsTwo = RlsTestClient.plaintext(two.grpcPort())) {
         assertEquals(5, spend(rlsOne, 5));
         assertEquals(7, spend(rlsTwo, 7));
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -41,7 +41,7 @@ class BudgetsPageIT {
     Assumptions.assumeTrue(chromium.isPresent(),
         "chromium is not installed here (apt-get install -y chromium; .ci/run and ./setup.sh test install it)");
     try (RateLimitServer server = RateLimitServer.start(ServerSettings.inMemory(BudgetsEndpointIT.config(), 0, 0));
-        RlsClient rls = RlsClient.plaintext(server.grpcPort())) {
+        RlsTestClient rls = RlsTestClient.plaintext(server.grpcPort())) {
       for (int i = 0; i < 5; i++) {
         rls.askGeocode();
       }
@@ -74,12 +74,12 @@ class BudgetsPageIT {
 
   /** Requests as fast as one client goes, from {@link #start()} until closed. */
   private static final class Load implements AutoCloseable {
-    private final RlsClient rls;
+    private final RlsTestClient rls;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean denied = new AtomicBoolean();
     private Thread thread;
 
-    Load(RlsClient rls) {
+    Load(RlsTestClient rls) {
       this.rls = rls;
     }
 

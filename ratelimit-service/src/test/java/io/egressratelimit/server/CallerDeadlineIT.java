@@ -3,10 +3,10 @@ package io.egressratelimit.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.redis.RedisServerProcess;
 import io.egressratelimit.testing.FreePort;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.ServiceProcess;
+import io.egressratelimit.testing.redis.RedisServerProcess;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Status;
@@ -44,7 +44,7 @@ class CallerDeadlineIT {
           "HOST", "127.0.0.1", "GRPC_PORT", Integer.toString(grpcPort), "PORT", Integer.toString(httpPort),
           "REDIS_URL", "redis://127.0.0.1:" + redis.port(), "BACKEND_TIMEOUT", "1s",
           "DEADLINE_MARGIN", MARGIN_MS + "ms", "DRAIN_DELAY", "0s");
-      try (ServiceProcess service = ServiceProcess.start(env); RlsClient rls = RlsClient.plaintext(grpcPort)) {
+      try (ServiceProcess service = ServiceProcess.start(env); RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
         assertTrue(service.awaitServing(httpPort, Duration.ofSeconds(60)), service.output());
         assertEquals(RateLimitResponse.Code.OK, rls.askGeocode().getOverallCode(), "Redis answers before it hangs");
 
@@ -70,14 +70,14 @@ class CallerDeadlineIT {
   }
 
   /** What the service said it waited for, with the call's deadline in ms (0: none). */
-  private static Waited failingCall(RlsClient rls, int deadlineMs) throws Exception {
+  private static Waited failingCall(RlsTestClient rls, int deadlineMs) throws Exception {
     RateLimitServiceGrpc.RateLimitServiceBlockingStub stub = RateLimitServiceGrpc.newBlockingStub(rls.channel());
     RateLimitServiceGrpc.RateLimitServiceBlockingStub withDeadline =
         deadlineMs > 0 ? stub.withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS) : stub;
     // The test's own bound on a call without a deadline; not a timing assertion.
     CompletableFuture<Status> status = CompletableFuture.supplyAsync(() -> {
       try {
-        withDeadline.shouldRateLimit(RlsClient.request("geocode", RlsClient.descriptor("generic_key", "geocode")));
+        withDeadline.shouldRateLimit(RlsTestClient.request("geocode", RlsTestClient.descriptor("generic_key", "geocode")));
         return Status.OK;
       } catch (StatusRuntimeException e) {
         return e.getStatus();

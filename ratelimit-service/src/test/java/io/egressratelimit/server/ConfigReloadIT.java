@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.Http;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,7 +46,7 @@ class ConfigReloadIT {
     ServerSettings settings = ServerSettings.inMemory(mount, 0, 0).toBuilder()
         .configPollInterval(Duration.ofMillis(200)).build();
     try (RateLimitServer server = RateLimitServer.start(settings);
-        RlsClient rls = RlsClient.plaintext(server.grpcPort())) {
+        RlsTestClient rls = RlsTestClient.plaintext(server.grpcPort())) {
       int http = server.httpPort();
       assertEquals(1, rls.askGeocode().getStatuses(0).getCurrentLimit().getRequestsPerUnit());
 

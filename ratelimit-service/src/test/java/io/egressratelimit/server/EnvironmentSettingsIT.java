@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.testing.FreePort;
 import io.egressratelimit.testing.Http;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.ServiceProcess;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
@@ -32,7 +32,7 @@ class EnvironmentSettingsIT {
         "LIMIT_RESPONSE_HEADERS_ENABLED", "true", "LIMIT_REMAINING_HEADER", "X-Left", "NEAR_LIMIT_RATIO", "0.5",
         "LOG_FORMAT", "JSON", "LOG_LEVEL", "warn"))) {
       assertTrue(service.awaitServing(httpPort, Duration.ofSeconds(60)), service.output());
-      try (RlsClient rls = RlsClient.plaintext(grpcPort)) {
+      try (RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
         for (int i = 0; i < 5; i++) {
           RateLimitResponse response = rls.askGeocode();
           assertEquals(RateLimitResponse.Code.OK, response.getOverallCode(), "SHADOW_MODE denies nothing");

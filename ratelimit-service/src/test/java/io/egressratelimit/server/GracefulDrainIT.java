@@ -3,12 +3,12 @@ package io.egressratelimit.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.redis.RedisServerProcess;
 import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.FreePort;
 import io.egressratelimit.testing.Http;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.ServiceProcess;
+import io.egressratelimit.testing.redis.RedisServerProcess;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -36,7 +36,7 @@ class GracefulDrainIT {
             "PORT", Integer.toString(httpPort), "REDIS_URL", redis.url(), "BACKEND_TIMEOUT", "30s",
             "DRAIN_DELAY", "3s", "DRAIN_PERIOD", "30s"))) {
       assertTrue(service.awaitServing(httpPort, Duration.ofSeconds(60)), service.output());
-      try (RlsClient rls = RlsClient.plaintext(grpcPort)) {
+      try (RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
         assertEquals(RateLimitResponse.Code.OK, rls.askGeocode().getOverallCode());
         assertEquals(ServingStatus.SERVING, rls.health());
 
@@ -53,7 +53,7 @@ class GracefulDrainIT {
         assertEquals("+OK", redis.command("CLIENT PAUSE 5000 ALL"));
         Future<RateLimitResponse> inFlight = RateLimitServiceGrpc.newFutureStub(rls.channel())
             .withDeadlineAfter(60, TimeUnit.SECONDS)
-            .shouldRateLimit(RlsClient.request("geocode", RlsClient.descriptor("generic_key", "geocode")));
+            .shouldRateLimit(RlsTestClient.request("geocode", RlsTestClient.descriptor("generic_key", "geocode")));
         assertEquals(RateLimitResponse.Code.OK, inFlight.get(60, TimeUnit.SECONDS).getOverallCode(),
             "the call in flight got its answer");
       }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.TestCertificates;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.grpc.ChannelCredentials;
@@ -38,8 +38,8 @@ class GrpcTlsIT {
         .build();
   }
 
-  private static RlsClient client(int port, ChannelCredentials credentials) {
-    return new RlsClient(NettyChannelBuilder.forAddress("127.0.0.1", port, credentials).build());
+  private static RlsTestClient client(int port, ChannelCredentials credentials) {
+    return new RlsTestClient(NettyChannelBuilder.forAddress("127.0.0.1", port, credentials).build());
   }
 
   private static ChannelCredentials trusting() throws Exception {
@@ -51,7 +51,7 @@ class GrpcTlsIT {
         .keyManager(cert.toFile(), key.toFile()).build();
   }
 
-  private static void assertRefused(RlsClient client) {
+  private static void assertRefused(RlsTestClient client) {
     try (client) {
       StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, client::askGeocode);
       assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode(), refused.toString());
@@ -61,10 +61,10 @@ class GrpcTlsIT {
   @Test
   void tlsServesClientsThatTrustTheCaAndNoPlaintext() throws Exception {
     try (RateLimitServer server = RateLimitServer.start(settings(Optional.empty()))) {
-      try (RlsClient client = client(server.grpcPort(), trusting())) {
+      try (RlsTestClient client = client(server.grpcPort(), trusting())) {
         assertEquals(RateLimitResponse.Code.OK, client.askGeocode().getOverallCode());
       }
-      assertRefused(RlsClient.plaintext(server.grpcPort()));
+      assertRefused(RlsTestClient.plaintext(server.grpcPort()));
       assertRefused(client(server.grpcPort(), TlsChannelCredentials.create()));
     }
   }
@@ -72,7 +72,7 @@ class GrpcTlsIT {
   @Test
   void mtlsServesOnlyClientsWithACertificateFromTheClientCa() throws Exception {
     try (RateLimitServer server = RateLimitServer.start(settings(Optional.of(certs.caCert())))) {
-      try (RlsClient client = client(server.grpcPort(), presenting(certs.clientCert(), certs.clientKey()))) {
+      try (RlsTestClient client = client(server.grpcPort(), presenting(certs.clientCert(), certs.clientKey()))) {
         assertEquals(RateLimitResponse.Code.OK, client.askGeocode().getOverallCode());
       }
       assertRefused(client(server.grpcPort(), trusting()));

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.redis.RedisServerProcess;
 import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.FreePort;
 import io.egressratelimit.testing.Http;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.ServiceProcess;
+import io.egressratelimit.testing.redis.RedisServerProcess;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Status;
@@ -46,7 +46,7 @@ class RedisLateIT {
   }
 
   /** What the policy answers while Redis cannot: a code, or the gRPC status UNAVAILABLE. */
-  private static void assertAnsweredByPolicy(String policy, RlsClient rls) {
+  private static void assertAnsweredByPolicy(String policy, RlsTestClient rls) {
     switch (policy) {
       case "deny" -> assertEquals(RateLimitResponse.Code.OVER_LIMIT, rls.askGeocode().getOverallCode());
       case "allow" -> assertEquals(RateLimitResponse.Code.OK, rls.askGeocode().getOverallCode());
@@ -61,7 +61,7 @@ class RedisLateIT {
    * A decision the store made: the global budget of 3 a minute with a time until it resets, which a
    * failure-policy answer never carries.
    */
-  private static boolean decidedByRedis(RlsClient rls) {
+  private static boolean decidedByRedis(RlsTestClient rls) {
     try {
       RateLimitResponse.DescriptorStatus status = rls.askGeocode().getStatuses(0);
       com.google.protobuf.Duration reset = status.getDurationUntilReset();
@@ -78,7 +78,7 @@ class RedisLateIT {
     int httpPort = FreePort.find();
     try (RedisServerProcess redis = RedisServerProcess.notStartedYet();
         ServiceProcess service = ServiceProcess.start(env(redis, policy, grpcPort, httpPort));
-        RlsClient rls = RlsClient.plaintext(grpcPort)) {
+        RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
       assertTrue(Eventually.within(DEADLINE, () -> !service.isAlive() || Http.status(httpPort, "/healthcheck") > 0),
           service.output());
       assertTrue(service.isAlive(), "exited while Redis was not there yet:\n" + service.output());

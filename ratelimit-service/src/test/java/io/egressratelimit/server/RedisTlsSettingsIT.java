@@ -3,11 +3,11 @@ package io.egressratelimit.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.redis.RedisServerProcess;
 import io.egressratelimit.testing.FreePort;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.ServiceProcess;
 import io.egressratelimit.testing.TestCertificates;
+import io.egressratelimit.testing.redis.RedisServerProcess;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +55,7 @@ class RedisTlsSettingsIT {
       env.put("REDIS_TLS_CLIENT_CERT", certs.clientCert().toString());
       env.put("REDIS_TLS_CLIENT_KEY", certs.clientKey().toString());
       try (ServiceProcess service = ServiceProcess.start(env);
-          RlsClient rls = RlsClient.plaintext(grpcPort)) {
+          RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
         assertTrue(service.awaitServing(httpPort, Duration.ofSeconds(60)), service.output());
         assertEquals(RateLimitResponse.Code.OK, rls.askGeocode().getOverallCode());
         // Keys of the geocode domain only: the warm-up's own buckets are there too, for a second or two.

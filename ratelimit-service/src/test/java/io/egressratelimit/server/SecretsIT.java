@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
-import io.egressratelimit.redis.RedisServerProcess;
 import io.egressratelimit.testing.FreePort;
 import io.egressratelimit.testing.Http;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.ServiceProcess;
+import io.egressratelimit.testing.redis.RedisServerProcess;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +59,7 @@ class SecretsIT {
 
       try (ServiceProcess service = ServiceProcess.start(env(redis, AUTH_SECRET, grpcPort, httpPort))) {
         assertTrue(service.awaitServing(httpPort, Duration.ofSeconds(60)), service.output());
-        try (RlsClient rls = RlsClient.plaintext(grpcPort)) {
+        try (RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
           assertEquals(RateLimitResponse.Code.OK, rls.askGeocode().getOverallCode(), "REDIS_AUTH was used");
         }
         for (String path : List.of("/rlconfig", "/metrics", "/healthcheck", "/", "/budgets")) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.testing.FreePort;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.ServiceProcess;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -108,7 +108,7 @@ class StatsdIT {
     env.put("PORT", String.valueOf(httpPort));
     try (ServiceProcess service = ServiceProcess.start(env)) {
       assertTrue(service.awaitServing(httpPort, DEADLINE), service.output());
-      try (RlsClient rls = RlsClient.plaintext(grpcPort)) {
+      try (RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
         for (int i = 0; i < 4; i++) {
           rls.askGeocode();
         }

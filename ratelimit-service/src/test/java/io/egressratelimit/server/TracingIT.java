@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.egressratelimit.testing.FreePort;
 import io.egressratelimit.testing.OtlpReceiver;
 import io.egressratelimit.testing.OtlpReceiver.ReceivedSpan;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.ServiceProcess;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
@@ -103,7 +103,7 @@ class TracingIT {
     env.putAll(extraEnv);
     try (ServiceProcess service = ServiceProcess.start(env)) {
       assertTrue(service.awaitServing(httpPort, Duration.ofSeconds(60)), service.output());
-      try (RlsClient rls = RlsClient.plaintext(grpcPort)) {
+      try (RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
         assertEquals(RateLimitResponse.Code.OK, ask(rls, "traceparent", "00-" + W3C_TRACE + "-" + W3C_PARENT + "-01"));
         assertEquals(RateLimitResponse.Code.OK, ask(rls, "x-b3-traceid", B3_TRACE, "x-b3-spanid", B3_PARENT,
             "x-b3-sampled", "1"));
@@ -119,7 +119,7 @@ class TracingIT {
     return receiver.spans();
   }
 
-  private static RateLimitResponse.Code ask(RlsClient rls, String... headers) {
+  private static RateLimitResponse.Code ask(RlsTestClient rls, String... headers) {
     Metadata metadata = new Metadata();
     for (int i = 0; i < headers.length; i += 2) {
       metadata.put(Metadata.Key.of(headers[i], Metadata.ASCII_STRING_MARSHALLER), headers[i + 1]);
@@ -127,7 +127,7 @@ class TracingIT {
     return RateLimitServiceGrpc.newBlockingStub(rls.channel())
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata))
         .withDeadlineAfter(10, TimeUnit.SECONDS)
-        .shouldRateLimit(RlsClient.request("geocode", RlsClient.descriptor("generic_key", "geocode")))
+        .shouldRateLimit(RlsTestClient.request("geocode", RlsTestClient.descriptor("generic_key", "geocode")))
         .getOverallCode();
   }
 

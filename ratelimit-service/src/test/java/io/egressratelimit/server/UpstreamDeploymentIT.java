@@ -3,11 +3,11 @@ package io.egressratelimit.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.redis.RedisServerProcess;
 import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.FreePort;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.ServiceProcess;
+import io.egressratelimit.testing.redis.RedisServerProcess;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import java.nio.file.Files;
@@ -48,8 +48,8 @@ class UpstreamDeploymentIT {
       env.put("PORT", Integer.toString(httpPort));
       try (ServiceProcess service = ServiceProcess.start(env)) {
         assertTrue(service.awaitServing(httpPort, Duration.ofSeconds(60)), service.output());
-        try (RlsClient rls = RlsClient.plaintext(grpcPort)) {
-          RateLimitRequest warmup = RlsClient.request("warmup", RlsClient.descriptor("k", "v"));
+        try (RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
+          RateLimitRequest warmup = RlsTestClient.request("warmup", RlsTestClient.descriptor("k", "v"));
           assertTrue(Eventually.within(Duration.ofSeconds(30), () -> {
             try {
               return rls.ask(warmup).getOverallCode() == RateLimitResponse.Code.OK;
@@ -57,21 +57,21 @@ class UpstreamDeploymentIT {
               return false;
             }
           }), service.output());
-          RateLimitRequest account = RlsClient.request("rl", RlsClient.descriptor("category", "account"));
+          RateLimitRequest account = RlsTestClient.request("rl", RlsTestClient.descriptor("category", "account"));
           List<RateLimitResponse.Code> codes = new ArrayList<>();
           for (int i = 0; i < 4; i++) {
             codes.add(rls.ask(account).getOverallCode());
           }
           assertEquals(List.of(RateLimitResponse.Code.OK, RateLimitResponse.Code.OK, RateLimitResponse.Code.OK,
               RateLimitResponse.Code.OVER_LIMIT), codes, "3 per minute, from the ConfigMap");
-          RateLimitRequest nested = RlsClient.request("rl",
-              RlsClient.descriptor("source_cluster", "proxy", "destination_cluster", "mock"));
+          RateLimitRequest nested = RlsTestClient.request("rl",
+              RlsTestClient.descriptor("source_cluster", "proxy", "destination_cluster", "mock"));
           RateLimitResponse first = rls.ask(nested);
           assertEquals(RateLimitResponse.Code.OK, first.getOverallCode());
           assertEquals(2, first.getStatuses(0).getCurrentLimit().getRequestsPerUnit());
           assertEquals(1, first.getStatuses(0).getLimitRemaining());
-          assertEquals(RateLimitResponse.Code.OK, rls.ask(RlsClient.request("rl",
-              RlsClient.descriptor("category", "other"))).getOverallCode(), "no rule: OK, as upstream");
+          assertEquals(RateLimitResponse.Code.OK, rls.ask(RlsTestClient.request("rl",
+              RlsTestClient.descriptor("category", "other"))).getOverallCode(), "no rule: OK, as upstream");
         }
         assertTrue(Integer.parseInt(redis.command("DBSIZE").trim().replaceAll("\\D", "")) >= 2,
             "the buckets live in Redis, not in the process");

@@ -3,10 +3,10 @@ package io.egressratelimit.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.redis.RedisServerProcess;
 import io.egressratelimit.redis.RedisStoreSettings;
 import io.egressratelimit.testing.Eventually;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
+import io.egressratelimit.testing.redis.RedisServerProcess;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
@@ -52,7 +52,7 @@ class UpstreamListenersIT {
         assertTrue(Files.exists(grpcSocket), "the socket is bound");
         ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(grpcSocket.toString()))
             .channelType(EpollDomainSocketChannel.class).eventLoopGroup(group).usePlaintext().build();
-        try (RlsClient rls = new RlsClient(channel)) {
+        try (RlsTestClient rls = new RlsTestClient(channel)) {
           for (int i = 0; i < 3; i++) {
             assertEquals(RateLimitResponse.Code.OK, rls.askGeocode().getOverallCode());
           }
@@ -72,7 +72,7 @@ class UpstreamListenersIT {
         "GRPC_MAX_CONNECTION_AGE_GRACE", "1s"), Set.of()).settings(false);
     ServerSettings settings = ServerSettings.inMemory(config(), 0, 0).toBuilder().upstream(upstream).build();
     try (RateLimitServer server = RateLimitServer.start(settings);
-        RlsClient rls = RlsClient.plaintext(server.grpcPort())) {
+        RlsTestClient rls = RlsTestClient.plaintext(server.grpcPort())) {
       ManagedChannel channel = rls.channel();
       assertEquals(RateLimitResponse.Code.OK, rls.askGeocode().getOverallCode());
       assertEquals(ConnectivityState.READY, channel.getState(false));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.testing.FreePort;
 import io.egressratelimit.testing.Http;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.ServiceProcess;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
@@ -38,7 +38,7 @@ class UpstreamMetricsIT {
         "GRPC_PORT", String.valueOf(grpcPort), "PORT", String.valueOf(httpPort), "USE_PROMETHEUS", "true",
         "PROMETHEUS_ADDR", "127.0.0.1:" + prometheusPort, "PROMETHEUS_PATH", "/stats/prometheus"))) {
       assertTrue(service.awaitServing(httpPort, Duration.ofSeconds(60)), service.output());
-      try (RlsClient rls = RlsClient.plaintext(grpcPort)) {
+      try (RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
         decide(rls);
       }
 
@@ -61,26 +61,26 @@ class UpstreamMetricsIT {
   }
 
   /** 13 calls: budgets spent and exceeded, a nested rule, a detailed rule, a shadow rule, a limit from Envoy, a bad request. */
-  private static void decide(RlsClient rls) {
+  private static void decide(RlsTestClient rls) {
     for (int i = 0; i < 4; i++) {
       rls.askGeocode();
     }
     for (int i = 0; i < 3; i++) {
-      rls.ask(RlsClient.request("geocode", RlsClient.descriptor("generic_key", "geocode", "caller", "billing")));
+      rls.ask(RlsTestClient.request("geocode", RlsTestClient.descriptor("generic_key", "geocode", "caller", "billing")));
     }
     for (int i = 0; i < 2; i++) {
-      rls.ask(RlsClient.request("geocode", RlsClient.descriptor("tenant", "acme")));
+      rls.ask(RlsTestClient.request("geocode", RlsTestClient.descriptor("tenant", "acme")));
     }
     for (int i = 0; i < 2; i++) {
-      RateLimitResponse shadow = rls.ask(RlsClient.request("geocode", RlsClient.descriptor("trial", "x")));
+      RateLimitResponse shadow = rls.ask(RlsTestClient.request("geocode", RlsTestClient.descriptor("trial", "x")));
       assertEquals(RateLimitResponse.Code.OK, shadow.getOverallCode(), "a shadow-mode rule never denies");
     }
-    RateLimitDescriptor fromEnvoy = RlsClient.descriptor("generic_key", "other").toBuilder()
+    RateLimitDescriptor fromEnvoy = RlsTestClient.descriptor("generic_key", "other").toBuilder()
         .setLimit(RateLimitDescriptor.RateLimitOverride.newBuilder().setRequestsPerUnit(5).setUnit(RateLimitUnit.MINUTE))
         .build();
-    rls.ask(RlsClient.request("geocode", fromEnvoy));
+    rls.ask(RlsTestClient.request("geocode", fromEnvoy));
     StatusRuntimeException invalid = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
-        () -> rls.ask(RlsClient.request("", RlsClient.descriptor("generic_key", "geocode"))));
+        () -> rls.ask(RlsTestClient.request("", RlsTestClient.descriptor("generic_key", "geocode"))));
     assertEquals(Status.Code.INVALID_ARGUMENT, invalid.getStatus().getCode());
   }
 

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.redis.RedisServerProcess;
-import io.egressratelimit.redis.RespClient;
 import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.FreePort;
 import io.egressratelimit.testing.Http;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.ServiceProcess;
+import io.egressratelimit.testing.redis.RedisServerProcess;
+import io.egressratelimit.testing.redis.RespClient;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
@@ -66,9 +66,9 @@ class WarmStartIT {
   }
 
   /** Fires the whole burst at once and waits for every answer (or error). */
-  private static List<Object> burst(RlsClient rls) {
+  private static List<Object> burst(RlsTestClient rls) {
     RateLimitServiceGrpc.RateLimitServiceStub stub = RateLimitServiceGrpc.newStub(rls.channel());
-    RateLimitRequest request = RlsClient.request("burst", RlsClient.descriptor("generic_key", "burst"));
+    RateLimitRequest request = RlsTestClient.request("burst", RlsTestClient.descriptor("generic_key", "burst"));
     List<CompletableFuture<Object>> answers = new ArrayList<>();
     for (int i = 0; i < BURST; i++) {
       CompletableFuture<Object> answer = new CompletableFuture<>();
@@ -107,7 +107,7 @@ class WarmStartIT {
     assertEquals(expected, remaining, "one token per call, from a bucket the warm-up never touched");
   }
 
-  private static void awaitServing(ServiceProcess service, RlsClient rls, int httpPort) {
+  private static void awaitServing(ServiceProcess service, RlsTestClient rls, int httpPort) {
     assertTrue(service.awaitServing(httpPort, DEADLINE), service.output());
     assertEquals(ServingStatus.SERVING, rls.health(RateLimitServiceGrpc.SERVICE_NAME));
   }
@@ -117,7 +117,7 @@ class WarmStartIT {
     int grpcPort = FreePort.find();
     int httpPort = FreePort.find();
     try (ServiceProcess service = ServiceProcess.start(env(grpcPort, httpPort));
-        RlsClient rls = RlsClient.plaintext(grpcPort)) {
+        RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
       awaitServing(service, rls, httpPort);
       assertEveryCallDecidedFromAnUntouchedBudget(burst(rls));
       assertTrue(service.output().contains("warm-up calls"), service.output());
@@ -133,7 +133,7 @@ class WarmStartIT {
       Map<String, String> env = env(grpcPort, httpPort);
       env.put("REDIS_URL", redis.url());
       try (ServiceProcess service = ServiceProcess.start(env);
-          RlsClient rls = RlsClient.plaintext(grpcPort)) {
+          RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
         awaitServing(service, rls, httpPort);
         assertEquals(List.of(), keys(redis, "*{burst}*"), "the warm-up touched no bucket of a configured domain");
         List<String> warmupKeys = keys(redis, "*{_ratelimit_warmup}*");

@@ -13,7 +13,7 @@ import io.egressratelimit.server.ServerSettings;
 import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.FreePort;
 import io.egressratelimit.testing.Http;
-import io.egressratelimit.testing.RlsClient;
+import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.ServiceProcess;
 import io.egressratelimit.testing.TestCertificates;
 import io.egressratelimit.xds.AdsManagementServer.Received;
@@ -60,11 +60,11 @@ class XdsConfigSourceIT {
     return ServerSettings.inMemory(Path.of("unused"), 0, 0).toBuilder().xds(Optional.of(xds)).build();
   }
 
-  private static RateLimitResponse geocode(RlsClient rls) {
+  private static RateLimitResponse geocode(RlsTestClient rls) {
     return rls.askGeocode();
   }
 
-  private static long limitOf(RlsClient rls) {
+  private static long limitOf(RlsTestClient rls) {
     RateLimitResponse response = geocode(rls);
     return response.getStatuses(0).hasCurrentLimit() ? response.getStatuses(0).getCurrentLimit().getRequestsPerUnit()
         : -1;
@@ -82,7 +82,7 @@ class XdsConfigSourceIT {
   void decisionsFollowGoodChangedAndRemovedConfigsAndABadOneIsNackedWhileTheLastGoodOneAnswers() {
     try (AdsManagementServer ads = AdsManagementServer.start(0);
         RateLimitServer server = RateLimitServer.start(settings(xds(ads.port(), Optional.empty(), false, false)));
-        RlsClient rls = RlsClient.plaintext(server.grpcPort())) {
+        RlsTestClient rls = RlsTestClient.plaintext(server.grpcPort())) {
       // Before the first config: no answer from no config, and no traffic.
       StatusRuntimeException early = assertThrows(StatusRuntimeException.class, () -> geocode(rls));
       assertEquals(Status.Code.UNAVAILABLE, early.getStatus().getCode());
@@ -131,7 +131,7 @@ class XdsConfigSourceIT {
           any(limit("maps", "maps", "generic_key", "tiles", RateLimitUnit.SECOND, 1))));
       assertTrue(Eventually.within(DEADLINE, () -> limitOf(rls) == 50), "v3 not in force");
       assertTrue(Eventually.within(DEADLINE, () -> seen(ads, r -> r.isAckOf("v3"))), "v3 was not ACKed");
-      var tiles = RlsClient.request("maps", RlsClient.descriptor("generic_key", "tiles"));
+      var tiles = RlsTestClient.request("maps", RlsTestClient.descriptor("generic_key", "tiles"));
       assertEquals(1, rls.ask(tiles).getStatuses(0).getCurrentLimit().getRequestsPerUnit());
       assertTrue(Http.get(server.httpPort(), "/rlconfig").body().contains("unit=HOUR requests_per_unit=50"));
 
@@ -152,7 +152,7 @@ class XdsConfigSourceIT {
     int port = before.port();
     AdsManagementServer after = null;
     try (RateLimitServer server = RateLimitServer.start(settings(xds(port, Optional.empty(), false, false)));
-        RlsClient rls = RlsClient.plaintext(server.grpcPort())) {
+        RlsTestClient rls = RlsTestClient.plaintext(server.grpcPort())) {
       before.setSnapshot("v1", TYPE_URL, List.of(any(limit("geocode", "geocode", "generic_key", "geocode",
           RateLimitUnit.MINUTE, 7))));
       assertTrue(Eventually.within(DEADLINE, () -> seen(before, r -> r.isAckOf("v1"))));
@@ -191,7 +191,7 @@ class XdsConfigSourceIT {
           "CONFIG_GRPC_XDS_NODE_METADATA", "cluster=egress", "CONFIG_GRPC_XDS_CLIENT_ADDITIONAL_HEADERS",
           "x-xds-token:t0ken", "HOST", "127.0.0.1", "GRPC_PORT", Integer.toString(grpcPort),
           "PORT", Integer.toString(httpPort)));
-          RlsClient rls = RlsClient.plaintext(grpcPort)) {
+          RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
         assertTrue(service.awaitServing(httpPort, Duration.ofSeconds(60)), service.output());
         assertEquals(Code.OK, geocode(rls).getOverallCode());
         assertEquals(Code.OK, geocode(rls).getOverallCode());
@@ -214,7 +214,7 @@ class XdsConfigSourceIT {
       XdsTlsSettings tls = new XdsTlsSettings(Optional.of(certificates.caCert()),
           Optional.of(certificates.clientCert()), Optional.of(certificates.clientKey()), Optional.of("localhost"));
       try (RateLimitServer server = RateLimitServer.start(settings(xds(ads.port(), Optional.of(tls), false, false)));
-          RlsClient rls = RlsClient.plaintext(server.grpcPort())) {
+          RlsTestClient rls = RlsTestClient.plaintext(server.grpcPort())) {
         assertTrue(Eventually.within(DEADLINE, () -> seen(ads, r -> r.isAckOf("v1"))), "no config over mTLS");
         assertEquals(11, limitOf(rls));
       }
@@ -225,13 +225,13 @@ class XdsConfigSourceIT {
   void forcedStartAnswersFromNoConfigAndHealthWaitsOnlyWhenAskedTo() {
     try (AdsManagementServer ads = AdsManagementServer.start(0)) {
       try (RateLimitServer server = RateLimitServer.start(settings(xds(ads.port(), Optional.empty(), true, false)));
-          RlsClient rls = RlsClient.plaintext(server.grpcPort())) {
+          RlsTestClient rls = RlsTestClient.plaintext(server.grpcPort())) {
         assertEquals(Code.OK, geocode(rls).getOverallCode(), "no config yet: nothing is limited");
         assertTrue(server.awaitReady(DEADLINE), "ready once warm, config or not");
         assertEquals(ServingStatus.SERVING, rls.health(SERVICE));
       }
       try (RateLimitServer server = RateLimitServer.start(settings(xds(ads.port(), Optional.empty(), true, true)));
-          RlsClient rls = RlsClient.plaintext(server.grpcPort())) {
+          RlsTestClient rls = RlsTestClient.plaintext(server.grpcPort())) {
         assertEquals(Code.OK, geocode(rls).getOverallCode());
         assertEquals(ServingStatus.NOT_SERVING, rls.health(SERVICE));
         assertTrue(Http.get(server.httpPort(), "/healthcheck").body()

@@ -1,5 +1,6 @@
 package io.egressratelimit.loadgen.cli;
 
+import io.egressratelimit.loadgen.bench.Workload;
 import io.egressratelimit.loadgen.rlqs.BucketIdSpec;
 import io.egressratelimit.loadgen.rls.DescriptorSpec;
 import io.egressratelimit.loadgen.rls.RlsTarget;
@@ -51,6 +52,18 @@ final class Converters {
     @Override
     RlsTarget parse(String value) {
       return RlsTarget.parse(value);
+    }
+  }
+
+  static final class WorkloadConverter extends Parsing<Workload> {
+    @Override
+    Workload parse(String value) {
+      for (Workload workload : Workload.values()) {
+        if (workload.label().equals(value)) {
+          return workload;
+        }
+      }
+      throw new IllegalArgumentException("'" + value + "' is not a workload: use hot, keys10k or over");
     }
   }
 

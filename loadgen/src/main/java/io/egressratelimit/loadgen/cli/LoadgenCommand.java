@@ -2,13 +2,13 @@ package io.egressratelimit.loadgen.cli;
 
 import java.io.PrintWriter;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /** The top-level command: holds what every subcommand reads from its surroundings. */
 @Command(
@@ -16,7 +16,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT,
     versionProvider = LoadgenCommand.Version.class,
-    subcommands = {HttpCommand.class, RlsCommand.class, RlqsCommand.class, UpstreamCommand.class},
+    subcommands = {HttpCommand.class, RlsCommand.class, RlqsCommand.class, UpstreamCommand.class, BenchCommand.class},
     description =
         "Backoff-aware load generator for a rate-limited Geocoding API, a stub upstream that counts"
             + " what reaches it, and a verdict on whether a budget held.",

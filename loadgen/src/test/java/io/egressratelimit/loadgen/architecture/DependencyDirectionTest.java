@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps the load generator's packages in layers, lowest first: {@code units} (durations as people
  * write them), {@code traffic} (workers, pacing, backoff), {@code stats}, then the adapters
- * ({@code output}, {@code upstream}, {@code rls}, {@code rlqs}, {@code bench}), the run orchestrator {@code run},
- * and {@code cli} on top. A reference counts whether it is an import or a fully qualified name in
+ * ({@code output}, {@code upstream}, {@code rls}, {@code rlqs}, and {@code bench}, the benchmark's
+ * driver), the run orchestrator {@code run}, and {@code cli} on top. A reference counts whether it is an import or a fully qualified name in
  * the code; comments and string literals do not count.
  */
 class DependencyDirectionTest {
@@ -39,6 +39,7 @@ class DependencyDirectionTest {
       Map.entry("output", Set.of("stats", "units")),
       Map.entry("upstream", Set.of("stats", "traffic", "units")),
       Map.entry("rls", Set.of("traffic", "units")),
+      Map.entry("bench", Set.of("rls", "units")),
       // the Envoy simulation of rlqs mode shares the channel set-up of rls mode
       Map.entry("rlqs", Set.of("rls", "traffic", "units")),
       Map.entry("run", Set.of("output", "stats", "traffic", "units")),
@@ -49,6 +50,7 @@ class DependencyDirectionTest {
   private static final Map<String, Set<String>> LIBRARIES = Map.ofEntries(
       Map.entry("cli", Set.of("picocli", "io.envoyproxy")),
       Map.entry("rls", Set.of("io.grpc", "io.envoyproxy", "com.google.protobuf")),
+      Map.entry("bench", Set.of("io.grpc", "io.envoyproxy")),
       Map.entry("rlqs", Set.of("io.grpc", "io.envoyproxy", "com.google.protobuf")),
       Map.entry("output", Set.of("com.google.gson", "org.HdrHistogram")),
       Map.entry("stats", Set.of("org.HdrHistogram")),

@@ -8,11 +8,14 @@ import com.google.gson.JsonParser;
 import io.egressratelimit.loadgen.cli.LoadgenCommand;
 import io.egressratelimit.loadgen.upstream.StubUpstream;
 import io.egressratelimit.loadgen.upstream.UpstreamStats;
+import io.egressratelimit.testing.ServiceProcess;
+import io.egressratelimit.testing.redis.RedisServerProcess;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,9 +46,9 @@ class TwoReplicasOnRedisIT {
         // a small burst refills fast (18 per 10s), so the budget is spent right up to its edge
         "      burst: 2",
         ""));
-    try (RedisServer redis = RedisServer.start(dir);
-        ServiceReplica first = ServiceReplica.start("replica-1", limits, redis.url(), dir);
-        ServiceReplica second = ServiceReplica.start("replica-2", limits, redis.url(), dir);
+    try (RedisServerProcess redis = RedisServerProcess.start();
+        ServiceProcess first = replica("replica-1", limits, redis.url());
+        ServiceProcess second = replica("replica-2", limits, redis.url());
         StubUpstream upstream = StubUpstream.start("127.0.0.1", 0, 4)) {
       Path summary = dir.resolve("summary.json");
       StringWriter out = new StringWriter();
@@ -70,5 +73,11 @@ class TwoReplicasOnRedisIT {
       assertTrue(json.get("status429").getAsLong() > 0, "no 429s: the budget was never tested\n" + out);
       assertEquals(seen.total(), json.get("status2xx").getAsLong(), "every admitted call reached the upstream");
     }
+  }
+
+  /** A replica started from the service's packaged jar, as a user would start it. */
+  private ServiceProcess replica(String name, Path limits, String redisUrl) {
+    return ServiceProcess.fromPackagedJarOnFreePorts(name, dir, List.of(), "--config", limits.toString(),
+        "--redis-url", redisUrl);
   }
 }

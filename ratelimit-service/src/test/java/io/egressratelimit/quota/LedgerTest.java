@@ -1,0 +1,111 @@
+package io.egressratelimit.quota;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LedgerTest {
+  private static final QuotaTiming TIMING = new QuotaTiming(Duration.ofSeconds(10), Duration.ofSeconds(1));
+  /** 20 tokens of burst, 160 per 10 s; shared out: 150 per 10 s and 10 of burst. */
+  private static final QuotaBudget BUDGET = new QuotaBudget(20, 160, 10, true);
+  private static final long SECOND = 1_000_000;
+  private static final long OPEN = TIMING.embargoMicros();
+
+  private final Ledger ledger = Ledger.open(BUDGET, TIMING, 0);
+
+  private Share report(String id, long requests, long at) {
+    return ledger.report(BUDGET, TIMING, id, requests, at);
+  }
+
+  @Test
+  void handsOutNothingUntilAssignmentsOfALostLedgerAreOver() {
+    assertEquals(Share.NONE, report("a", 50, 0));
+    assertEquals(Share.NONE, report("a", 50, OPEN - 1));
+    Share share = report("a", 50, OPEN);
+    assertEquals(new Share(10, 150), share, "alone, it gets all that is shared out");
+  }
+
+  @Test
+  void anUnchangedShareIsRenewedWithoutPayingItsBurstAgain() {
+    report("a", 50, OPEN);
+    long pool = ledger.poolTokens(BUDGET);
+    for (int i = 1; i <= 20; i++) {
+      assertEquals(new Share(10, 150), report("a", 50, OPEN + i * SECOND));
+    }
+    assertEquals(pool, ledger.poolTokens(BUDGET), "renewals took nothing from the pool");
+  }
+
+  @Test
+  void aRenewalThatCouldArriveAfterEnvoysTimerFiredIsPaidAgain() {
+    report("a", 50, OPEN);
+    assertEquals(10, ledger.poolTokens(BUDGET), "20 of burst, 10 handed out");
+    // Sent at OPEN: Envoy's timer may fire at OPEN + TTL, and an answer may take D to arrive.
+    Share late = report("a", 50, OPEN + 9 * SECOND);
+    assertEquals(new Share(10, 150), late);
+    assertEquals(0, ledger.poolTokens(BUDGET), "the same share, handed out anew, paid its burst again");
+    assertEquals(20, ledger.reservedBurst(OPEN + 9 * SECOND), "both may be in use until D from now");
+  }
+
+  @Test
+  void aShareGrowsOnlyOnceTheShareItComesFromCanNoLongerBeInUse() {
+    report("a", 100, OPEN);
+    report("b", 1, OPEN);
+    java.util.List<long[]> aSent = new java.util.ArrayList<>(); // {at, rate}
+    aSent.add(new long[] {OPEN + SECOND, report("a", 100, OPEN + SECOND).tokensPerPeriod()});
+    assertTrue(aSent.get(0)[1] > 140, "a holds nearly all of the rate: " + aSent.get(0)[1]);
+    // Demand moves from a to b; both report every second, a just before b.
+    Share b = Share.NONE;
+    Share a = Share.NONE;
+    for (long at = OPEN + 2 * SECOND; at <= OPEN + 6 * SECOND; at += SECOND) {
+      a = report("a", 0, at);
+      aSent.add(new long[] {at, a.tokensPerPeriod()});
+      b = report("b", 100, at + 1);
+      long bAt = at + 1;
+      long aMayUse = aSent.stream().filter(s -> s[0] >= bAt - TIMING.deliveryMicros() || s == aSent.get(aSent.size() - 1))
+          .mapToLong(s -> s[1]).max().orElseThrow();
+      assertTrue(b.tokensPerPeriod() + aMayUse <= BUDGET.ratePerPeriod(),
+          "b got " + b + " while a may still run " + aMayUse);
+    }
+    assertTrue(a.tokensPerPeriod() < 10, "a shrank: " + a);
+    assertTrue(b.tokensPerPeriod() > 130, "b grew once a's old share was over: " + b);
+  }
+
+  @Test
+  void aVanishedSubscribersShareReturnsWhenItsAssignmentIsOver() {
+    report("a", 50, OPEN);
+    report("b", 50, OPEN);
+    Share aLast = report("a", 50, OPEN + SECOND);
+    long aEnds = OPEN + SECOND + TIMING.embargoMicros();
+    Share bBefore = Share.NONE;
+    for (long at = OPEN + 2 * SECOND; at < aEnds; at += SECOND) {
+      bBefore = report("b", 100, at);
+      assertTrue(bBefore.tokensPerPeriod() + aLast.tokensPerPeriod() <= BUDGET.ratePerPeriod(),
+          "b never gets what a may still use: " + bBefore + " beside " + aLast);
+    }
+    Share bAfter = report("b", 100, aEnds + SECOND);
+    assertTrue(bAfter.tokensPerPeriod() > 140, "a's share came back to b once a's assignment was over: " + bAfter);
+    assertEquals(java.util.List.of("b"), ledger.subscriberIds(), "a is forgotten");
+  }
+
+  @Test
+  void aStrictBudgetOpensEmptyAndHandsOutBurstOnlyAsItRefills() {
+    QuotaBudget strict = new QuotaBudget(10, 10, 10, false);
+    Ledger empty = Ledger.open(strict, TIMING, 0);
+    assertEquals(Share.NONE, empty.report(strict, TIMING, "a", 10, OPEN));
+    // One token refills in 1 s at 10 per 10 s.
+    Share first = empty.report(strict, TIMING, "a", 10, OPEN + SECOND);
+    assertEquals(new Share(1, 10), first);
+  }
+
+  @Test
+  void aLedgerReadsBackAsItWasWritten() {
+    report("a", 50, OPEN);
+    report("b", 10, OPEN + SECOND);
+    report("a", 0, OPEN + 2 * SECOND);
+    String text = LedgerText.write(ledger);
+    assertEquals(text, LedgerText.write(LedgerText.read(text)));
+    assertTrue(text.lines().count() >= 5, text);
+  }
+}

@@ -1,0 +1,208 @@
+package io.egressratelimit.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.egressratelimit.quota.QuotaTiming;
+import io.egressratelimit.server.RateLimitServer;
+import io.egressratelimit.server.ServerSettings;
+import io.egressratelimit.server.WarmupSettings;
+import io.egressratelimit.testing.Eventually;
+import io.egressratelimit.testing.RlqsEnvoy;
+import io.egressratelimit.testing.TokenBucketBound;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Simulated Envoys (the rate_limit_quota filter's behaviour, over real gRPC streams) on two service
+ * replicas over one real redis-server. What they admit together, in time order, must fit the
+ * budget's token bucket in every interval, through moved demand, a vanished Envoy and a replica
+ * restart. Only deadlines that bound a hang; nothing asserts how fast.
+ */
+class RlqsFleetIT {
+  private static final QuotaTiming TIMING = new QuotaTiming(Duration.ofSeconds(3), Duration.ofSeconds(1));
+  private static final long REPORT_EVERY_MILLIS = 500;
+  /** generic_key=api: burst 8, 40 per 10 s; 15/16 of that (38) is shared out. */
+  private static final long BURST = 8;
+  private static final long RATE = 40;
+  private static final long PERIOD = 10;
+
+  @RegisterExtension
+  static final OneRedisServer redis = new OneRedisServer();
+
+  private final List<RateLimitServer> replicas = new ArrayList<>();
+  private final List<RlqsEnvoy> envoys = new ArrayList<>();
+  private final ServerSettings settings = settings();
+
+  private ServerSettings settings() {
+    try {
+      Path config = Path.of(RlqsFleetIT.class.getResource("/rlqs/fleet.yaml").toURI());
+      RedisStoreSettings redisSettings = TestStores.settings(redis.url(), RedisTopology.SINGLE, RedisStrategy.ATOMIC_SCRIPT)
+          .withKeyPrefix("rlqs-" + UUID.randomUUID() + ":");
+      return ServerSettings.inMemory(config, 0, 0).withRedis(redisSettings).toBuilder()
+          .rlqs(TIMING).warmup(WarmupSettings.NONE).build();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    envoys.forEach(RlqsEnvoy::close);
+    replicas.forEach(RateLimitServer::close);
+  }
+
+  private RateLimitServer replica() {
+    RateLimitServer server = RateLimitServer.start(settings);
+    replicas.add(server);
+    return server;
+  }
+
+  private RlqsEnvoy envoy(String api, double demand, RateLimitServer on) {
+    RlqsEnvoy envoy = new RlqsEnvoy("egress", Map.of("generic_key", api), REPORT_EVERY_MILLIS);
+    envoy.demand(demand);
+    envoy.start(on.grpcPort());
+    envoys.add(envoy);
+    return envoy;
+  }
+
+  private TokenBucketBound admittedInTimeOrder(long burst, long rate, boolean startsFull) {
+    List<Double> all = allAdmitted();
+    TokenBucketBound bound = new TokenBucketBound(burst, rate, PERIOD, startsFull, all.isEmpty() ? 0 : all.get(0));
+    all.forEach(bound::admitted);
+    return bound;
+  }
+
+  private static void sleep(long millis) throws InterruptedException {
+    Thread.sleep(millis);
+  }
+
+  private List<Double> allAdmitted() {
+    List<Double> all = new ArrayList<>();
+    envoys.forEach(e -> all.addAll(e.admittedAt()));
+    all.sort(Double::compare);
+    return all;
+  }
+
+  private static int mostInAnyWindow(List<Double> sorted, double seconds) {
+    int most = 0;
+    for (int first = 0, last = 0; last < sorted.size(); last++) {
+      while (sorted.get(last) - sorted.get(first) >= seconds) {
+        first++;
+      }
+      most = Math.max(most, last - first + 1);
+    }
+    return most;
+  }
+
+  @Test
+  void greedyEnvoysOnTwoReplicasNeverAdmitMoreThanATokenBucketBudget() throws Exception {
+    greedyFleet("api");
+    TokenBucketBound bound = admittedInTimeOrder(BURST, RATE, true);
+    assertTrue(bound.held(), "the fleet admitted more than the budget: its least bucket reached " + bound.worst()
+        + " of " + BURST);
+    assertTrue(bound.admittedCount() >= BURST, "the budget was used: " + bound.admittedCount() + " admitted");
+  }
+
+  @Test
+  void greedyEnvoysOnTwoReplicasNeverAdmitMoreThanNInAnyWindowOfAStrictBudget() throws Exception {
+    greedyFleet("strict-api");
+    List<Double> admitted = allAdmitted();
+    assertTrue(mostInAnyWindow(admitted, PERIOD) <= RATE,
+        "a 10 s window admitted " + mostInAnyWindow(admitted, PERIOD) + " of " + RATE);
+    assertTrue(admitted.size() >= BURST, "the budget was used: " + admitted.size() + " admitted");
+  }
+
+  private void greedyFleet(String api) throws Exception {
+    RateLimitServer a = replica();
+    RateLimitServer b = replica();
+    for (int i = 0; i < 4; i++) {
+      envoy(api, 10, i % 2 == 0 ? a : b);
+    }
+    sleep(16_000);
+    envoys.forEach(RlqsEnvoy::vanish);
+  }
+
+  @Test
+  void demandThatMovesGetsItsShareAndTheBudgetHolds() throws Exception {
+    RateLimitServer a = replica();
+    RateLimitServer b = replica();
+    RlqsEnvoy busy = envoy("api", 20, a);
+    RlqsEnvoy idle = envoy("api", 0, b);
+    assertTrue(Eventually.within(Duration.ofSeconds(20), () -> busy.heldRate() >= 30),
+        "the only busy Envoy gets most of the rate: " + busy.received());
+    double moved = RlqsEnvoy.now();
+    busy.demand(0);
+    idle.demand(20);
+    // The stated time: two reports, D, and the pool refilling the new burst at the freed rate.
+    assertTrue(Eventually.within(Duration.ofSeconds(20), () -> idle.heldRate() >= 30 && busy.heldRate() <= 8),
+        "the demand's new Envoy gets the share: " + idle.received() + " / " + busy.received());
+    System.out.printf("rebalanced in %.1f s%n", RlqsEnvoy.now() - moved);
+    sleep(3_000);
+    envoys.forEach(RlqsEnvoy::vanish);
+    TokenBucketBound bound = admittedInTimeOrder(BURST, RATE, true);
+    assertTrue(bound.held(), "the budget held while shares moved: " + bound.worst() + " of " + BURST);
+  }
+
+  @Test
+  void aVanishedEnvoysShareReturnsOnlyAfterItsAssignmentExpires() throws Exception {
+    RateLimitServer a = replica();
+    RateLimitServer b = replica();
+    RlqsEnvoy leaving = envoy("api", 20, a);
+    RlqsEnvoy staying = envoy("api", 20, b);
+    assertTrue(Eventually.within(Duration.ofSeconds(20), () -> leaving.heldRate() >= 15 && staying.heldRate() >= 15),
+        "both share the rate: " + leaving.received() + " / " + staying.received());
+    List<RlqsEnvoy.Received> leavingGot = leaving.received();
+    RlqsEnvoy.Received last = leavingGot.get(leavingGot.size() - 1);
+    leaving.vanish();
+    double gone = RlqsEnvoy.now();
+    assertTrue(Eventually.within(Duration.ofSeconds(20), () -> staying.heldRate() >= 30),
+        "the staying Envoy gets the vanished one's share: " + staying.received());
+    // Until the vanished Envoy's last assignment is over (TTL + D after it was sent, before it arrived),
+    // the staying Envoy never got more than the vanished one left.
+    double over = last.at() + TIMING.ttl().toSeconds();
+    for (RlqsEnvoy.Received share : staying.received()) {
+      if (share.at() >= gone && share.at() < over) {
+        assertTrue(share.tokensPerFill() + last.tokensPerFill() <= RATE,
+            "got " + share + " while the vanished Envoy may still use " + last);
+      }
+    }
+    envoys.forEach(RlqsEnvoy::vanish);
+    assertTrue(admittedInTimeOrder(BURST, RATE, true).held());
+  }
+
+  @Test
+  void aReplicaRestartedMidRunLosesNoBound() throws Exception {
+    RateLimitServer a = replica();
+    RateLimitServer b = replica();
+    List<RlqsEnvoy> onA = List.of(envoy("api", 10, a), envoy("api", 10, a));
+    envoy("api", 10, b);
+    envoy("api", 10, b);
+    sleep(7_000);
+    a.close();
+    RateLimitServer restarted = replica();
+    onA.forEach(e -> e.streamLost(restarted.grpcPort()));
+    sleep(9_000);
+    envoys.forEach(RlqsEnvoy::vanish);
+    assertTrue(onA.stream().allMatch(e -> e.received().stream().anyMatch(r -> r.maxTokens() > 0 && r.at() > 0)));
+    TokenBucketBound bound = admittedInTimeOrder(BURST, RATE, true);
+    assertTrue(bound.held(), "the budget held through the restart: " + bound.worst() + " of " + BURST);
+    assertTrue(bound.admittedCount() > 0);
+  }
+
+  @Test
+  void aBucketWithoutAnRlqsRuleIsAbandoned() throws Exception {
+    RateLimitServer a = replica();
+    RlqsEnvoy envoy = envoy("rls-only", 5, a);
+    sleep(1_500);
+    assertEquals(List.of(), envoy.received(), "no assignment, only abandon actions");
+    assertEquals(List.of(), envoy.admittedAt(), "its no-assignment behaviour (DENY_ALL) denies");
+  }
+}
