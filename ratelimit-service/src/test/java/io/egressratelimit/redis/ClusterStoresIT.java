@@ -10,6 +10,7 @@ import io.egressratelimit.limiter.store.BucketBatch;
 import io.egressratelimit.limiter.store.BucketClaim;
 import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.limiter.store.BucketStoreContract;
+import io.egressratelimit.testing.redis.ClusterFixture;
 import io.egressratelimit.testing.redis.RedisNode;
 import io.egressratelimit.testing.redis.RespClient;
 import io.lettuce.core.cluster.SlotHash;

@@ -10,6 +10,7 @@ import io.egressratelimit.limiter.store.BucketClaim;
 import io.egressratelimit.limiter.store.BucketSpec;
 import io.egressratelimit.limiter.store.BucketSpec.RefillStyle;
 import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.testing.redis.OneRedisServer;
 import io.egressratelimit.testing.redis.RespClient;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -16,6 +16,7 @@ import io.egressratelimit.limiter.EngineSettings;
 import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.limiter.FailurePolicy;
 import io.egressratelimit.limiter.RateLimitEngine;
+import io.egressratelimit.testing.redis.OneRedisServer;
 import io.egressratelimit.testing.redis.RedisNodes;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -7,6 +7,7 @@ import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.limiter.FailurePolicy;
 import io.egressratelimit.server.RateLimitServer;
 import io.egressratelimit.server.ServerSettings;
+import io.egressratelimit.testing.redis.OneRedisServer;
 import io.egressratelimit.testing.redis.RedisNodes;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;

@@ -10,6 +10,7 @@ import io.egressratelimit.server.WarmupSettings;
 import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.RlqsEnvoy;
 import io.egressratelimit.testing.TokenBucketBound;
+import io.egressratelimit.testing.redis.OneRedisServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -12,6 +12,7 @@ import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.limiter.store.BucketStoreContract;
 import io.egressratelimit.limiter.store.StoreUnavailableException;
 import io.egressratelimit.testing.redis.RedisNodes;
+import io.egressratelimit.testing.redis.SentinelFixture;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,7 @@ package io.egressratelimit.redis;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.limiter.store.BucketStoreContract;
+import io.egressratelimit.testing.redis.OneRedisServer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -11,6 +11,7 @@ import io.egressratelimit.limiter.store.BucketSpec;
 import io.egressratelimit.limiter.store.BucketSpec.RefillStyle;
 import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.limiter.store.StoreUnavailableException;
+import io.egressratelimit.testing.redis.OneRedisServer;
 import io.egressratelimit.testing.redis.RedisNodes;
 import io.egressratelimit.testing.redis.RespClient;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.egressratelimit.redis;
+package io.egressratelimit.testing.redis;
 
 import io.egressratelimit.testing.redis.RedisNode;
 import io.egressratelimit.testing.redis.RedisNodes;
@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * A Redis Cluster of three masters on 127.0.0.1, slots split evenly, no replicas. Built by hand
  * (ADDSLOTSRANGE and MEET) rather than with redis-cli, so it needs nothing but the servers.
  */
-final class ClusterFixture implements AutoCloseable {
+public final class ClusterFixture implements AutoCloseable {
   private static final int SLOTS = 16384;
 
   private final List<RedisNode> masters;
@@ -20,7 +20,7 @@ final class ClusterFixture implements AutoCloseable {
     this.masters = masters;
   }
 
-  static ClusterFixture start() {
+  public static ClusterFixture start() {
     List<RedisNode> masters = new ArrayList<>();
     List<Integer> busPorts = new ArrayList<>();
     try {
@@ -52,7 +52,7 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   /** The seed nodes, comma-separated, as REDIS_URL takes them for a cluster. */
-  String seeds() {
+  public String seeds() {
     StringBuilder seeds = new StringBuilder();
     for (RedisNode master : masters) {
       seeds.append(seeds.length() == 0 ? "" : ",").append("127.0.0.1:").append(master.port());
@@ -60,12 +60,12 @@ final class ClusterFixture implements AutoCloseable {
     return seeds.toString();
   }
 
-  List<RedisNode> masters() {
+  public List<RedisNode> masters() {
     return masters;
   }
 
   /** The master serving {@code slot}. */
-  RedisNode masterOf(int slot) {
+  public RedisNode masterOf(int slot) {
     for (int i = 0; i < 3; i++) {
       if (slot < firstSlot(i + 1)) {
         return masters.get(i);

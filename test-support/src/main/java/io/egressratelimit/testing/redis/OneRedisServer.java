@@ -1,4 +1,4 @@
-package io.egressratelimit.redis;
+package io.egressratelimit.testing.redis;
 
 import io.egressratelimit.testing.redis.RedisNode;
 import io.egressratelimit.testing.redis.RedisNodes;
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * One standalone redis-server shared by a test class and its nested classes:
  * {@code @RegisterExtension static final OneRedisServer redis = new OneRedisServer();}
  */
-final class OneRedisServer implements BeforeAllCallback, AfterAllCallback {
+public final class OneRedisServer implements BeforeAllCallback, AfterAllCallback {
   private RedisNode node;
   private Class<?> owner;
 
@@ -30,15 +30,15 @@ final class OneRedisServer implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
-  RedisNode node() {
+  public RedisNode node() {
     return node;
   }
 
-  String url() {
+  public String url() {
     return node.url();
   }
 
-  int port() {
+  public int port() {
     return node.port();
   }
 }

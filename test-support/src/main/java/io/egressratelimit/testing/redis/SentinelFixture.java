@@ -1,4 +1,4 @@
-package io.egressratelimit.redis;
+package io.egressratelimit.testing.redis;
 
 import io.egressratelimit.testing.redis.RedisNode;
 import io.egressratelimit.testing.redis.RedisNodes;
@@ -13,8 +13,8 @@ import java.util.function.Supplier;
  * 127.0.0.1. Failovers are forced with {@code SENTINEL FAILOVER}, which does not wait for the
  * sentinels to agree the master is down.
  */
-final class SentinelFixture implements AutoCloseable {
-  static final String MASTER_NAME = "mymaster";
+public final class SentinelFixture implements AutoCloseable {
+  public static final String MASTER_NAME = "mymaster";
 
   private final List<RedisNode> servers;
   private final List<RedisNode> sentinels;
@@ -24,7 +24,7 @@ final class SentinelFixture implements AutoCloseable {
     this.sentinels = sentinels;
   }
 
-  static SentinelFixture start() {
+  public static SentinelFixture start() {
     List<RedisNode> servers = new ArrayList<>();
     List<RedisNode> sentinels = new ArrayList<>();
     try {
@@ -51,20 +51,20 @@ final class SentinelFixture implements AutoCloseable {
   }
 
   /** envoyproxy/ratelimit's form: {@code master,host:port,host:port,...}. */
-  String url() {
+  public String url() {
     StringBuilder url = new StringBuilder(MASTER_NAME);
     sentinels.forEach(sentinel -> url.append(",127.0.0.1:").append(sentinel.port()));
     return url.toString();
   }
 
-  int masterPort() {
+  public int masterPort() {
     List<?> address = (List<?>) RespClient.call(sentinels.get(0).port(), "SENTINEL", "get-master-addr-by-name",
         MASTER_NAME);
     return Integer.parseInt(String.valueOf(address.get(1)));
   }
 
   /** Waits until the replica has every write the master has taken so far. */
-  void awaitReplicated() {
+  public void awaitReplicated() {
     Object acknowledged = RespClient.call(masterPort(), "WAIT", "1", "5000");
     if (!Long.valueOf(1).equals(acknowledged)) {
       throw new IllegalStateException("the replica did not acknowledge the master's writes within 5 s");
@@ -72,7 +72,7 @@ final class SentinelFixture implements AutoCloseable {
   }
 
   /** Promotes the replica and waits until every sentinel names it as the master. */
-  void failover() {
+  public void failover() {
     int oldMaster = masterPort();
     int newMaster = servers.stream().mapToInt(RedisNode::port).filter(port -> port != oldMaster).findFirst()
         .orElseThrow();
