@@ -38,8 +38,8 @@ class SimulatedEnvoyTest {
         await(() -> envoy.assignments() >= 1);
         assertTrue(envoy.admit(GEOCODE), "the assignment's token bucket starts full");
 
-        await(() -> envoy.streamsOpened() >= 2);
-        assertTrue(server.streams() >= 2, "the next report went out on a new stream");
+        // the next report goes out on a new stream, which the server then sees
+        await(() -> envoy.streamsOpened() >= 2 && server.streams() >= 2);
         assertTrue(envoy.admit(GEOCODE), "the assignment still holds while its stream is gone");
         assertEquals(1.0 / 3600, shares.rateAt(0, System.nanoTime()).orElseThrow(), 1e-12);
       } finally {
