@@ -25,6 +25,9 @@ final class DomainFileParser {
     if (domain.isEmpty()) {
       throw domainValue.error("config file cannot have an empty domain");
     }
+    if (ReservedDomains.isReserved(domain)) {
+      throw domainValue.error("domain '" + domain + "' is reserved for the service's own warm-up calls; name the domain otherwise");
+    }
     DescriptorTreeBuilder builder = new DescriptorTreeBuilder(domain);
     Optional<YamlValue> descriptors = root.get("descriptors");
     DescriptorLevel tree = descriptors.isPresent() ? builder.readDomain(descriptors.get()) : DescriptorLevel.EMPTY;

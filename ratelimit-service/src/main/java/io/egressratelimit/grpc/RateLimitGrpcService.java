@@ -11,10 +11,12 @@ import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.netty.util.internal.ThreadExecutorMap;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +52,7 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
   @Override
   public void shouldRateLimit(RateLimitRequest request, StreamObserver<RateLimitResponse> responses) {
     // Envoy sends its filter timeout as the call's deadline (grpc-timeout).
-    decide(request, callerWaitNanos(Context.current().getDeadline())).whenComplete((response, failure) -> {
+    decide(request, callerWaitNanos(Context.current().getDeadline()), callerThread()).whenComplete((response, failure) -> {
       if (failure == null) {
         responses.onNext(response);
         responses.onCompleted();
@@ -66,12 +68,13 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
    * {@link StoreUnavailableException} when the store cannot answer and the policy says UNAVAILABLE.
    */
   public CompletionStage<RateLimitResponse> decide(RateLimitRequest request) {
-    return decide(request, BucketBatch.NO_CALLER_DEADLINE);
+    return decide(request, BucketBatch.NO_CALLER_DEADLINE, BucketBatch.ANY_THREAD);
   }
 
-  private CompletionStage<RateLimitResponse> decide(RateLimitRequest request, long callerWaitNanos) {
+  private CompletionStage<RateLimitResponse> decide(RateLimitRequest request, long callerWaitNanos,
+      Executor callerThread) {
     try {
-      return engine.shouldRateLimit(RequestTranslator.toDomain(request), callerWaitNanos)
+      return engine.shouldRateLimit(RequestTranslator.toDomain(request), callerWaitNanos, callerThread)
           .thenApply(decision -> ResponseTranslator.toProto(request, decision, headers, responseDynamicMetadata));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -80,6 +83,16 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
 
   private static long callerWaitNanos(Deadline deadline) {
     return deadline == null ? BucketBatch.NO_CALLER_DEADLINE : deadline.timeRemaining(TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The event loop this call arrived on (the server runs calls on it directly). The answer is
+   * written there in any case, so building it there too costs no extra hand-off, and a store that
+   * answers from its own thread hands a whole round trip's answers to each loop in one task.
+   */
+  private static Executor callerThread() {
+    Executor loop = ThreadExecutorMap.currentExecutor();
+    return loop != null ? loop : BucketBatch.ANY_THREAD;
   }
 
   private static Status statusOf(Throwable failure) {

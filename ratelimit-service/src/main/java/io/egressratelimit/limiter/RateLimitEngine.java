@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -63,6 +64,15 @@ public final class RateLimitEngine {
    * @param callerWaitNanos what the caller's deadline has left, or {@link BucketBatch#NO_CALLER_DEADLINE}
    */
   public CompletionStage<Decision> shouldRateLimit(LimitRequest request, long callerWaitNanos) {
+    return shouldRateLimit(request, callerWaitNanos, BucketBatch.ANY_THREAD);
+  }
+
+  /**
+   * Decides one request whose answer is wanted on {@code callerThread} (see
+   * {@link BucketBatch#callerThread}): the stage completes there, or on the calling thread when
+   * the store answers at once.
+   */
+  public CompletionStage<Decision> shouldRateLimit(LimitRequest request, long callerWaitNanos, Executor callerThread) {
     long started = nanoTicker.getAsLong();
     validator.validate(request);
     List<DescriptorPlan> plans = planner.plan(request, config.get());
@@ -72,7 +82,7 @@ public final class RateLimitEngine {
     if (claimed.isEmpty()) {
       decision = CompletableFuture.completedFuture(combine(plans, new BatchOutcome(true, List.of())));
     } else {
-      decision = new QuotaAttempts(plans, claimed, started, callerWaitNanos).decide(request.domain())
+      decision = new QuotaAttempts(plans, claimed, started, callerWaitNanos, callerThread).decide(request.domain())
           .handle((done, failure) -> {
         if (failure == null) {
           return done;
@@ -105,13 +115,16 @@ public final class RateLimitEngine {
     private final boolean quotaDecided;
     private final long started;
     private final long callerWaitNanos;
+    private final Executor callerThread;
     private int attempts;
 
-    QuotaAttempts(List<DescriptorPlan> plans, List<DescriptorPlan> claimed, long started, long callerWaitNanos) {
+    QuotaAttempts(List<DescriptorPlan> plans, List<DescriptorPlan> claimed, long started, long callerWaitNanos,
+        Executor callerThread) {
       this.plans = plans;
       this.claimed = claimed;
       this.started = started;
       this.callerWaitNanos = callerWaitNanos;
+      this.callerThread = callerThread;
       boolean quotaPasses = false;
       boolean anyQuota = false;
       for (DescriptorPlan plan : plans) {
@@ -176,7 +189,7 @@ public final class RateLimitEngine {
         claim = deniedAlready ? claim.checkOnly() : claim;
         claims.add(c == enforcedQuota ? claim.enforcing() : claim);
       }
-      return new BucketBatch(claims, domain, callerWaitLeft());
+      return new BucketBatch(claims, domain, callerWaitLeft(), callerThread);
     }
 
     /** A second attempt gets what the caller's deadline has left after the first. */

@@ -1,5 +1,6 @@
 package io.egressratelimit.limiter;
 
+import io.egressratelimit.config.ReservedDomains;
 import io.egressratelimit.domain.Decision;
 import io.egressratelimit.domain.LimitRequest;
 
@@ -10,7 +11,7 @@ import io.egressratelimit.domain.LimitRequest;
  * out of the metrics operators read.
  */
 public final class WarmupTraffic {
-  public static final String DOMAIN = "_ratelimit_warmup";
+  public static final String DOMAIN = ReservedDomains.WARMUP;
   /** The gRPC metadata key the warm-up's calls carry, so per-call stats can leave them out too. */
   public static final String HEADER = "x-ratelimit-warmup";
 

@@ -10,15 +10,20 @@ import java.util.Map;
  * The shares the subscribers of one budget should have, in proportion to their demand. Only an
  * aim: the ledger hands out a share only once the budget can pay for it.
  *
- * <p>15/16 of the rate and half of the burst are shared out. The rest stays in the ledger's pool,
+ * <p>15/16 of the rate (at least one token per period less) and half of the burst are shared out. The rest stays in the ledger's pool,
  * which pays the burst of every new token bucket: without it a fully shared budget could never
  * move a share again.
  */
 final class ShareTargets {
   private ShareTargets() {}
 
+  /**
+   * 15/16 of the rate, and never all of it (but for a rate of 1): with every token of rate handed
+   * out, the pool would never refill, no share could be paid to shrink, and none could ever move.
+   */
   static long rateToShare(QuotaBudget budget) {
-    return budget.ratePerPeriod() - budget.ratePerPeriod() / 16;
+    long rate = budget.ratePerPeriod();
+    return rate == 1 ? 1 : rate - Math.max(1, rate / 16);
   }
 
   static long burstToShare(QuotaBudget budget) {

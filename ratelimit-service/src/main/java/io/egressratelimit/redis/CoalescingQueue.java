@@ -28,39 +28,60 @@ import java.util.function.Function;
  * (two lock round trips on a shared scheduler, from two threads, for every decision), one sweep is
  * scheduled for the earliest deadline any waiting request has; it fails what has expired, queued or
  * on the wire, and schedules itself again for the next earliest. Requests with equal budgets
- * arrive in deadline order, so in steady traffic no request schedules anything.
+ * arrive in deadline order, so in steady traffic no request schedules anything. The same sweep
+ * frees the slot of a call Redis has not answered within the call timeout, so no timer is armed
+ * per call either. At a low rate each request arms the sweep; the timer is the Redis I/O thread's
+ * own, which the request wakes anyway to drain, so a decision wakes no thread beyond the two
+ * hand-offs it needs.
  *
  * <p>Groups are formed where calls are written: on the Redis I/O thread ({@code drainer}), not on
  * the thread a request arrives on. A burst's first request hands the I/O thread a drain task, and
  * by the time that thread runs, the rest of the burst has queued behind it: the burst goes out as
  * one call. The busier the machine, the longer that hand-off takes and the larger the group, so a
  * loaded replica spends fewer round trips, not more. Answers then complete on that same thread,
- * which drains again before answering.
+ * which drains again before answering, and hands each caller's event loop its answers in one
+ * task (see {@link CallerHandOff}).
  */
 final class CoalescingQueue {
   private static final long NONE = Long.MAX_VALUE;
 
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-  private final Set<List<Pending>> onTheWire = ConcurrentHashMap.newKeySet();
+  private final Set<Call> onTheWire = ConcurrentHashMap.newKeySet();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong sweepAt = new AtomicLong(NONE);
   private final AtomicBoolean drainHandedOver = new AtomicBoolean();
   private final int maxInFlight;
   private final int maxClaimsPerCall;
   private final Function<List<BucketBatch>, CompletionStage<List<BatchOutcome>>> sender;
-  private final ScheduledExecutorService timer;
+  private final long callTimeoutNanos;
+  private final SweepTimer timer;
   private final Executor drainer;
 
+  /** Schedules a sweep. */
+  @FunctionalInterface
+  interface SweepTimer {
+    void schedule(Runnable sweep, long delayNanos);
+
+    static SweepTimer on(ScheduledExecutorService scheduler) {
+      return (sweep, delayNanos) -> scheduler.schedule(sweep, delayNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
   /**
+   * @param callTimeoutNanos how long a call may stay on the wire before its slot is given to the
+   *     next group (its requests have failed at their own deadlines by then); a hung call's answer
+   *     is dropped when it comes
+   * @param timer runs the sweeps; on the thread drains run on, arming one wakes no other thread
    * @param drainer runs drains where calls are written (the Redis I/O thread); a direct executor
    *     drains on the submitting thread
    */
   CoalescingQueue(int maxInFlight, int maxClaimsPerCall,
-      Function<List<BucketBatch>, CompletionStage<List<BatchOutcome>>> sender, ScheduledExecutorService timer,
-      Executor drainer) {
+      Function<List<BucketBatch>, CompletionStage<List<BatchOutcome>>> sender, long callTimeoutNanos,
+      SweepTimer timer, Executor drainer) {
     this.maxInFlight = maxInFlight;
     this.maxClaimsPerCall = maxClaimsPerCall;
     this.sender = sender;
+    this.callTimeoutNanos = callTimeoutNanos;
     this.timer = timer;
     this.drainer = drainer;
   }
@@ -134,25 +155,46 @@ final class CoalescingQueue {
   private void send(List<Pending> group) {
     List<BucketBatch> batches = new ArrayList<>(group.size());
     group.forEach(p -> batches.add(p.batch));
-    onTheWire.add(group);
-    CompletionStage<List<BatchOutcome>> call;
+    Call call = new Call(group, System.nanoTime() + callTimeoutNanos);
+    onTheWire.add(call);
+    CompletionStage<List<BatchOutcome>> reply;
     try {
-      call = sender.apply(batches);
+      reply = sender.apply(batches);
     } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
+      reply = CompletableFuture.failedFuture(e);
     }
-    call.whenComplete((outcomes, failure) -> {
-      onTheWire.remove(group);
-      inFlight.decrementAndGet();
-      drain(); // put the next group on the wire before answering this one
-      for (int i = 0; i < group.size(); i++) {
-        if (failure != null) {
-          group.get(i).result.completeExceptionally(failure);
-        } else {
-          group.get(i).result.complete(outcomes.get(i));
-        }
+    reply.whenComplete((outcomes, failure) -> {
+      if (!release(call)) {
+        return; // the sweep gave up on this call; its requests have been answered
       }
+      drain(); // put the next group on the wire before answering this one
+      CallerHandOff answers = new CallerHandOff();
+      for (int i = 0; i < group.size(); i++) {
+        CompletableFuture<BatchOutcome> result = group.get(i).result;
+        if (result.isDone()) {
+          continue; // its deadline passed while on the wire
+        }
+        Runnable answer = failure != null
+            ? () -> result.completeExceptionally(failure)
+            : answerWith(result, outcomes.get(i));
+        answers.add(group.get(i).batch.callerThread(), answer);
+      }
+      answers.run();
     });
+  }
+
+  /** Takes the call off the wire and frees its slot, once: its answer or the sweep, whichever comes first. */
+  private boolean release(Call call) {
+    if (!call.released.compareAndSet(false, true)) {
+      return false;
+    }
+    onTheWire.remove(call);
+    inFlight.decrementAndGet();
+    return true;
+  }
+
+  private static Runnable answerWith(CompletableFuture<BatchOutcome> result, BatchOutcome outcome) {
+    return () -> result.complete(outcome);
   }
 
   /** Makes sure a sweep runs no later than {@code deadline}. */
@@ -163,7 +205,7 @@ final class CoalescingQueue {
         return;
       }
       if (sweepAt.compareAndSet(armed, deadline)) {
-        timer.schedule(this::sweep, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        timer.schedule(this::sweep, deadline - System.nanoTime());
         return;
       }
     }
@@ -178,13 +220,22 @@ final class CoalescingQueue {
     for (Pending pending : queue) {
       next = Math.min(next, expireOrNext(pending, now));
     }
-    for (List<Pending> group : onTheWire) {
-      for (Pending pending : group) {
+    boolean slotFreed = false;
+    for (Call call : onTheWire) {
+      for (Pending pending : call.group) {
         next = Math.min(next, expireOrNext(pending, now));
+      }
+      if (call.giveUpAt - now <= 0) {
+        slotFreed |= release(call);
+      } else {
+        next = Math.min(next, call.giveUpAt);
       }
     }
     if (next != NONE) {
       sweepBy(next);
+    }
+    if (slotFreed) {
+      drain();
     }
   }
 
@@ -199,6 +250,18 @@ final class CoalescingQueue {
       return NONE;
     }
     return pending.expiresAt;
+  }
+
+  /** A group on the wire, given up on at {@code giveUpAt} if Redis has not answered by then. */
+  private static final class Call {
+    final List<Pending> group;
+    final long giveUpAt;
+    final AtomicBoolean released = new AtomicBoolean();
+
+    Call(List<Pending> group, long giveUpAt) {
+      this.group = group;
+      this.giveUpAt = giveUpAt;
+    }
   }
 
   private record Pending(BucketBatch batch, CompletableFuture<BatchOutcome> result, long expiresAt,

@@ -1,15 +1,18 @@
 package io.egressratelimit.redis;
 
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 /**
  * Runs the script by its SHA; when Redis has lost its script cache (a restart, a failover) it sends
@@ -19,7 +22,7 @@ final class LettuceScriptRunner implements ScriptRunner {
   private final RedisConnection<String> connection;
   private final RedisClusterAsyncCommands<String, String> commands;
   /** The Netty event loop answers arrive on, learnt from each answer (a reconnect may move it). */
-  private volatile Executor ioLoop;
+  private volatile EventExecutor ioLoop;
 
   LettuceScriptRunner(RedisConnection<String> connection) {
     this.connection = connection;
@@ -27,22 +30,28 @@ final class LettuceScriptRunner implements ScriptRunner {
   }
 
   @Override
-  public CompletionStage<List<Object>> run(String[] keys, String[] args) {
+  public CompletionStage<long[]> run(String[] keys, String[] args) {
     return withSourceOnNoScript(
-        commands.<List<Object>>evalsha(TokenBucketScript.SHA1, ScriptOutputType.MULTI, keys, args),
-        () -> commands.eval(TokenBucketScript.SOURCE, ScriptOutputType.MULTI, keys, args));
+        script(CommandType.EVALSHA, TokenBucketScript.SHA1, keys, args),
+        () -> script(CommandType.EVAL, TokenBucketScript.SOURCE, keys, args));
   }
 
   @Override
-  public CompletionStage<List<Object>> runReadOnly(String[] keys, String[] args) {
+  public CompletionStage<long[]> runReadOnly(String[] keys, String[] args) {
     return withSourceOnNoScript(
-        commands.<List<Object>>evalshaReadOnly(TokenBucketScript.SHA1, ScriptOutputType.MULTI, keys, args),
-        () -> commands.evalReadOnly(TokenBucketScript.SOURCE.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            ScriptOutputType.MULTI, keys, args));
+        script(CommandType.EVALSHA_RO, TokenBucketScript.SHA1, keys, args),
+        () -> script(CommandType.EVAL_RO, TokenBucketScript.SOURCE, keys, args));
   }
 
-  private CompletionStage<List<Object>> withSourceOnNoScript(
-      CompletionStage<List<Object>> bySha, java.util.function.Supplier<CompletionStage<List<Object>>> bySource) {
+  /** EVAL or EVALSHA as Lettuce lays them out, with a reply read straight into numbers. */
+  private CompletionStage<long[]> script(CommandType type, String shaOrSource, String[] keys, String[] args) {
+    CommandArgs<String, String> commandArgs = new CommandArgs<>(StringCodec.UTF8)
+        .add(shaOrSource).add(keys.length).addKeys(keys).addValues(args);
+    return commands.dispatch(type, new ScriptReplyOutput(StringCodec.UTF8), commandArgs);
+  }
+
+  private CompletionStage<long[]> withSourceOnNoScript(
+      CompletionStage<long[]> bySha, Supplier<CompletionStage<long[]>> bySource) {
     return bySha.toCompletableFuture().handle((reply, failure) -> {
       EventExecutor answeredOn = ThreadExecutorMap.currentExecutor();
       if (answeredOn != null && answeredOn != ioLoop) {
@@ -55,14 +64,13 @@ final class LettuceScriptRunner implements ScriptRunner {
       if (cause instanceof RedisNoScriptException) {
         return bySource.get().toCompletableFuture();
       }
-      return CompletableFuture.<List<Object>>failedFuture(cause);
+      return CompletableFuture.<long[]>failedFuture(cause);
     }).thenCompose(stage -> stage);
   }
 
   @Override
-  public Executor callThread() {
-    Executor loop = ioLoop;
-    return loop != null ? loop : Runnable::run;
+  public Optional<ScheduledExecutorService> callThread() {
+    return Optional.ofNullable(ioLoop);
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -70,21 +71,42 @@ public final class LuaBucketStore implements BucketStore {
     if (queue == null) {
       int slot = runner.slotOf(keys.of(batch, batch.claims().get(0)));
       queue = queueOfShard.computeIfAbsent(batch.shard(),
-          shard -> queues.computeIfAbsent(slot, s -> new CoalescingQueue(maxInFlight, 1000, this::send, deadlines,
-              task -> runner.callThread().execute(task))));
+          shard -> queues.computeIfAbsent(slot, s -> new CoalescingQueue(maxInFlight, 1000, this::send,
+              timeout.toNanos(), this::scheduleSweep, this::runOnCallThread)));
     }
     // The deadline runs from here, not from when the request goes on the wire: behind a call that
     // hangs, a queued request would otherwise wait for that call's timeout and then its own.
     return queue.submit(batch, deadline);
   }
 
+  /** Runs a drain where calls are written; before that thread is known, here. */
+  private void runOnCallThread(Runnable drain) {
+    runner.callThread().ifPresentOrElse(loop -> loop.execute(drain), drain);
+  }
+
+  /**
+   * Arms a sweep on the Redis I/O thread, which the request arming it wakes anyway to drain; the
+   * scheduler of its own is for before that thread is known, and for after it has shut down.
+   */
+  private void scheduleSweep(Runnable sweep, long delayNanos) {
+    Optional<ScheduledExecutorService> loop = runner.callThread();
+    if (loop.isPresent()) {
+      try {
+        loop.get().schedule(sweep, delayNanos, TimeUnit.NANOSECONDS);
+        return;
+      } catch (RejectedExecutionException shutDown) {
+        // falls through to the scheduler of its own
+      }
+    }
+    deadlines.schedule(sweep, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** One script call; the coalescing queue bounds how long it may take (see {@link CoalescingQueue}). */
   private CompletionStage<List<BatchOutcome>> send(List<BucketBatch> batches) {
     long now = clientClock.map(clock -> clock.epochNanos() / 1000).orElse(-1L);
     StoreDeadline callDeadline = StoreDeadline.backendTimeout(timeout);
     TokenBucketScript.Call call = TokenBucketScript.encode(batches, now, keys::of);
     return runner.run(call.keys(), call.args())
-        .toCompletableFuture()
-        .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
         .handle((reply, failure) -> {
           if (failure != null) {
             throw RedisFailures.unavailable(failure, callDeadline);

@@ -124,30 +124,38 @@ final class TokenBucketScript {
   }
 
   /** Decodes the reply to {@link #encode}'s call, one outcome per batch in the same order. */
-  static List<BatchOutcome> decode(List<?> reply, List<BucketBatch> batches) {
+  static List<BatchOutcome> decode(long[] reply, List<BucketBatch> batches) {
     List<BatchOutcome> outcomes = new ArrayList<>(batches.size());
     int pos = 0;
     for (BucketBatch batch : batches) {
-      boolean admitted = number(reply, pos++) == 1;
-      List<BucketState> states = new ArrayList<>(batch.claims().size());
-      for (int c = 0; c < batch.claims().size(); c++) {
-        boolean passed = number(reply, pos) == 1;
-        long remaining = number(reply, pos + 1);
-        Duration untilPassing = Duration.ofNanos(number(reply, pos + 2) * 1000);
-        Duration untilFull = Duration.ofNanos(number(reply, pos + 3) * 1000);
-        pos += 4;
-        states.add(new BucketState(passed, remaining, untilPassing, untilFull));
+      int claims = batch.claims().size();
+      if (pos + 1 + 4 * claims > reply.length) {
+        throw shortReply(reply, batches);
       }
-      outcomes.add(new BatchOutcome(admitted, states));
+      boolean admitted = reply[pos++] == 1;
+      BucketState[] states = new BucketState[claims];
+      for (int c = 0; c < claims; c++) {
+        states[c] = new BucketState(reply[pos] == 1, reply[pos + 1], micros(reply[pos + 2]), micros(reply[pos + 3]));
+        pos += 4;
+      }
+      outcomes.add(new BatchOutcome(admitted, List.of(states)));
     }
-    if (pos != reply.size()) {
-      throw new IllegalStateException("script reply has " + reply.size() + " numbers, expected " + pos);
+    if (pos != reply.length) {
+      throw new IllegalStateException("script reply has " + reply.length + " numbers, expected " + pos);
     }
     return outcomes;
   }
 
-  private static long number(List<?> reply, int index) {
-    return ((Number) reply.get(index)).longValue();
+  private static IllegalStateException shortReply(long[] reply, List<BucketBatch> batches) {
+    int expected = 0;
+    for (BucketBatch batch : batches) {
+      expected += 1 + 4 * batch.claims().size();
+    }
+    return new IllegalStateException("script reply has " + reply.length + " numbers, expected " + expected);
+  }
+
+  private static Duration micros(long micros) {
+    return micros == 0 ? Duration.ZERO : Duration.ofNanos(micros * 1000);
   }
 
   private static String readSource() {

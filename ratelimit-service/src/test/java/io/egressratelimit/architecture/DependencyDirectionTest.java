@@ -60,7 +60,9 @@ class DependencyDirectionTest {
         may("bucket4j", "limiter limiter.store", "io.github.bucket4j"),
         may("memory", "limiter limiter.store bucket4j quota", "io.github.bucket4j"),
         may("redis", "limiter limiter.store bucket4j logging quota", "io.lettuce io.github.bucket4j io.netty org.slf4j"),
-        may("grpc", "domain limiter limiter.store", "io.grpc io.envoyproxy com.google org.slf4j"),
+        // io.netty: the adapter reads which of its transport's event loops a call arrived on, and
+        // hands it on as a plain Executor.
+        may("grpc", "domain limiter limiter.store", "io.grpc io.netty io.envoyproxy com.google org.slf4j"),
         may("http", "domain limiter limiter.store", "io.envoyproxy com.google com.sun org.slf4j"),
         may("metrics", "domain config limiter limiter.store", "io.micrometer"),
         may("tracing", "limiter.store", "io.opentelemetry io.grpc io.envoyproxy"),

@@ -89,6 +89,8 @@ class InvalidConfigTest {
             "replaces-itself.yaml: descriptors[0].rate_limit.replaces[0].name: a rule cannot replace itself ('per_caller') (line 9)"),
         fixture("replaces-unknown-name",
             "replaces-unknown-name.yaml: descriptors[1].rate_limit.replaces[0].name: replaces 'globel', but no rule in domain 'geocode' has that name (line 14)"),
+        fixture("reserved-domain",
+            "reserved-domain.yaml: domain: domain '_ratelimit_warmup' is reserved for the service's own warm-up calls; name the domain otherwise (line 1)"),
         fixture("requests-too-large",
             "requests-too-large.yaml: descriptors[0].rate_limit.requests_per_unit: must be at most 4294967295, got 5000000000 (line 6)"),
         fixture("shadow-mode-without-rate-limit",

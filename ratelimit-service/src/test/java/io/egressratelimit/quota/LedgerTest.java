@@ -96,7 +96,28 @@ class LedgerTest {
     assertEquals(Share.NONE, empty.report(strict, TIMING, "a", 10, OPEN));
     // One token refills in 1 s at 10 per 10 s.
     Share first = empty.report(strict, TIMING, "a", 10, OPEN + SECOND);
-    assertEquals(new Share(1, 10), first);
+    assertEquals(new Share(1, 9), first, "one token of the rate stays with the pool");
+  }
+
+  @Test
+  void demandMovesEvenOnABudgetOfAFewTokensPerPeriod() {
+    // 20 per 10 s strict, burst 8: 12 per 10 s of rate. Were all 12 handed out, the pool could
+    // never refill, no share could shrink, and the first Envoy would keep the budget for good.
+    QuotaBudget small = new QuotaBudget(8, 12, 10, false);
+    Ledger ledger = Ledger.open(small, TIMING, 0);
+    Share first = Share.NONE;
+    for (long at = OPEN; at < OPEN + 30 * SECOND; at += SECOND) {
+      first = ledger.report(small, TIMING, "first", 20, at);
+      ledger.report(small, TIMING, "second", 0, at + 1);
+    }
+    assertTrue(first.tokensPerPeriod() >= 9, "the busy one holds most of the rate: " + first);
+    Share second = Share.NONE;
+    for (long at = OPEN + 30 * SECOND; at < OPEN + 60 * SECOND; at += SECOND) {
+      first = ledger.report(small, TIMING, "first", 0, at);
+      second = ledger.report(small, TIMING, "second", 20, at + 1);
+    }
+    assertTrue(second.tokensPerPeriod() >= 9, "the demand's new Envoy got the rate: " + second);
+    assertTrue(first.tokensPerPeriod() <= 1, "the idle one kept at most a token: " + first);
   }
 
   @Test

@@ -12,11 +12,13 @@ import io.egressratelimit.limiter.store.BucketClaim;
 import io.egressratelimit.limiter.store.BucketSpec;
 import io.egressratelimit.limiter.store.BucketSpec.RefillStyle;
 import io.egressratelimit.limiter.store.BucketState;
+import io.egressratelimit.testing.Eventually;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -79,7 +81,8 @@ class CoalescingQueueTest {
   }
 
   private void everyRequestGetsItsOwnAnswer(Executor drainer) throws Exception {
-    CoalescingQueue queue = new CoalescingQueue(MAX_IN_FLIGHT, MAX_CLAIMS_PER_CALL, this::fakeRedis, timer, drainer);
+    CoalescingQueue queue = new CoalescingQueue(MAX_IN_FLIGHT, MAX_CLAIMS_PER_CALL, this::fakeRedis,
+        TimeUnit.SECONDS.toNanos(30), CoalescingQueue.SweepTimer.on(timer), drainer);
     int threads = 8;
     int perThread = 5_000;
     ExecutorService callers = Executors.newFixedThreadPool(threads);
@@ -132,7 +135,7 @@ class CoalescingQueueTest {
       CompletableFuture<List<BatchOutcome>> call = new CompletableFuture<>();
       hung.add(call);
       return call;
-    }, timer, Runnable::run);
+    }, TimeUnit.SECONDS.toNanos(60), CoalescingQueue.SweepTimer.on(timer), Runnable::run);
     BucketBatch batch = new BucketBatch(List.of(new BucketClaim("1", SPEC, 1, 1, true)));
     CompletableFuture<BatchOutcome> onTheWire = queue.submit(batch, StoreDeadline.backendTimeout(Duration.ofMillis(300)));
     CompletableFuture<BatchOutcome> queuedLong = queue.submit(batch, StoreDeadline.backendTimeout(Duration.ofSeconds(30)));
@@ -151,5 +154,75 @@ class CoalescingQueueTest {
     assertEquals(2, hung.size(), "once the call is back, the request still waiting goes on the wire");
     hung.get(1).complete(List.of(new BatchOutcome(true, List.of())));
     assertTrue(queuedLong.get(10, TimeUnit.SECONDS).admitted());
+  }
+
+  @Test
+  void aCallRedisNeverAnswersGivesItsSlotToTheNextGroupAndItsLateAnswerIsDropped() throws Exception {
+    List<CompletableFuture<List<BatchOutcome>>> calls = new CopyOnWriteArrayList<>();
+    CoalescingQueue queue = new CoalescingQueue(1, MAX_CLAIMS_PER_CALL, batches -> {
+      CompletableFuture<List<BatchOutcome>> call = new CompletableFuture<>();
+      calls.add(call);
+      return call;
+    }, TimeUnit.MILLISECONDS.toNanos(200), CoalescingQueue.SweepTimer.on(timer), Runnable::run);
+    BucketBatch batch = new BucketBatch(List.of(new BucketClaim("1", SPEC, 1, 1, true)));
+    CompletableFuture<BatchOutcome> hung = queue.submit(batch, StoreDeadline.backendTimeout(Duration.ofMillis(100)));
+    CompletableFuture<BatchOutcome> behind = queue.submit(batch, GENEROUS);
+
+    assertThrows(ExecutionException.class, () -> hung.get(10, TimeUnit.SECONDS));
+    assertTrue(Eventually.within(Duration.ofSeconds(10), () -> calls.size() == 2),
+        "the request behind the hung call goes on the wire once the call is given up on");
+    calls.get(0).complete(List.of(new BatchOutcome(false, List.of())));
+    assertFalse(behind.isDone(), "the hung call's late answer is not taken for the next group's");
+    calls.get(1).complete(List.of(new BatchOutcome(true, List.of())));
+    assertTrue(behind.get(10, TimeUnit.SECONDS).admitted());
+  }
+
+  @Test
+  void theAnswersOfOneCallReachEachCallerThreadInOneTask() throws Exception {
+    List<CompletableFuture<List<BatchOutcome>>> calls = new CopyOnWriteArrayList<>();
+    CoalescingQueue queue = new CoalescingQueue(1, 1000, batches -> {
+      CompletableFuture<List<BatchOutcome>> call = new CompletableFuture<>();
+      calls.add(call);
+      return call.thenApply(done -> batches.stream().map(b -> new BatchOutcome(true, List.of())).toList());
+    }, TimeUnit.SECONDS.toNanos(30), CoalescingQueue.SweepTimer.on(timer), Runnable::run);
+    CountingThread loopA = new CountingThread("loop-a");
+    CountingThread loopB = new CountingThread("loop-b");
+    try {
+      queue.submit(new BucketBatch(List.of(new BucketClaim("first", SPEC, 1, 1, true))), GENEROUS);
+      List<CompletableFuture<String>> answeredOn = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        CountingThread caller = i % 2 == 0 ? loopA : loopB;
+        BucketBatch batch = new BucketBatch(List.of(new BucketClaim("k" + i, SPEC, 1, 1, true)), "",
+            BucketBatch.NO_CALLER_DEADLINE, caller);
+        answeredOn.add(queue.submit(batch, GENEROUS).thenApply(outcome -> Thread.currentThread().getName()));
+      }
+      calls.get(0).complete(null);
+      assertEquals(2, calls.size(), "the forty queued requests share the second call");
+      calls.get(1).complete(null);
+      for (int i = 0; i < answeredOn.size(); i++) {
+        assertEquals(i % 2 == 0 ? "loop-a" : "loop-b", answeredOn.get(i).get(10, TimeUnit.SECONDS));
+      }
+      assertEquals(1, loopA.tasks.get(), "one task for the twenty answers on loop-a");
+      assertEquals(1, loopB.tasks.get(), "one task for the twenty answers on loop-b");
+    } finally {
+      loopA.thread.shutdownNow();
+      loopB.thread.shutdownNow();
+    }
+  }
+
+  /** A caller's event loop: one named thread that counts the tasks handed to it. */
+  private static final class CountingThread implements Executor {
+    final AtomicInteger tasks = new AtomicInteger();
+    final ExecutorService thread;
+
+    CountingThread(String name) {
+      thread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, name));
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      tasks.incrementAndGet();
+      thread.execute(task);
+    }
   }
 }

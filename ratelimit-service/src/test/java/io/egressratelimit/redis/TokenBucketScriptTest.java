@@ -2,6 +2,7 @@ package io.egressratelimit.redis;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.egressratelimit.limiter.store.BatchOutcome;
 import io.egressratelimit.limiter.store.BucketBatch;
@@ -9,7 +10,6 @@ import io.egressratelimit.limiter.store.BucketClaim;
 import io.egressratelimit.limiter.store.BucketSpec;
 import io.egressratelimit.limiter.store.BucketState;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -58,11 +58,18 @@ class TokenBucketScriptTest {
   @Test
   void theReplyHasOneOutcomePerRequestInArrivalOrder() {
     List<BucketBatch> batches = List.of(hot(), hot());
-    List<Object> reply = new ArrayList<>(List.of(1L, 1L, 9L, 0L, 100_000L, 0L, 0L, 0L, 50_000L, 1_000_000L));
+    long[] reply = {1, 1, 9, 0, 100_000, 0, 0, 0, 50_000, 1_000_000};
     List<BatchOutcome> outcomes = TokenBucketScript.decode(reply, batches);
     assertEquals(List.of(
         new BatchOutcome(true, List.of(new BucketState(true, 9, Duration.ZERO, Duration.ofMillis(100)))),
         new BatchOutcome(false, List.of(new BucketState(false, 0, Duration.ofMillis(50), Duration.ofSeconds(1))))),
         outcomes);
+  }
+
+  @Test
+  void aReplyShorterThanItsBatchesIsRefusedWithBothCounts() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> TokenBucketScript.decode(new long[] {1, 1, 9, 0, 100_000, 0}, List.of(hot(), hot())));
+    assertEquals("script reply has 6 numbers, expected 10", e.getMessage());
   }
 }
