@@ -5,6 +5,7 @@ import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc.RateLimitServiceBlockingStub;
+import io.envoyproxy.envoy.type.v3.RateLimitUnit;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -28,6 +29,16 @@ public final class RlsClient implements AutoCloseable {
   private final RateLimitRequest request;
   private final long deadlineNanos;
   private final AtomicInteger next = new AtomicInteger();
+  /** The service's reserved warm-up domain: its buckets are its own and live a second. */
+  private static final String WARMUP_DOMAIN = "_ratelimit_warmup";
+  private static final long WARMUP_DEADLINE_SECONDS = 1;
+  private static final RateLimitRequest WARMUP_REQUEST = RateLimitRequest.newBuilder()
+      .setDomain(WARMUP_DOMAIN)
+      .addDescriptors(RateLimitDescriptor.newBuilder()
+          .addEntries(RateLimitDescriptor.Entry.newBuilder().setKey("loadgen_warmup").setValue("client"))
+          .setLimit(RateLimitDescriptor.RateLimitOverride.newBuilder()
+              .setRequestsPerUnit(1_000_000).setUnit(RateLimitUnit.SECOND)))
+      .build();
 
   private RlsClient(
       List<RlsTarget> targets, List<ManagedChannel> channels, RateLimitRequest request, Duration deadline) {
@@ -69,6 +80,42 @@ public final class RlsClient implements AutoCloseable {
    */
   public List<RlsTarget> awaitReady(Duration timeout) throws InterruptedException {
     return GrpcChannels.awaitReady(channels, timeout).stream().map(targets::get).toList();
+  }
+
+  /**
+   * Calls every replica from {@code threads} threads for {@code length} before the counted run,
+   * in the service's reserved warm-up domain, each call asking for a limit of its own (a million
+   * per second), so no configured budget is spent. A fresh client JVM otherwise pays its own start
+   * (class loading, interpreted code, JIT compiler threads on the same cores) inside its first
+   * calls' deadline, as Envoy, whose process is long warm, never does.
+   *
+   * @return the warm-up calls answered
+   */
+  public int warmUp(int threads, Duration length) throws InterruptedException {
+    AtomicInteger answered = new AtomicInteger();
+    long end = System.nanoTime() + length.toNanos();
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread worker = new Thread(() -> {
+        int call = 0;
+        while (System.nanoTime() < end) {
+          RateLimitServiceBlockingStub stub = stubs.get(call++ % stubs.size());
+          try {
+            stub.withDeadlineAfter(WARMUP_DEADLINE_SECONDS, TimeUnit.SECONDS).shouldRateLimit(WARMUP_REQUEST);
+            answered.incrementAndGet();
+          } catch (StatusRuntimeException e) {
+            // a warm-up call that fails still warmed this side's path
+          }
+        }
+      }, "rls-warmup-" + t);
+      worker.setDaemon(true);
+      worker.start();
+      workers.add(worker);
+    }
+    for (Thread worker : workers) {
+      worker.join();
+    }
+    return answered.get();
   }
 
   public RlsDecision decide() {

@@ -43,6 +43,9 @@ class RlsCommandTest {
       assertTrue(run.out().contains("budget held: max 5 admitted in any 10s window (budget 5)"), run.out());
       assertTrue(run.out().contains("admitted          5 (counted by the upstream stub)"), run.out());
       assertEquals(12, rls.received().size());
+      assertFalse(rls.warmups().isEmpty(), "the client warmed its path before the counted run");
+      assertTrue(rls.warmups().stream().allMatch(r -> r.getDomain().equals("_ratelimit_warmup")),
+          "warm-up calls stay in the reserved domain");
 
       JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("summary.json"))).getAsJsonObject();
       assertEquals(12, json.get("sent").getAsLong());

@@ -19,9 +19,11 @@ import java.util.function.Function;
  * the product's service in tests of the load generator alone; it is not a mock of that service.
  */
 public final class TestRateLimitServer implements AutoCloseable {
+  private static final String WARMUP_DOMAIN = "_ratelimit_warmup";
   private final Server server;
   private final int port;
   private final List<RateLimitRequest> received = new CopyOnWriteArrayList<>();
+  private final List<RateLimitRequest> warmups = new CopyOnWriteArrayList<>();
   private final List<StreamObserver<RateLimitResponse>> held = new CopyOnWriteArrayList<>();
 
   private TestRateLimitServer(Function<Integer, RateLimitResponse> rule, boolean hang) throws IOException {
@@ -29,6 +31,12 @@ public final class TestRateLimitServer implements AutoCloseable {
         new RateLimitServiceGrpc.RateLimitServiceImplBase() {
           @Override
           public synchronized void shouldRateLimit(RateLimitRequest request, StreamObserver<RateLimitResponse> response) {
+            if (WARMUP_DOMAIN.equals(request.getDomain()) && !hang) {
+              warmups.add(request); // as the real service: buckets of their own, never a counted budget
+              response.onNext(ok());
+              response.onCompleted();
+              return;
+            }
             received.add(request);
             if (hang) {
               held.add(response); // never answered: the caller's deadline has to end the call
@@ -78,8 +86,14 @@ public final class TestRateLimitServer implements AutoCloseable {
     return "127.0.0.1:" + port();
   }
 
+  /** The calls outside the service's reserved warm-up domain. */
   public List<RateLimitRequest> received() {
     return received;
+  }
+
+  /** The calls in the service's reserved warm-up domain, answered OK and counted apart. */
+  public List<RateLimitRequest> warmups() {
+    return warmups;
   }
 
   @Override
