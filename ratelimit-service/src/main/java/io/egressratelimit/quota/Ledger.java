@@ -88,11 +88,28 @@ public final class Ledger {
     Share affordable = affordable(budget, id, target, now);
     if (renewable && !current.get().share().none()) {
       Share held = current.get().share();
-      if (!held.farFrom(target) || affordable.none() || !held.farFrom(affordable)) {
+      if (!held.farFrom(target)) {
+        return renew(timing, subscriber, now);
+      }
+      if (affordable.none()) {
+        return releasesRate(held, target) ? handOut(budget, timing, subscriber, Share.NONE, now)
+            : renew(timing, subscriber, now);
+      }
+      if (!held.farFrom(affordable)) {
         return renew(timing, subscriber, now);
       }
     }
     return handOut(budget, timing, subscriber, affordable, now);
+  }
+
+  /**
+   * Whether a share the pool cannot pay for must still give up the rate it holds. Renewing it would
+   * keep that rate, and while the fleet's shares hold all of the rate the pool never refills: the
+   * share that should shrink and the one that should grow would both wait for good. DENY_ALL costs
+   * no burst, frees the rate D later, and the pool refills to pay the smaller share at a later report.
+   */
+  private static boolean releasesRate(Share held, Share target) {
+    return target.tokensPerPeriod() < held.tokensPerPeriod();
   }
 
   /** The target, cut to the rate others leave free and the burst the pool holds; NONE when not even one token fits. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class LedgerTest {
   private static final QuotaTiming TIMING = new QuotaTiming(Duration.ofSeconds(10), Duration.ofSeconds(1));
@@ -118,6 +120,49 @@ class LedgerTest {
     }
     assertTrue(second.tokensPerPeriod() >= 9, "the demand's new Envoy got the rate: " + second);
     assertTrue(first.tokensPerPeriod() <= 1, "the idle one kept at most a token: " + first);
+  }
+
+  /**
+   * As {@code loadgen rlqs --move-demand-at} plays it: all demand on one Envoy, then all on another
+   * that reports for the first time when its first request comes. Swept over where the move falls
+   * between the two Envoys' report ticks, the new Envoy must hold 9/10 of the old one's rate within
+   * the stated time (docs/rlqs.md): 3 reporting intervals + D, plus the released rate refilling two
+   * tokens of burst.
+   */
+  @ParameterizedTest(name = "burst {0}, {1} per 10 s, starts full {2}")
+  @CsvSource({"8, 12, false", "8, 20, true", "20, 20, true"})
+  void demandThatMovesToANewEnvoyGetsItsShareWithinTheStatedTime(long burst, long rate, boolean full) {
+    QuotaBudget budget = new QuotaBudget(burst, rate, 10, full);
+    for (long phase = 0; phase < SECOND; phase += SECOND / 10) {
+      for (long move = 25 * SECOND; move < 35 * SECOND; move += 370_000) {
+        Ledger moving = Ledger.open(budget, TIMING, 0);
+        long oldRate = 0;
+        long lastOldReport = 0;
+        for (long at = phase; at < move; at += SECOND) {
+          oldRate = moving.report(budget, TIMING, "old", 5, at).tokensPerPeriod();
+          lastOldReport = at;
+        }
+        long stated = 3 * SECOND + TIMING.deliveryMicros() + 2 * budget.periodMicros() / (oldRate - 1);
+        long firstRequest = move + 10_000;
+        long oldAt = lastOldReport + SECOND;
+        long took = -1;
+        for (long newAt = firstRequest; newAt <= move + stated; newAt += SECOND) {
+          while (oldAt < newAt) {
+            // The old Envoy's first report after the move still counts the demand it had before it.
+            long busy = Math.max(0, move - (oldAt - SECOND));
+            moving.report(budget, TIMING, "old", 5 * busy / SECOND, oldAt);
+            oldAt += SECOND;
+          }
+          Share share = moving.report(budget, TIMING, "new", newAt == firstRequest ? 1 : 5, newAt);
+          if (share.tokensPerPeriod() * 10 >= oldRate * 9) {
+            took = newAt - move;
+            break;
+          }
+        }
+        assertTrue(took >= 0, "demand moved at " + move / 1e6 + " s (old Envoy reports at +" + phase / 1e6
+            + " s, held " + oldRate + " per 10 s): the new Envoy did not get 9/10 of it within " + stated / 1e6 + " s");
+      }
+    }
   }
 
   @Test
