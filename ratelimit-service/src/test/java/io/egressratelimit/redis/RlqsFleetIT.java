@@ -40,15 +40,15 @@ class RlqsFleetIT {
 
   private final List<RateLimitServer> replicas = new ArrayList<>();
   private final List<RlqsEnvoy> envoys = new ArrayList<>();
-  private final ServerSettings settings = settings();
+  private ServerSettings settings = settings(TIMING);
 
-  private ServerSettings settings() {
+  private static ServerSettings settings(QuotaTiming timing) {
     try {
       Path config = Path.of(RlqsFleetIT.class.getResource("/rlqs/fleet.yaml").toURI());
       RedisStoreSettings redisSettings = TestStores.settings(redis.url(), RedisTopology.SINGLE, RedisStrategy.ATOMIC_SCRIPT)
           .withKeyPrefix("rlqs-" + UUID.randomUUID() + ":");
       return ServerSettings.inMemory(config, 0, 0).withRedis(redisSettings).toBuilder()
-          .rlqs(TIMING).warmup(WarmupSettings.NONE).build();
+          .rlqs(timing).warmup(WarmupSettings.NONE).build();
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -216,6 +216,47 @@ class RlqsFleetIT {
         "a 10 s window across the loss admitted " + mostInAnyWindow(admitted, PERIOD) + " of " + RATE);
     assertTrue(admitted.stream().anyMatch(at -> at > lost + TIMING.ttl().toSeconds()),
         "shares were handed out again after the loss");
+  }
+
+  /**
+   * An Envoy that can reach no replica keeps enforcing its last assignment until that assignment's
+   * TTL. When Redis loses the ledger at that moment, the reborn ledger knows nothing of it: only
+   * its wait of TTL + D before handing anything out keeps another Envoy from getting the same rate.
+   * A TTL of 10 s on a 1 s period makes that overlap span many windows, whatever Redis's restart
+   * and the replicas' reconnection take.
+   */
+  @Test
+  void aRebornLedgerGivesNothingAwayWhileAnEnvoyCutOffFromTheServiceStillRunsItsShare() throws Exception {
+    QuotaTiming longLived = new QuotaTiming(Duration.ofSeconds(10), Duration.ofSeconds(1));
+    settings = settings(longLived);
+    RateLimitServer a = replica();
+    RateLimitServer b = replica();
+    RlqsEnvoy cutOff = envoy("strict-per-second", 20, a);
+    RlqsEnvoy taking = envoy("strict-per-second", 0, b);
+    assertTrue(Eventually.within(Duration.ofSeconds(30), () -> cutOff.heldRate() >= 6),
+        "the busy Envoy gets most of the rate: " + cutOff.received());
+    cutOff.streamLost(closedPort());
+    double lost = RlqsEnvoy.now();
+    redis.node().restart();
+    taking.demand(20);
+    assertTrue(Eventually.within(Duration.ofSeconds(30), () -> taking.heldRate() >= 6),
+        "the reborn ledger hands the rate to the Envoy with the demand: " + taking.received());
+    sleep(2_000);
+    envoys.forEach(RlqsEnvoy::vanish);
+    List<Double> admitted = allAdmitted();
+    assertTrue(mostInAnyWindow(admitted, 1) <= 12,
+        "a 1 s window admitted " + mostInAnyWindow(admitted, 1) + " of 12");
+    assertTrue(cutOff.admittedAt().stream().anyMatch(at -> at > lost + 5),
+        "the cut-off Envoy went on admitting on its last assignment");
+    assertTrue(taking.admittedAt().stream().anyMatch(at -> at > lost),
+        "the Envoy with the demand admitted after the loss");
+  }
+
+  /** A port nobody listens on: the Envoy's reconnections there are refused. */
+  private static int closedPort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   @Test
