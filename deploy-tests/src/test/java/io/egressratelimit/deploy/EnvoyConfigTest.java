@@ -140,7 +140,9 @@ class EnvoyConfigTest {
             .sorted(java.util.Map.Entry.comparingByKey())
             .map(e -> new DescriptorEntry(e.getKey(), e.getValue().getStringValue()))
             .toList();
-        assertTrue(limits.match(quota.get().getDomain(), descriptor).isPresent(), "no limit for the bucket " + descriptor);
+        assertTrue(limits.match(quota.get().getDomain(), descriptor).orElseThrow(
+            () -> new AssertionError("no limit for the bucket " + descriptor)).rule().rlqs(),
+            "the rule of the bucket " + descriptor + " must say rlqs: true, or the service abandons the bucket");
       }
       return;
     }

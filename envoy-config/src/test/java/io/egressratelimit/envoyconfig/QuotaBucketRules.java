@@ -1,6 +1,7 @@
 package io.egressratelimit.envoyconfig;
 
 import io.egressratelimit.config.RateLimitConfig;
+import io.egressratelimit.config.RuleMatch;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.http.rate_limit_quota.v3.RateLimitQuotaBucketSettings;
@@ -9,14 +10,15 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.type.v3.RateLimitStrategy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What an exact egress budget needs of a rate_limit_quota config, beyond Envoy's own rules:
  * <ul>
  *   <li>every route of a listener with the filter that leaves for an upstream falls into a bucket (a call no matcher takes
  *       passes unlimited), checked for routes and matchers on path prefixes;
- *   <li>every bucket's id is a descriptor with a rule in the limits config (a bucket with no rule
- *       is abandoned by the service, and runs on its no-assignment behaviour);
+ *   <li>every bucket's id is a descriptor whose rule in the limits config says {@code rlqs: true}
+ *       (the service abandons any other bucket, which then runs on its no-assignment behaviour);
  *   <li>deny before the first assignment and after one expires (Envoy's default is allow);
  *   <li>a reporting interval of whole seconds, at least one (Envoy truncates the seconds).
  * </ul>
@@ -34,9 +36,16 @@ final class QuotaBucketRules {
       behaviour(bucket, problems);
       if (!bucket.staticId()) {
         problems.add(bucket.where() + ": a bucket_id_builder with a custom_value is not supported by these checks");
-      } else if (limits.match(bucket.domain(), bucket.descriptor()).isEmpty()) {
-        problems.add(bucket.where() + " builds BucketId " + bucket.descriptor() + " in domain '" + bucket.domain()
-            + "', which no rule in " + limitsLabel + " matches");
+      } else {
+        Optional<RuleMatch> match = limits.match(bucket.domain(), bucket.descriptor());
+        if (match.isEmpty()) {
+          problems.add(bucket.where() + " builds BucketId " + bucket.descriptor() + " in domain '" + bucket.domain()
+              + "', which no rule in " + limitsLabel + " matches");
+        } else if (!match.get().rule().rlqs()) {
+          problems.add(bucket.where() + " builds BucketId " + bucket.descriptor() + ", whose rule "
+              + match.get().rule().fullKey() + " in " + limitsLabel + " does not say rlqs: true;"
+              + " the service abandons such a bucket and the filter denies every call");
+        }
       }
     }
     if (!buckets.isEmpty()) {

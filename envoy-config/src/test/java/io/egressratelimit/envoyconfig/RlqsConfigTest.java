@@ -59,6 +59,7 @@ class RlqsConfigTest {
     assertEquals(1, settings.getBucketIdBuilder().getBucketIdBuilderCount());
     assertEquals("geocode.generic_key_geocode",
         limits.match("geocode", buckets.get(0).descriptor()).orElseThrow().rule().fullKey());
+    assertTrue(limits.match("geocode", buckets.get(0).descriptor()).orElseThrow().rule().rlqs(), "rlqs: true");
     assertEquals(DENY_ALL, settings.getNoAssignmentBehavior().getFallbackRateLimit());
     assertEquals(DENY_ALL, settings.getExpiredAssignmentBehavior().getFallbackRateLimit());
     assertEquals(com.google.protobuf.Duration.newBuilder().setSeconds(1).build(), settings.getReportingInterval());
@@ -96,6 +97,24 @@ class RlqsConfigTest {
             + " anything else admits calls no assignment counted\n"
             + where + " builds BucketId [generic_key=geocod] in domain 'geocode', which no rule in limits/ matches",
         error.getMessage());
+  }
+
+  @Test
+  void aBucketWhoseRuleIsNotOpenToRlqsIsRefused() throws Exception {
+    java.nio.file.Path dir = Files.createTempDirectory("limits");
+    try {
+      Files.writeString(dir.resolve("geocode.yaml"),
+          Files.readString(EnvoyFiles.limitsDir().resolve("geocode.yaml")).replace("      rlqs: true\n", ""));
+      RateLimitConfig withoutRlqs = ConfigLoader.load(dir);
+      EnvoyConfigException error = assertThrows(EnvoyConfigException.class,
+          () -> QuotaBucketRules.check(BootstrapLoader.load(EnvoyFiles.envoyFile(EnvoyFiles.RLQS)), withoutRlqs, "limits/"));
+      assertTrue(error.getMessage().endsWith(".matcher_list.matchers[0] builds BucketId [generic_key=geocode], whose rule"
+          + " geocode.generic_key_geocode in limits/ does not say rlqs: true; the service abandons such a bucket and the"
+          + " filter denies every call"), error.getMessage());
+    } finally {
+      Files.deleteIfExists(dir.resolve("geocode.yaml"));
+      Files.delete(dir);
+    }
   }
 
   private static Bootstrap withoutLimiter(String file) throws EnvoyConfigException {

@@ -83,6 +83,18 @@ public final class BucketKey {
         + "b" + policy.burst();
   }
 
+  /**
+   * The key as a store that shares one key space writes it: {@code prefix + "{" + shard + "}" + key}.
+   * The hash tag puts every bucket of one shard (a request's domain) in one Redis Cluster slot,
+   * which an atomic all-or-nothing batch needs; braces inside the shard would end the tag early, so
+   * they become parentheses.
+   */
+  public static String inStore(String prefix, String shard, String key) {
+    // Redis hashes a key with an empty tag {} whole, which would split a batch over slots.
+    String tag = shard.isEmpty() ? "_" : shard.replace("{", "(").replace("}", ")");
+    return prefix + "{" + tag + "}" + key;
+  }
+
   public BucketKey entry(String entryKey, String value) {
     key.append('|');
     escape(entryKey);

@@ -26,11 +26,9 @@ public record DescriptorStatus(
     boolean shadowOverLimit) {
 
   public DescriptorStatus {
-    Objects.requireNonNull(code, "code");
-    Objects.requireNonNull(rule, "rule");
-    Objects.requireNonNull(metricKey, "metricKey");
-    Objects.requireNonNull(currentLimit, "currentLimit");
-    Objects.requireNonNull(durationUntilReset, "durationUntilReset");
+    for (Object part : new Object[] {code, rule, metricKey, currentLimit, durationUntilReset}) {
+      Objects.requireNonNull(part, "a status needs code, rule, metricKey, currentLimit and durationUntilReset");
+    }
   }
 
   /**

@@ -124,12 +124,8 @@ public final class BudgetBoard {
       List<BucketClaim> claims = buckets.stream()
           .map(bucket -> new BucketClaim(bucket.key(), bucket.spec(), 0, 0, false))
           .toList();
-      CompletionStage<List<BucketLevel>> pending;
-      try {
-        pending = store.peek(new BucketBatch(claims, shard));
-      } catch (RuntimeException e) {
-        pending = CompletableFuture.failedFuture(e);
-      }
+      BucketBatch batch = new BucketBatch(claims, shard);
+      CompletionStage<List<BucketLevel>> pending = Completions.calling(() -> store.peek(batch));
       reads.add(pending.toCompletableFuture().handle((read, failure) -> {
         for (int i = 0; i < buckets.size(); i++) {
           levels.put(buckets.get(i), failure == null

@@ -47,9 +47,11 @@ public final class ConnectingRedisStore implements BucketStore {
   /**
    * Starts connecting on a thread of its own, so the Redis client starts up while the rest of the
    * service does. {@link #awaitFirstAttempt()} tells how the first attempt went.
+   *
+   * @param connect one attempt to connect and build the store of the configured strategy
    */
-  public static ConnectingRedisStore start(RedisStoreSettings settings) {
-    ConnectingRedisStore store = new ConnectingRedisStore(() -> RedisStores.connect(settings),
+  public static ConnectingRedisStore start(RedisStoreSettings settings, Supplier<BucketStore> connect) {
+    ConnectingRedisStore store = new ConnectingRedisStore(connect,
         RedisConnector.description(settings), ConnectBackoff.DEFAULT);
     store.startConnecting();
     return store;

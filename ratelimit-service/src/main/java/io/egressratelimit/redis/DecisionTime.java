@@ -37,11 +37,11 @@ public final class DecisionTime {
     return new DecisionTime(Optional.of(clock), System::nanoTime);
   }
 
-  Optional<NanoClock> clientClock() {
+  public Optional<NanoClock> clientClock() {
     return clientClock;
   }
 
-  LongSupplier localTicker() {
+  public LongSupplier localTicker() {
     return localTicker;
   }
 }

@@ -1,5 +1,6 @@
 package io.egressratelimit.redis;
 
+import io.egressratelimit.limiter.store.Completions;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
@@ -7,10 +8,9 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
@@ -60,7 +60,7 @@ final class LettuceScriptRunner implements ScriptRunner {
       if (failure == null) {
         return CompletableFuture.completedFuture(reply);
       }
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      Throwable cause = Completions.cause(failure);
       if (cause instanceof RedisNoScriptException) {
         return bySource.get().toCompletableFuture();
       }

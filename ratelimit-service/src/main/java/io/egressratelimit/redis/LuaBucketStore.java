@@ -1,8 +1,10 @@
 package io.egressratelimit.redis;
 
+import io.egressratelimit.domain.BucketKey;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.store.BatchOutcome;
 import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketClaim;
 import io.egressratelimit.limiter.store.BucketLevel;
 import io.egressratelimit.limiter.store.BucketStore;
 import java.time.Duration;
@@ -21,12 +23,12 @@ import java.util.concurrent.TimeUnit;
  * Token buckets in Redis, decided by one atomic script per round trip. Requests queued behind a
  * call in flight are coalesced into the next call, per cluster slot.
  *
- * <p>Every bucket of a request shares one cluster slot (see {@link RedisKeys}), which the script's
+ * <p>Every bucket of a request shares one cluster slot (see {@link BucketKey#inStore}), which the script's
  * atomic all-or-nothing needs on a Redis Cluster.
  */
 public final class LuaBucketStore implements BucketStore {
   private final ScriptRunner runner;
-  private final RedisKeys keys;
+  private final String keyPrefix;
   private final Optional<NanoClock> clientClock;
   private final Duration timeout;
   private final Duration deadlineMargin;
@@ -51,7 +53,7 @@ public final class LuaBucketStore implements BucketStore {
   LuaBucketStore(ScriptRunner runner, String keyPrefix, Optional<NanoClock> clientClock, Duration timeout,
       Duration deadlineMargin, int maxInFlight) {
     this.runner = runner;
-    this.keys = new RedisKeys(keyPrefix);
+    this.keyPrefix = keyPrefix;
     this.clientClock = clientClock;
     this.timeout = timeout;
     this.deadlineMargin = deadlineMargin;
@@ -69,7 +71,7 @@ public final class LuaBucketStore implements BucketStore {
     }
     CoalescingQueue queue = queueOfShard.get(batch.shard());
     if (queue == null) {
-      int slot = runner.slotOf(keys.of(batch, batch.claims().get(0)));
+      int slot = runner.slotOf(keyOf(batch, batch.claims().get(0)));
       queue = queueOfShard.computeIfAbsent(batch.shard(),
           shard -> queues.computeIfAbsent(slot, s -> new CoalescingQueue(maxInFlight, 1000, this::send,
               timeout.toNanos(), this::scheduleSweep, this::runOnCallThread)));
@@ -105,7 +107,7 @@ public final class LuaBucketStore implements BucketStore {
   private CompletionStage<List<BatchOutcome>> send(List<BucketBatch> batches) {
     long now = clientClock.map(clock -> clock.epochNanos() / 1000).orElse(-1L);
     StoreDeadline callDeadline = StoreDeadline.backendTimeout(timeout);
-    TokenBucketScript.Call call = TokenBucketScript.encode(batches, now, keys::of);
+    TokenBucketScript.Call call = TokenBucketScript.encode(batches, now, this::keyOf);
     return runner.run(call.keys(), call.args())
         .handle((reply, failure) -> {
           if (failure != null) {
@@ -123,7 +125,7 @@ public final class LuaBucketStore implements BucketStore {
     }
     long now = clientClock.map(clock -> clock.epochNanos() / 1000).orElse(-1L);
     StoreDeadline deadline = StoreDeadline.backendTimeout(timeout);
-    TokenBucketScript.Call call = TokenBucketScript.encodePeek(batch, now, keys::of);
+    TokenBucketScript.Call call = TokenBucketScript.encodePeek(batch, now, this::keyOf);
     return runner.runReadOnly(call.keys(), call.args())
         .toCompletableFuture()
         .orTimeout(deadline.nanos(), TimeUnit.NANOSECONDS)
@@ -146,5 +148,9 @@ public final class LuaBucketStore implements BucketStore {
   public void close() {
     deadlines.shutdownNow();
     runner.close();
+  }
+
+  private String keyOf(BucketBatch batch, BucketClaim claim) {
+    return BucketKey.inStore(keyPrefix, batch.shard(), claim.key());
   }
 }

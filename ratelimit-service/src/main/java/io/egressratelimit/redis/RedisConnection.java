@@ -13,7 +13,7 @@ import java.util.function.Function;
  * One Lettuce connection in the configured topology, and the client and resources behind it,
  * which close with it. A Sentinel connection follows the master through failovers.
  */
-final class RedisConnection<V> implements AutoCloseable {
+public final class RedisConnection<V> implements AutoCloseable {
   private final StatefulRedisConnection<String, V> single;
   private final StatefulRedisClusterConnection<String, V> cluster;
   private final AbstractRedisClient client;
@@ -39,12 +39,12 @@ final class RedisConnection<V> implements AutoCloseable {
     return new RedisConnection<>(null, connection, client, resources, description);
   }
 
-  RedisClusterAsyncCommands<String, V> commands() {
+  public RedisClusterAsyncCommands<String, V> commands() {
     return single != null ? single.async() : cluster.async();
   }
 
   /** Applies the function that fits the topology: Lettuce types its two connections apart. */
-  <T> T either(Function<StatefulRedisConnection<String, V>, T> onSingle,
+  public <T> T either(Function<StatefulRedisConnection<String, V>, T> onSingle,
       Function<StatefulRedisClusterConnection<String, V>, T> onCluster) {
     return single != null ? onSingle.apply(single) : onCluster.apply(cluster);
   }
@@ -55,7 +55,7 @@ final class RedisConnection<V> implements AutoCloseable {
   }
 
   /** The topology and the redacted address, e.g. {@code single redis://127.0.0.1:6379}. */
-  String describe() {
+  public String describe() {
     return description;
   }
 

@@ -33,13 +33,13 @@ import java.util.function.Supplier;
  * once while disconnected, and reconnection retries quickly (a restarted Redis is back in service
  * within half a second of accepting connections).
  */
-final class RedisConnector {
+public final class RedisConnector {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   private static final int REQUEST_QUEUE_LIMIT = 10_000;
 
   private RedisConnector() {}
 
-  static <V> RedisConnection<V> connect(RedisStoreSettings settings, RedisCodec<String, V> codec) {
+  public static <V> RedisConnection<V> connect(RedisStoreSettings settings, RedisCodec<String, V> codec) {
     checkTlsFiles(settings.tls());
     ClientResources resources = ClientResources.builder()
         .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS))

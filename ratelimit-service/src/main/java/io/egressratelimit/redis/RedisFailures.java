@@ -1,15 +1,15 @@
 package io.egressratelimit.redis;
 
+import io.egressratelimit.limiter.store.Completions;
 import io.egressratelimit.limiter.store.StoreUnavailableException;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 /** Turns whatever Lettuce or bucket4j failed with into the one failure the engine knows. */
-final class RedisFailures {
+public final class RedisFailures {
   private RedisFailures() {}
 
-  static StoreUnavailableException unavailable(Throwable failure, StoreDeadline deadline) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+  public static StoreUnavailableException unavailable(Throwable failure, StoreDeadline deadline) {
+    Throwable cause = Completions.cause(failure);
     if (cause instanceof StoreUnavailableException already) {
       return already;
     }

@@ -13,9 +13,9 @@ import java.util.Locale;
  * @param nanos the wait; zero or less when the caller's deadline leaves no time at all
  * @param fromCaller whether the caller's deadline, rather than the backend timeout, set it
  */
-record StoreDeadline(long nanos, boolean fromCaller) {
+public record StoreDeadline(long nanos, boolean fromCaller) {
 
-  static StoreDeadline of(BucketBatch batch, Duration backendTimeout, Duration margin) {
+  public static StoreDeadline of(BucketBatch batch, Duration backendTimeout, Duration margin) {
     long backend = backendTimeout.toNanos();
     if (batch.hasCallerDeadline()) {
       long callers = batch.callerWaitNanos() - margin.toNanos();
@@ -30,16 +30,16 @@ record StoreDeadline(long nanos, boolean fromCaller) {
     return new StoreDeadline(backendTimeout.toNanos(), false);
   }
 
-  boolean leavesNoTime() {
+  public boolean leavesNoTime() {
     return nanos <= 0;
   }
 
   /** E.g. {@code 17.6 ms (what the caller's deadline left)} or {@code 50 ms (BACKEND_TIMEOUT)}. */
-  String describe() {
+  public String describe() {
     return millis(nanos) + (fromCaller ? " (what the caller's deadline left)" : " (BACKEND_TIMEOUT)");
   }
 
-  StoreUnavailableException noTimeLeft() {
+  public StoreUnavailableException noTimeLeft() {
     return new StoreUnavailableException("the caller's deadline left no time to ask redis");
   }
 

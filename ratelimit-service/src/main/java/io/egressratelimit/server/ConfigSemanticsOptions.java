@@ -3,7 +3,10 @@ package io.egressratelimit.server;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Option;
 
-/** The flags behind {@link ConfigSemantics}, named and defaulted as envoyproxy/ratelimit's variables. */
+/**
+ * The flags behind {@link ConfigSemantics} and QUOTA_MODE, named and defaulted as envoyproxy/ratelimit's
+ * variables.
+ */
 final class ConfigSemanticsOptions {
   @Option(names = "--quota-mode", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
       showDefaultValue = Help.Visibility.ALWAYS, converter = BooleanConverter.class,
@@ -27,6 +30,6 @@ final class ConfigSemanticsOptions {
   boolean mergeDomainConfig;
 
   ConfigSemantics toSettings() {
-    return new ConfigSemantics(quotaMode, responseDynamicMetadata, mergeDomainConfig);
+    return new ConfigSemantics(responseDynamicMetadata, mergeDomainConfig);
   }
 }

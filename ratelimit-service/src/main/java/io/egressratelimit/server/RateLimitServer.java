@@ -7,10 +7,8 @@ import io.egressratelimit.http.AdminHttpServer;
 import io.egressratelimit.http.PrometheusHttpServer;
 import io.egressratelimit.limiter.BudgetActivity;
 import io.egressratelimit.limiter.BudgetBoard;
-import io.egressratelimit.limiter.EngineSettings;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
-import io.egressratelimit.limiter.RequestLimits;
 import io.egressratelimit.limiter.WarmupTraffic;
 import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.memory.InMemoryLedgerStore;
@@ -140,18 +138,16 @@ public final class RateLimitServer implements AutoCloseable {
     BudgetActivity activity = new BudgetActivity(stores.store(), NanoClock.SYSTEM, settings.budgets().trackedBuckets());
     BudgetBoard budgets = new BudgetBoard(config.current(), activity, activity, settings.store().redis().isPresent(),
         settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
-    DecisionSettings decisions = settings.decisions();
     RateLimitEngine engine = new RateLimitEngine(config.current(), activity,
         WarmupTraffic.excludedFrom(
-            new DecisionMetrics(metrics.registry(), decisions.nearLimitRatio(), metrics.upstream())), System::nanoTime,
-        new EngineSettings(RequestLimits.DEFAULT, decisions.failurePolicies(), decisions.shadowModeForAll(),
-            settings.configSemantics().quotaModeForAll()));
-    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, decisions.responseHeaders(),
+            new DecisionMetrics(metrics.registry(), settings.answers().nearLimitRatio(), metrics.upstream())),
+        System::nanoTime, settings.engine());
+    RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.answers().responseHeaders(),
         settings.configSemantics().responseDynamicMetadata());
     HealthStatusManager health = new HealthStatusManager();
     // Liveness ("") is SERVING from the start; readiness waits for the store and the warm-up.
     health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
-    ServingState serving = new ServingState(stores.breaker(), decisions.failurePolicies(), config.waiting(),
+    ServingState serving = new ServingState(stores.breaker(), settings.engine().failurePolicies(), config.waiting(),
         stores.connected().toCompletableFuture().isDone() ? "warming up"
             : "waiting for the first connection: " + stores.store().describe());
     metrics.watchServing(() -> serving.problem().isEmpty());
@@ -189,7 +185,7 @@ public final class RateLimitServer implements AutoCloseable {
     LOG.info("ratelimit-service serving gRPC{} on {} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
         settings.listen().grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()),
         settings.listen().host(), httpServer.port(), stores.store().describe(), config.current().get().domains().size(),
-        config.origin(), decisions.shadowModeForAll() ? ", in global shadow mode" : "");
+        config.origin(), settings.engine().shadowModeForAll() ? ", in global shadow mode" : "");
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started, ready);
   }
 

@@ -1,6 +1,8 @@
 package io.egressratelimit.server;
 
+import io.egressratelimit.limiter.EngineSettings;
 import io.egressratelimit.limiter.FailurePolicies;
+import io.egressratelimit.limiter.RequestLimits;
 import io.egressratelimit.limiter.FailurePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -162,7 +164,8 @@ public final class ServeCommand implements Callable<Integer> {
         new LimitsSettings(config, configPollInterval, xds.toSettings()),
         new ListenSettings(host, grpcPort, httpPort, tls),
         new StoreSettings(upstream.redis(redis.toSettings()), cacheSize),
-        new DecisionSettings(failurePolicies(), shadowMode, nearLimitRatio, responseHeaders.toSettings()),
+        new EngineSettings(RequestLimits.DEFAULT, failurePolicies(), shadowMode, configSemantics.quotaMode),
+        new AnswerSettings(nearLimitRatio, responseHeaders.toSettings()),
         configSemantics.toSettings(), new DrainSettings(drainDelay, drainPeriod), telemetry.toSettings(),
         budgets.toSettings(), upstreamSettings, warmup.toSettings(), rlqs.toSettings());
   }

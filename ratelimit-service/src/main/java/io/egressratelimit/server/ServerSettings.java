@@ -1,6 +1,7 @@
 package io.egressratelimit.server;
 
 import io.egressratelimit.grpc.RateLimitHeaders;
+import io.egressratelimit.limiter.EngineSettings;
 import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.quota.QuotaTiming;
 import io.egressratelimit.redis.RedisStoreSettings;
@@ -17,8 +18,9 @@ import java.util.Optional;
  * @param limits where the limits config comes from: files or xDS
  * @param listen the gRPC and admin listeners
  * @param store Redis or the embedded store, and the over-limit cache in front of it
- * @param decisions the failure policy, the global shadow mode, and what answers and metrics tell
- * @param configSemantics QUOTA_MODE, RESPONSE_DYNAMIC_METADATA and MERGE_DOMAIN_CONFIG
+ * @param engine what the engine applies besides the limits: the failure policy, SHADOW_MODE, QUOTA_MODE
+ * @param answers what answers and metrics tell besides the decision
+ * @param configSemantics RESPONSE_DYNAMIC_METADATA and MERGE_DOMAIN_CONFIG
  * @param drain what happens on SIGTERM
  * @param telemetry where metrics go besides the admin port
  * @param budgets what {@code /budgets} keeps and shows
@@ -30,7 +32,8 @@ public record ServerSettings(
     LimitsSettings limits,
     ListenSettings listen,
     StoreSettings store,
-    DecisionSettings decisions,
+    EngineSettings engine,
+    AnswerSettings answers,
     ConfigSemantics configSemantics,
     DrainSettings drain,
     TelemetrySettings telemetry,
@@ -40,17 +43,10 @@ public record ServerSettings(
     QuotaTiming rlqs) {
 
   public ServerSettings {
-    Objects.requireNonNull(limits, "limits");
-    Objects.requireNonNull(listen, "listen");
-    Objects.requireNonNull(store, "store");
-    Objects.requireNonNull(decisions, "decisions");
-    Objects.requireNonNull(configSemantics, "configSemantics");
-    Objects.requireNonNull(drain, "drain");
-    Objects.requireNonNull(telemetry, "telemetry");
-    Objects.requireNonNull(budgets, "budgets");
-    Objects.requireNonNull(upstream, "upstream");
-    Objects.requireNonNull(warmup, "warmup");
-    Objects.requireNonNull(rlqs, "rlqs");
+    for (Object group : new Object[] {limits, listen, store, engine, answers, configSemantics, drain, telemetry,
+        budgets, upstream, warmup, rlqs}) {
+      Objects.requireNonNull(group, "every settings group is required");
+    }
   }
 
   /** Settings for a local in-memory service with the documented defaults; tests start from here. */
@@ -59,7 +55,8 @@ public record ServerSettings(
         new LimitsSettings(configPath, Duration.ofSeconds(5), Optional.empty()),
         new ListenSettings("127.0.0.1", grpcPort, httpPort, Optional.empty()),
         new StoreSettings(Optional.empty(), 10_000),
-        new DecisionSettings(FailurePolicies.DEFAULT, false, 0.8, Optional.empty()),
+        EngineSettings.DEFAULT,
+        new AnswerSettings(0.8, Optional.empty()),
         ConfigSemantics.DEFAULT,
         new DrainSettings(Duration.ZERO, Duration.ofSeconds(1)),
         TelemetrySettings.NONE,
@@ -86,7 +83,8 @@ public record ServerSettings(
     private LimitsSettings limits;
     private ListenSettings listen;
     private StoreSettings store;
-    private DecisionSettings decisions;
+    private EngineSettings engine;
+    private AnswerSettings answers;
     private ConfigSemantics configSemantics;
     private DrainSettings drain;
     private TelemetrySettings telemetry;
@@ -99,7 +97,8 @@ public record ServerSettings(
       this.limits = base.limits;
       this.listen = base.listen;
       this.store = base.store;
-      this.decisions = base.decisions;
+      this.engine = base.engine;
+      this.answers = base.answers;
       this.configSemantics = base.configSemantics;
       this.drain = base.drain;
       this.telemetry = base.telemetry;
@@ -115,17 +114,17 @@ public record ServerSettings(
     }
 
     public Builder failurePolicies(FailurePolicies value) {
-      decisions = decisions.withFailurePolicies(value);
+      engine = engine.withFailurePolicies(value);
       return this;
     }
 
     public Builder shadowModeForAll(boolean value) {
-      decisions = decisions.withShadowModeForAll(value);
+      engine = engine.withShadowModeForAll(value);
       return this;
     }
 
     public Builder responseHeaders(Optional<RateLimitHeaders> value) {
-      decisions = decisions.withResponseHeaders(value);
+      answers = new AnswerSettings(answers.nearLimitRatio(), value);
       return this;
     }
 
@@ -176,7 +175,7 @@ public record ServerSettings(
 
     public ServerSettings build() {
       return new ServerSettings(
-          limits, listen, store, decisions, configSemantics, drain, telemetry, budgets, upstream, warmup, rlqs);
+          limits, listen, store, engine, answers, configSemantics, drain, telemetry, budgets, upstream, warmup, rlqs);
     }
   }
 }

@@ -7,6 +7,9 @@ import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.memory.InMemoryBucketStore;
 import io.egressratelimit.metrics.TimedBucketStore;
 import io.egressratelimit.redis.ConnectingRedisStore;
+import io.egressratelimit.redis.RedisStoreSettings;
+import io.egressratelimit.redis.ScriptStores;
+import io.egressratelimit.redis.cas.CasStores;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
@@ -41,7 +44,11 @@ final class StoreFactory {
     CompletionStage<Void> connected;
     Runnable awaitFirstAttempt = () -> {};
     if (settings.store().redis().isPresent()) {
-      ConnectingRedisStore redis = ConnectingRedisStore.start(settings.store().redis().get());
+      RedisStoreSettings redisSettings = settings.store().redis().get();
+      ConnectingRedisStore redis = ConnectingRedisStore.start(redisSettings, switch (redisSettings.strategy()) {
+        case ATOMIC_SCRIPT -> () -> ScriptStores.connect(redisSettings);
+        case BUCKET4J_CAS -> () -> CasStores.connect(redisSettings);
+      });
       awaitFirstAttempt = () -> {
         try {
           redis.awaitFirstAttempt();

@@ -59,7 +59,10 @@ class DependencyDirectionTest {
         may("limiter", "domain config limiter.store", ""),
         may("bucket4j", "limiter limiter.store", "io.github.bucket4j"),
         may("memory", "limiter limiter.store bucket4j quota", "io.github.bucket4j"),
-        may("redis", "limiter limiter.store bucket4j logging quota", "io.lettuce io.github.bucket4j io.netty org.slf4j"),
+        // The script path and what both Redis strategies share (connection, deadline, failures):
+        // no bucket4j, which only the compare-and-swap strategy in redis.cas uses.
+        may("redis", "domain limiter limiter.store logging quota", "io.lettuce io.netty org.slf4j"),
+        may("redis.cas", "domain limiter limiter.store bucket4j redis", "io.lettuce io.github.bucket4j"),
         // io.netty: the adapter reads which of its transport's event loops a call arrived on, and
         // hands it on as a plain Executor.
         may("grpc", "domain limiter limiter.store", "io.grpc io.netty io.envoyproxy com.google org.slf4j"),
@@ -75,7 +78,8 @@ class DependencyDirectionTest {
         // engine, the stores or the server that wires it in.
         may("xds", "config", "com.google io.envoyproxy io.grpc org.slf4j"),
         // The composition root wires everything.
-        may("server", "domain config limiter limiter.store bucket4j memory redis grpc http metrics tracing logging xds quota rlqs",
+        may("server", "domain config limiter limiter.store bucket4j memory redis redis.cas grpc http metrics tracing logging "
+            + "xds quota rlqs",
             String.join(" ", LIBRARIES)));
   }
 
@@ -125,7 +129,7 @@ class DependencyDirectionTest {
         final class Sneaky {
           io.lettuce.core.RedisClient client; // io.micrometer.core.instrument.Counter
           String text = "io.opentelemetry.api.OpenTelemetry";
-          io.egressratelimit.redis.RedisKeys keys;
+          io.egressratelimit.redis.ScriptStores stores;
           static io.egressratelimit.limiter.store.BucketStore store;
         }
         """;

@@ -36,7 +36,7 @@ class UpstreamResponseShapeIT {
   private RateLimitServiceGrpc.RateLimitServiceBlockingStub start(boolean dynamicMetadata) throws Exception {
     Path config = Path.of(UpstreamResponseShapeIT.class.getResource("/config/valid/compat.yaml").toURI());
     ServerSettings settings = ServerSettings.inMemory(config, 0, 0).toBuilder()
-        .configSemantics(new ConfigSemantics(false, dynamicMetadata, false)).build();
+        .configSemantics(new ConfigSemantics(dynamicMetadata, false)).build();
     server = RateLimitServer.start(settings);
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
     return RateLimitServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);

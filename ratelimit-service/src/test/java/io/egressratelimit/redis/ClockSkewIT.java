@@ -79,7 +79,7 @@ class ClockSkewIT {
   }
 
   private static BucketStore connect(RedisStrategy strategy, DecisionTime time) {
-    return RedisStores.connect(TestStores.settings(redis.url(), RedisTopology.SINGLE, strategy), time);
+    return TestStores.connect(TestStores.settings(redis.url(), RedisTopology.SINGLE, strategy), time);
   }
 
   /**

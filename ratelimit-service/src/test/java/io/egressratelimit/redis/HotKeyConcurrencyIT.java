@@ -166,7 +166,7 @@ class HotKeyConcurrencyIT {
   private static BucketStore scriptStore(int maxInFlight) {
     RedisStoreSettings settings = TestStores.settings(redis.url(), RedisTopology.SINGLE, RedisStrategy.ATOMIC_SCRIPT)
         .withMaxInFlight(maxInFlight);
-    return RedisStores.connect(settings, DecisionTime.client(ManualClock.midMinute()));
+    return ScriptStores.connect(settings, DecisionTime.client(ManualClock.midMinute()));
   }
 
   private static void runConcurrently(BucketStore store, Workload workload) throws Exception {

@@ -55,7 +55,7 @@ class HungRedisIT {
         .withTimeout(BACKEND_TIMEOUT);
     // The server's breaker: open after 5 failures spread over 250 ms, probe once a second.
     CircuitBreakingStore breaker = new CircuitBreakingStore(
-        RedisStores.connect(settings), System::nanoTime, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
+        ScriptStores.connect(settings), System::nanoTime, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
     RateLimitEngine engine = new RateLimitEngine(() -> config, breaker, DecisionListener.NONE, System::nanoTime,
         EngineSettings.DEFAULT.withFailurePolicies(new FailurePolicies(FailurePolicy.DENY, Map.of())));
     ExecutorService envoys = Executors.newFixedThreadPool(4);

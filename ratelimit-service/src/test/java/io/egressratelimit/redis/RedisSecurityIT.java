@@ -77,7 +77,7 @@ class RedisSecurityIT {
 
   /** Connects as production does (Redis time) and spends one token of a fresh bucket. */
   private static BatchOutcome spendOne(RedisStoreSettings settings) {
-    try (BucketStore store = RedisStores.connect(settings)) {
+    try (BucketStore store = TestStores.connect(settings, DecisionTime.redisServer())) {
       BucketClaim hit = new BucketClaim(UUID.randomUUID().toString(), BucketStoreContract.TEN_PER_MINUTE_WINDOW, 1, 1,
           true);
       return store.consume(new BucketBatch(List.of(hit), "security")).toCompletableFuture().join();
@@ -91,7 +91,7 @@ class RedisSecurityIT {
   }
 
   private static String connectFailure(RedisStoreSettings settings) {
-    RuntimeException failure = assertThrows(RuntimeException.class, () -> RedisStores.connect(settings).close());
+    RuntimeException failure = assertThrows(RuntimeException.class, () -> TestStores.connect(settings, DecisionTime.redisServer()).close());
     return failure.getMessage();
   }
 

@@ -199,6 +199,26 @@ class RlqsFleetIT {
   }
 
   @Test
+  void aStrictBudgetHoldsWhenRedisLosesEveryLedgerMidRun() throws Exception {
+    RateLimitServer a = replica();
+    RateLimitServer b = replica();
+    for (int i = 0; i < 4; i++) {
+      envoy("strict-api", 10, i % 2 == 0 ? a : b);
+    }
+    sleep(9_000);
+    double lost = RlqsEnvoy.now();
+    redis.node().restart();
+    // The ledger is reborn empty and hands nothing out until the old assignments are over.
+    sleep(12_000);
+    envoys.forEach(RlqsEnvoy::vanish);
+    List<Double> admitted = allAdmitted();
+    assertTrue(mostInAnyWindow(admitted, PERIOD) <= RATE,
+        "a 10 s window across the loss admitted " + mostInAnyWindow(admitted, PERIOD) + " of " + RATE);
+    assertTrue(admitted.stream().anyMatch(at -> at > lost + TIMING.ttl().toSeconds()),
+        "shares were handed out again after the loss");
+  }
+
+  @Test
   void aBucketWithoutAnRlqsRuleIsAbandoned() throws Exception {
     RateLimitServer a = replica();
     RlqsEnvoy envoy = envoy("rls-only", 5, a);

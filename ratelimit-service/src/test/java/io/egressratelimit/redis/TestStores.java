@@ -2,6 +2,7 @@ package io.egressratelimit.redis;
 
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.redis.cas.CasStores;
 import java.time.Duration;
 
 /** Redis stores as the tests build them. */
@@ -21,6 +22,14 @@ final class TestStores {
 
   /** A store deciding at {@code clock}'s time, so tests can move time by hand. */
   static BucketStore atClientTime(String url, RedisTopology topology, RedisStrategy strategy, NanoClock clock) {
-    return RedisStores.connect(settings(url, topology, strategy), DecisionTime.client(clock));
+    return connect(settings(url, topology, strategy), DecisionTime.client(clock));
+  }
+
+  /** The store of the settings' strategy, chosen as the composition root chooses it. */
+  static BucketStore connect(RedisStoreSettings settings, DecisionTime time) {
+    return switch (settings.strategy()) {
+      case ATOMIC_SCRIPT -> ScriptStores.connect(settings, time);
+      case BUCKET4J_CAS -> CasStores.connect(settings, time);
+    };
   }
 }

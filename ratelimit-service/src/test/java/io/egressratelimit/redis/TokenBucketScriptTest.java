@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.egressratelimit.domain.BucketKey;
 import io.egressratelimit.limiter.store.BatchOutcome;
 import io.egressratelimit.limiter.store.BucketBatch;
 import io.egressratelimit.limiter.store.BucketClaim;
@@ -20,14 +21,14 @@ class TokenBucketScriptTest {
       new BucketSpec(10, 10, Duration.ofSeconds(1), BucketSpec.RefillStyle.GREEDY, 10);
   private static final BucketSpec HOURLY =
       new BucketSpec(5, 5, Duration.ofHours(1), BucketSpec.RefillStyle.INTERVAL_ALIGNED, 5);
-  private static final RedisKeys KEYS = new RedisKeys("p:");
 
   private static BucketBatch hot() {
     return new BucketBatch(List.of(new BucketClaim("hot", TEN_PER_SECOND, 1, 1, true)), "d");
   }
 
   private static TokenBucketScript.Call encode(List<BucketBatch> batches) {
-    return TokenBucketScript.encode(batches, -1, KEYS::of);
+    return TokenBucketScript.encode(batches, -1,
+        (batch, claim) -> BucketKey.inStore("p:", batch.shard(), claim.key()));
   }
 
   @Test

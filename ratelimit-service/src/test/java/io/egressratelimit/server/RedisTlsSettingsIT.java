@@ -48,15 +48,11 @@ class RedisTlsSettingsIT {
             noClientCertificate.output());
       }
 
-      int grpcPort = FreePort.find();
-      int httpPort = FreePort.find();
-      env.put("GRPC_PORT", Integer.toString(grpcPort));
-      env.put("PORT", Integer.toString(httpPort));
       env.put("REDIS_TLS_CLIENT_CERT", certs.clientCert().toString());
       env.put("REDIS_TLS_CLIENT_KEY", certs.clientKey().toString());
-      try (ServiceProcess service = ServiceProcess.start(env);
-          RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
-        assertTrue(service.awaitServing(httpPort, Duration.ofSeconds(60)), service.output());
+      // on ports it binds itself (0) and reports: no other process can take them in between
+      try (ServiceProcess service = ServiceProcess.onFreePorts("ratelimit-service", dir, env);
+          RlsTestClient rls = RlsTestClient.plaintext(service.grpcPort())) {
         assertEquals(RateLimitResponse.Code.OK, rls.askGeocode().getOverallCode());
         // Keys of the geocode domain only: the warm-up's own buckets are there too, for a second or two.
         assertEquals(":1", redis.command("EVAL \"return #redis.call('KEYS', '*{geocode}*')\" 0"),

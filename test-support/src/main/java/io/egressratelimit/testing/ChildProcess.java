@@ -51,16 +51,13 @@ public final class ChildProcess implements AutoCloseable {
 
   /** Polls {@code ready} until it holds; fails with the process's output if it dies first or takes too long. */
   public void awaitReady(String what, Duration timeout, BooleanSupplier ready) {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (!ready.getAsBoolean()) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.exitValue() + " before " + what
-            + "; its output:\n" + output());
-      }
-      if (System.nanoTime() > end) {
-        throw new IllegalStateException(name + " was not " + what + " within " + timeout + "; its output:\n" + output());
-      }
-      sleep(50);
+    Eventually.within(timeout, () -> !process.isAlive() || ready.getAsBoolean());
+    if (!process.isAlive()) {
+      throw new IllegalStateException(name + " exited with " + process.exitValue() + " before " + what
+          + "; its output:\n" + output());
+    }
+    if (!ready.getAsBoolean()) {
+      throw new IllegalStateException(name + " was not " + what + " within " + timeout + "; its output:\n" + output());
     }
   }
 
@@ -125,15 +122,6 @@ public final class ChildProcess implements AutoCloseable {
       return true;
     } catch (IOException notYet) {
       return false;
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 }

@@ -62,13 +62,7 @@ public final class ServiceProcess implements AutoCloseable {
    */
   public static ServiceProcess fromJarOnFreePorts(String name, Path jar, Path logDir, List<String> jvmFlags,
       String... args) {
-    List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1", "--grpc-port", "0", "--http-port", "0"));
-    all.addAll(List.of(args));
-    List<String> command = JavaCommand.jar(jvmFlags, jar, all);
-    ServiceProcess service = new ServiceProcess(
-        ChildProcess.start(name, command, Optional.empty(), logDir.resolve(name + ".log")), false);
-    service.awaitHealthy();
-    return service;
+    return startHealthy(name, JavaCommand.jar(jvmFlags, jar, onPortZero(args)), Optional.empty(), logDir);
   }
 
   /**
@@ -86,12 +80,26 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** Like {@link #fromJarOnFreePorts}, from the test classpath and with a clean environment. */
   public static ServiceProcess onFreePorts(String name, Path logDir, Map<String, String> env, String... args) {
+    return startHealthy(name, JavaCommand.mainClass(QUICK_START_JVM, MAIN_CLASS, onPortZero(args)), Optional.of(env),
+        logDir);
+  }
+
+  private static List<String> onPortZero(String... args) {
     List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1", "--grpc-port", "0", "--http-port", "0"));
     all.addAll(List.of(args));
-    List<String> command = JavaCommand.mainClass(QUICK_START_JVM, MAIN_CLASS, all);
-    ServiceProcess service = new ServiceProcess(
-        ChildProcess.start(name, command, Optional.of(env), logDir.resolve(name + ".log")), false);
-    service.awaitHealthy();
+    return all;
+  }
+
+  private static ServiceProcess startHealthy(String name, List<String> command, Optional<Map<String, String>> env,
+      Path logDir) {
+    ServiceProcess service =
+        new ServiceProcess(ChildProcess.start(name, command, env, logDir.resolve(name + ".log")), false);
+    try {
+      service.awaitHealthy();
+    } catch (IllegalStateException e) {
+      service.close();
+      throw e;
+    }
     return service;
   }
 

@@ -25,7 +25,7 @@ public final class TestQuotaServer implements AutoCloseable {
   private final List<RateLimitQuotaUsageReports> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger streams = new AtomicInteger();
 
-  private TestQuotaServer(QuotaAssignmentAction assignment) throws IOException {
+  private TestQuotaServer(QuotaAssignmentAction assignment, boolean endAfterFirstAnswer) throws IOException {
     RateLimitQuotaServiceGrpc.RateLimitQuotaServiceImplBase service =
         new RateLimitQuotaServiceGrpc.RateLimitQuotaServiceImplBase() {
           @Override
@@ -41,6 +41,9 @@ public final class TestQuotaServer implements AutoCloseable {
                     BucketAction.newBuilder().setBucketId(usage.getBucketId()).setQuotaAssignmentAction(assignment)));
                 synchronized (responses) {
                   responses.onNext(answer.build());
+                  if (endAfterFirstAnswer) {
+                    responses.onCompleted();
+                  }
                 }
               }
 
@@ -49,7 +52,9 @@ public final class TestQuotaServer implements AutoCloseable {
 
               @Override
               public void onCompleted() {
-                responses.onCompleted();
+                if (!endAfterFirstAnswer) {
+                  responses.onCompleted();
+                }
               }
             };
           }
@@ -58,7 +63,12 @@ public final class TestQuotaServer implements AutoCloseable {
   }
 
   public static TestQuotaServer assigning(QuotaAssignmentAction assignment) throws IOException {
-    return new TestQuotaServer(assignment);
+    return new TestQuotaServer(assignment, false);
+  }
+
+  /** Answers the first report of each stream, then ends the stream, as a replica that goes away does. */
+  public static TestQuotaServer endingEachStreamAfterItsFirstAnswer(QuotaAssignmentAction assignment) throws IOException {
+    return new TestQuotaServer(assignment, true);
   }
 
   public String target() {

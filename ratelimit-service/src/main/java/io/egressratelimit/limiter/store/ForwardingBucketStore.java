@@ -1,7 +1,6 @@
 package io.egressratelimit.limiter.store;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** A store that wraps another to add one behaviour; it describes and closes what it wraps. */
@@ -14,21 +13,13 @@ public abstract class ForwardingBucketStore implements BucketStore {
 
   /** Calls the wrapped store; a store that throws instead of failing its stage still fails the stage. */
   protected final CompletionStage<BatchOutcome> forward(BucketBatch batch) {
-    try {
-      return delegate.consume(batch);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return Completions.calling(() -> delegate.consume(batch));
   }
 
   /** Reading is never decorated: it costs no budget, counts no failure and trips no breaker. */
   @Override
   public CompletionStage<List<BucketLevel>> peek(BucketBatch batch) {
-    try {
-      return delegate.peek(batch);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return Completions.calling(() -> delegate.peek(batch));
   }
 
   @Override

@@ -1,6 +1,9 @@
-package io.egressratelimit.redis;
+package io.egressratelimit.redis.cas;
 
 import io.egressratelimit.bucket4j.Bucket4jShapes;
+import io.egressratelimit.domain.BucketKey;
+import io.egressratelimit.redis.RedisFailures;
+import io.egressratelimit.redis.StoreDeadline;
 import io.egressratelimit.limiter.store.BatchOutcome;
 import io.egressratelimit.limiter.store.BucketBatch;
 import io.egressratelimit.limiter.store.BucketClaim;
@@ -29,7 +32,7 @@ final class Bucket4jCasStore implements BucketStore {
   private static final int MAX_CACHED_PROXIES = 100_000;
 
   private final AsyncProxyManager<String> proxyManager;
-  private final RedisKeys keys;
+  private final String keyPrefix;
   private final TimeMeter clock;
   private final Duration timeout;
   private final Duration deadlineMargin;
@@ -42,7 +45,7 @@ final class Bucket4jCasStore implements BucketStore {
     this.proxyManager = proxyManager;
     // bucket4j keeps its own state format: its keys must never meet the script's, e.g. while a
     // fleet moves from one strategy to the other.
-    this.keys = new RedisKeys(keyPrefix + "b4j:");
+    this.keyPrefix = keyPrefix + "b4j:";
     this.clock = clock;
     this.timeout = timeout;
     this.deadlineMargin = deadlineMargin;
@@ -61,7 +64,7 @@ final class Bucket4jCasStore implements BucketStore {
     }
     List<AsyncBucketProxy> buckets = new ArrayList<>(batch.claims().size());
     for (BucketClaim claim : batch.claims()) {
-      buckets.add(proxy(keys.of(batch, claim), claim));
+      buckets.add(proxy(BucketKey.inStore(keyPrefix, batch.shard(), claim.key()), claim));
     }
     CompletableFuture<BatchOutcome> decided;
     try {

@@ -1,4 +1,4 @@
-package io.egressratelimit.redis;
+package io.egressratelimit.redis.cas;
 
 import io.egressratelimit.limiter.RefillMath;
 import io.egressratelimit.limiter.store.BatchOutcome;

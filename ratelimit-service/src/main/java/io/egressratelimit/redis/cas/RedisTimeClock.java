@@ -1,4 +1,4 @@
-package io.egressratelimit.redis;
+package io.egressratelimit.redis.cas;
 
 import io.github.bucket4j.TimeMeter;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
