@@ -14,7 +14,6 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.netty.util.internal.ThreadExecutorMap;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -73,12 +72,10 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
 
   private CompletionStage<RateLimitResponse> decide(RateLimitRequest request, long callerWaitNanos,
       Executor callerThread) {
-    try {
-      return engine.shouldRateLimit(RequestTranslator.toDomain(request), callerWaitNanos, callerThread)
-          .thenApply(decision -> ResponseTranslator.toProto(request, decision, headers, responseDynamicMetadata));
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    // An invalid request throws before it reaches the engine; the caller still sees one failed stage.
+    return Completions.calling(() -> engine.shouldRateLimit(
+            RequestTranslator.toDomain(request), callerWaitNanos, callerThread))
+        .thenApply(decision -> ResponseTranslator.toProto(request, decision, headers, responseDynamicMetadata));
   }
 
   private static long callerWaitNanos(Deadline deadline) {

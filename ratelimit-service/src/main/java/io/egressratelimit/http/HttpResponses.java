@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 final class HttpResponses {
   static final String TEXT = "text/plain; charset=utf-8";
   static final String JSON = "application/json; charset=utf-8";
+  static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
 
   private HttpResponses() {}
 

@@ -4,6 +4,7 @@ import io.egressratelimit.config.RulesDump;
 import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.http.AdminEndpoints;
 import io.egressratelimit.http.AdminHttpServer;
+import io.egressratelimit.http.HttpListener;
 import io.egressratelimit.http.PrometheusHttpServer;
 import io.egressratelimit.limiter.BudgetActivity;
 import io.egressratelimit.limiter.BudgetBoard;
@@ -62,14 +63,14 @@ public final class RateLimitServer implements AutoCloseable {
 
   private final ServerSettings settings;
   private final Server grpcServer;
-  private final AdminHttpServer httpServer;
+  private final HttpListener httpServer;
   private final HealthStatusManager health;
   private final ServingState serving;
   private final Deque<AutoCloseable> closeLast;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<Void> ready;
 
-  private RateLimitServer(ServerSettings settings, Server grpcServer, AdminHttpServer httpServer,
+  private RateLimitServer(ServerSettings settings, Server grpcServer, HttpListener httpServer,
       HealthStatusManager health, ServingState serving, Deque<AutoCloseable> closeLast, CompletableFuture<Void> ready) {
     this.settings = settings;
     this.grpcServer = grpcServer;
@@ -157,7 +158,7 @@ public final class RateLimitServer implements AutoCloseable {
     Server grpcServer = GrpcServerFactory.build(settings, rateLimit, quota, health.getHealthService(),
         interceptors(metrics, tracing, new FirstConfigGate(SERVICE_NAME, config.answering(),
             "no limits config has arrived yet from " + config.origin())), started);
-    AdminHttpServer httpServer;
+    HttpListener httpServer;
     try {
       grpcServer.start();
       started.push(grpcServer::shutdownNow);
@@ -288,7 +289,7 @@ public final class RateLimitServer implements AutoCloseable {
       return;
     }
     PrometheusSettings prometheus = settings.telemetry().prometheus().get();
-    PrometheusHttpServer server = PrometheusHttpServer.start(prometheus.address(), prometheus.path(), metrics::scrape);
+    HttpListener server = PrometheusHttpServer.start(prometheus.address(), prometheus.path(), metrics::scrape);
     started.push(server);
     LOG.info("Prometheus metrics also on {}:{}{}", prometheus.address().getHostString(), server.port(),
         prometheus.path());

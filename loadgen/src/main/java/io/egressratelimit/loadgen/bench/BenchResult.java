@@ -38,13 +38,14 @@ public final class BenchResult {
   public String toJson() {
     double seconds = seconds();
     long[] sorted = tally.sortedLatencies();
+    Tally.Counts counts = tally.counts();
     return String.format(Locale.ROOT, "{\"workload\":\"%s\",\"target\":\"%s\",\"rate\":%s,\"sent\":%d,\"ok\":%d,"
             + "\"over\":%d,\"errors\":%d,\"seconds\":%.2f,\"rps\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,"
             + "\"max_ms\":%.3f,\"warmup_decisions\":%d%s%s%s}",
-        options.workload().label(), options.target(), plain(options.rate()), tally.sentCount(), tally.okCount(),
-        tally.overCount(), tally.errorCount(), seconds, Math.round(tally.answeredCount() / seconds),
+        options.workload().label(), options.target(), plain(options.rate()), counts.sent(), counts.ok(),
+        counts.over(), counts.errors(), seconds, Math.round(counts.answered() / seconds),
         percentileMillis(sorted, 50), percentileMillis(sorted, 99), percentileMillis(sorted, 99.9),
-        sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, tally.warmupDecisions(),
+        sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, counts.warmupDecisions(),
         options.servicePid() > 0 ? ",\"service_cpu_ticks\":" + serviceCpuTicks : "",
         options.redisPid() > 0 ? ",\"redis_cpu_ticks\":" + redisCpuTicks : "",
         servingMillis.isPresent() ? ",\"serving_ms\":" + servingMillis.getAsLong() : "");

@@ -4,6 +4,9 @@ import java.util.Arrays;
 
 /** Counts and latencies of the calls one event loop sent after the warm-up; merged at the end. */
 final class Tally {
+  /** Calls sent, answered OK, over the limit or with an error, answered at all, and warm-up decisions. */
+  record Counts(long sent, long ok, long over, long errors, int answered, long warmupDecisions) {}
+
   private final long countFrom;
   private long sent;
   private long ok;
@@ -59,28 +62,9 @@ final class Tally {
     answered += other.answered;
   }
 
-  long sentCount() {
-    return sent;
-  }
-
-  long okCount() {
-    return ok;
-  }
-
-  long overCount() {
-    return over;
-  }
-
-  long errorCount() {
-    return errors;
-  }
-
-  long warmupDecisions() {
-    return warmupDecisions;
-  }
-
-  int answeredCount() {
-    return answered;
+  /** The counts so far, in one value. */
+  Counts counts() {
+    return new Counts(sent, ok, over, errors, answered, warmupDecisions);
   }
 
   /** From the first counted call to the last answer. */

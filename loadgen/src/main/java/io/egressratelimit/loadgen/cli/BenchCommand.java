@@ -36,12 +36,10 @@ final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--target", order = 1, defaultValue = "127.0.0.1:8081", paramLabel = "HOST:PORT",
-      converter = Converters.RlsTargetConverter.class,
       description = "The rate limit service, plaintext gRPC (default: ${DEFAULT-VALUE}).")
   RlsTarget target;
 
   @Option(names = "--workload", order = 2, defaultValue = "hot", paramLabel = "hot|keys10k|over",
-      converter = Converters.WorkloadConverter.class,
       description = "hot: one global budget; keys10k: 10,000 per-user budgets, one at random per call;"
           + " over: a budget spent by the first call (default: ${DEFAULT-VALUE}).")
   Workload workload;
@@ -55,7 +53,6 @@ final class BenchCommand implements Callable<Integer> {
   int inflight;
 
   @Option(names = "--duration", order = 5, defaultValue = "10s", paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description = "How long the counted part of the run lasts (default: ${DEFAULT-VALUE}).")
   Duration duration;
 
@@ -65,7 +62,6 @@ final class BenchCommand implements Callable<Integer> {
   double rate;
 
   @Option(names = "--warmup", order = 7, defaultValue = "0s", paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description = "Calls sent this long before the counted part are answered but not counted (default: ${DEFAULT-VALUE}).")
   Duration warmup;
 
@@ -79,7 +75,6 @@ final class BenchCommand implements Callable<Integer> {
   int threads;
 
   @Option(names = "--deadline", order = 10, defaultValue = "0s", paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description = "Sent as grpc-timeout, as Envoy sends its filter timeout; 0s sends none (default: ${DEFAULT-VALUE}).")
   Duration deadline;
 

@@ -6,7 +6,6 @@ import io.egressratelimit.loadgen.traffic.HttpCaller;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,32 +18,17 @@ import picocli.CommandLine.Option;
         "Send Geocoding API requests (GET /maps/api/geocode/json?latlng=..&key=..) to a target,"
             + " normally Envoy, from workers that back off on 429 like well-behaved replicas.")
 final class HttpCommand extends LoadCommand {
-  @Option(names = "--target", order = 1, required = true, paramLabel = "URL", converter = Converters.BaseUrlConverter.class,
+  @Option(names = "--target", order = 1, required = true, paramLabel = "URL",
       description = "Where the requests go, e.g. http://127.0.0.1:10000 (Envoy's listener).")
   URI target;
 
-  @Option(names = "--upstream", order = 2, paramLabel = "URL", converter = Converters.BaseUrlConverter.class,
+  @Option(names = "--upstream", order = 2, paramLabel = "URL",
       description = "The stub upstream behind the target, e.g. http://127.0.0.1:8090: its /stats give the verdict. Without it the verdict counts this client's 2xx answers.")
   URI upstream;
 
   @Override
-  String mode() {
-    return "http";
-  }
-
-  @Override
   Optional<URI> upstream() {
     return Optional.ofNullable(upstream);
-  }
-
-  @Override
-  String modeProblems() {
-    return "";
-  }
-
-  @Override
-  Map<String, String> modeSettings() {
-    return Map.of();
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.egressratelimit.loadgen.cli;
 import io.egressratelimit.loadgen.output.HtmlReportWriter;
 import io.egressratelimit.loadgen.output.JsonSummaryWriter;
 import io.egressratelimit.loadgen.output.SummaryPrinter;
+import io.egressratelimit.loadgen.rls.RlsTarget;
 import io.egressratelimit.loadgen.run.LoadRun;
 import io.egressratelimit.loadgen.stats.RunSummary;
 import io.egressratelimit.loadgen.traffic.ApiKey;
@@ -16,6 +17,8 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,23 +41,43 @@ abstract class LoadCommand implements Callable<Integer> {
   @Mixin TrafficOptions traffic;
   @Mixin VerdictOptions verdict;
 
-  /** The mode's name in the summary. */
-  abstract String mode();
+  /** How long a mode waits for its rate limit service replicas to accept connections. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** The mode's name in the summary: the subcommand's. */
+  String mode() {
+    return spec.name();
+  }
 
   /** The upstream whose /stats judge the run, when the user named one. */
   abstract Optional<URI> upstream();
 
   /** Mode-specific problems with the options, as a message; empty when there are none. */
-  abstract String modeProblems();
+  String modeProblems() {
+    return "";
+  }
 
-  /** Mode-specific settings for the summary; no URLs, no secrets. */
-  abstract Map<String, String> modeSettings();
+  /** Mode-specific settings for the summary; no URLs, no secrets. None by default. */
+  Map<String, String> modeSettings() {
+    return Map.of();
+  }
 
   abstract Caller openCaller(HttpClient http, Optional<ApiKey> apiKey) throws IOException, InterruptedException;
 
   /** Lines a mode adds after the verdict, about what only it can see; none by default. */
   List<String> modeFindings() {
     return List.of();
+  }
+
+  /** Where admitted calls go on to, when the user named an upstream. */
+  final Optional<Caller> upstreamCaller(HttpClient http, Optional<ApiKey> apiKey) {
+    return upstream().map(u -> new HttpCaller(http, u, apiKey, traffic.timeout, Clock.systemUTC()));
+  }
+
+  /** The error for replicas that did not accept a connection within {@link #CONNECT_TIMEOUT}. */
+  static UserError notReachable(List<RlsTarget> notReady) {
+    return new UserError("rate limit service not reachable at " + notReady
+        + " (waited " + Durations.format(CONNECT_TIMEOUT) + ")");
   }
 
   @Override

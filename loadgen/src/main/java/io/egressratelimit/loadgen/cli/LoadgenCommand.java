@@ -42,6 +42,7 @@ public final class LoadgenCommand implements Runnable {
    */
   public static int execute(String[] args, Map<String, String> env, boolean terminal, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new LoadgenCommand(env, terminal));
+    Converters.registerAll(cli);
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(

@@ -8,7 +8,6 @@ import io.egressratelimit.loadgen.rlqs.EnvoyFleet;
 import io.egressratelimit.loadgen.rls.RlsTarget;
 import io.egressratelimit.loadgen.traffic.ApiKey;
 import io.egressratelimit.loadgen.traffic.Caller;
-import io.egressratelimit.loadgen.traffic.HttpCaller;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.BucketId;
 import io.envoyproxy.envoy.type.v3.RateLimitStrategy;
 import io.envoyproxy.envoy.type.v3.RateLimitStrategy.BlanketRule;
@@ -16,7 +15,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +35,6 @@ import picocli.CommandLine.Option;
             + " no-assignment and expired-assignment behaviours, as Envoy does), and calls the"
             + " upstream only when allowed.")
 final class RlqsCommand extends LoadCommand {
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-
   /** The blanket rules, and none: what the two behaviours can be set to here. */
   enum Fallback {
     DENY_ALL,
@@ -46,7 +42,7 @@ final class RlqsCommand extends LoadCommand {
     NONE
   }
 
-  @Option(names = "--rlqs", order = 1, required = true, paramLabel = "HOST:PORT", converter = Converters.RlsTargetConverter.class,
+  @Option(names = "--rlqs", order = 1, required = true, paramLabel = "HOST:PORT",
       description = "A rate limit service replica serving StreamRateLimitQuotas; repeat for several. Envoy i streams to replica i mod the count.")
   List<RlsTarget> targets;
 
@@ -54,7 +50,7 @@ final class RlqsCommand extends LoadCommand {
       description = "How many Envoys to simulate (default: ${DEFAULT-VALUE}).")
   int envoys;
 
-  @Option(names = "--upstream", order = 3, paramLabel = "URL", converter = Converters.BaseUrlConverter.class,
+  @Option(names = "--upstream", order = 3, paramLabel = "URL",
       description = "Where admitted calls go, e.g. http://127.0.0.1:8090. When it is the stub, its /stats give the verdict. Without it an allowed request counts as admitted.")
   URI upstream;
 
@@ -63,12 +59,10 @@ final class RlqsCommand extends LoadCommand {
   String domain;
 
   @Option(names = "--bucket", order = 5, defaultValue = "generic_key=geocode", paramLabel = "KEY=VALUE[,KEY=VALUE...]",
-      converter = Converters.BucketIdConverter.class,
       description = "The BucketId every request is classified into, as the bucket matcher of envoy-config/envoy-rlqs.yaml builds it (default: ${DEFAULT-VALUE}).")
   BucketId bucket;
 
   @Option(names = "--reporting-interval", order = 6, defaultValue = "1s", paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description = "The bucket's reporting_interval (default: ${DEFAULT-VALUE}).")
   Duration reportingInterval;
 
@@ -83,11 +77,10 @@ final class RlqsCommand extends LoadCommand {
   Fallback expiredAssignment;
 
   @Option(names = "--expired-assignment-timeout", order = 9, defaultValue = "0s", paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description = "expired_assignment_behavior_timeout, in whole seconds as Envoy reads it; then --no-assignment rules (default: ${DEFAULT-VALUE}).")
   Duration expiredAssignmentTimeout;
 
-  @Option(names = "--move-demand-at", order = 10, paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+  @Option(names = "--move-demand-at", order = 10, paramLabel = "DURATION",
       description = "Send all requests through envoy 1 until this far into the run, then all through the last Envoy, and report how long the server took to move the share. Default: round-robin over all Envoys.")
   Duration moveDemandAt;
 
@@ -96,11 +89,6 @@ final class RlqsCommand extends LoadCommand {
   Path rlqsCa;
 
   private EnvoyFleet fleet;
-
-  @Override
-  String mode() {
-    return "rlqs";
-  }
 
   @Override
   Optional<URI> upstream() {
@@ -144,8 +132,7 @@ final class RlqsCommand extends LoadCommand {
 
   @Override
   Caller openCaller(HttpClient http, Optional<ApiKey> apiKey) throws IOException, InterruptedException {
-    Optional<Caller> upstreamCaller =
-        Optional.ofNullable(upstream).map(u -> new HttpCaller(http, u, apiKey, traffic.timeout, Clock.systemUTC()));
+    Optional<Caller> upstreamCaller = upstreamCaller(http, apiKey);
     EnvoyFleet.Settings settings = new EnvoyFleet.Settings(
         targets, Optional.ofNullable(rlqsCa), domain, bucket, behaviour(), reportingInterval,
         new DemandPlan(envoys, Optional.ofNullable(moveDemandAt)));
@@ -157,7 +144,7 @@ final class RlqsCommand extends LoadCommand {
     List<RlsTarget> notReady = fleet.awaitReady(CONNECT_TIMEOUT);
     if (!notReady.isEmpty()) {
       fleet.close();
-      throw new UserError("rate limit service not reachable at " + notReady + " (waited " + Durations.format(CONNECT_TIMEOUT) + ")");
+      throw notReachable(notReady);
     }
     return fleet;
   }

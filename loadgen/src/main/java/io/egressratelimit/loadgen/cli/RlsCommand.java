@@ -6,14 +6,12 @@ import io.egressratelimit.loadgen.rls.RlsClient;
 import io.egressratelimit.loadgen.rls.RlsTarget;
 import io.egressratelimit.loadgen.traffic.ApiKey;
 import io.egressratelimit.loadgen.traffic.Caller;
-import io.egressratelimit.loadgen.traffic.HttpCaller;
 import io.egressratelimit.loadgen.units.Durations;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,13 +30,11 @@ import picocli.CommandLine.Option;
             + " the rate limit service (round-robin over the --rls replicas) under Envoy's 20ms"
             + " deadline, and call the upstream only on OK.")
 final class RlsCommand extends LoadCommand {
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-
-  @Option(names = "--rls", order = 1, required = true, paramLabel = "HOST:PORT", converter = Converters.RlsTargetConverter.class,
+  @Option(names = "--rls", order = 1, required = true, paramLabel = "HOST:PORT",
       description = "A rate limit service replica (gRPC); repeat for several, e.g. --rls 127.0.0.1:8081 --rls 127.0.0.1:8083.")
   List<RlsTarget> targets;
 
-  @Option(names = "--upstream", order = 2, paramLabel = "URL", converter = Converters.BaseUrlConverter.class,
+  @Option(names = "--upstream", order = 2, paramLabel = "URL",
       description = "Where admitted calls go, e.g. http://127.0.0.1:8090. When it is the stub, its /stats give the verdict. Without it an OK counts as admitted.")
   URI upstream;
 
@@ -46,11 +42,11 @@ final class RlsCommand extends LoadCommand {
       description = "Rate limit domain (default: ${DEFAULT-VALUE}).")
   String domain;
 
-  @Option(names = "--descriptor", order = 4, paramLabel = "KEY=VALUE[,KEY=VALUE...]", converter = Converters.DescriptorConverter.class,
+  @Option(names = "--descriptor", order = 4, paramLabel = "KEY=VALUE[,KEY=VALUE...]",
       description = "One descriptor, its entries separated by commas; repeat for several (default: generic_key=geocode).")
   List<RateLimitDescriptor> descriptors;
 
-  @Option(names = "--rls-timeout", order = 5, defaultValue = "20ms", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+  @Option(names = "--rls-timeout", order = 5, defaultValue = "20ms", paramLabel = "DURATION",
       description = "Deadline of each ShouldRateLimit call, Envoy's default (default: ${DEFAULT-VALUE}).")
   Duration rlsTimeout;
 
@@ -58,18 +54,13 @@ final class RlsCommand extends LoadCommand {
       description = "Deny the request when the service call fails or misses its deadline (Envoy's failure_mode_deny). Without it such a request is let through, Envoy's default.")
   boolean failureModeDeny;
 
-  @Option(names = "--rls-warmup", order = 8, defaultValue = "2s", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+  @Option(names = "--rls-warmup", order = 8, defaultValue = "2s", paramLabel = "DURATION",
       description = "Before the counted run, call the service this long in its reserved warm-up domain, which spends no budget, so this client's own cold start does not eat its first calls' deadline; 0s skips it (default: ${DEFAULT-VALUE}).")
   Duration rlsWarmup;
 
   @Option(names = "--rls-ca", order = 7, paramLabel = "PATH",
       description = "Use TLS to the service, trusting this CA bundle (PEM). Default: plaintext.")
   Path rlsCa;
-
-  @Override
-  String mode() {
-    return "rls";
-  }
 
   @Override
   Optional<URI> upstream() {
@@ -109,13 +100,12 @@ final class RlsCommand extends LoadCommand {
     List<RlsTarget> notReady = rls.awaitReady(CONNECT_TIMEOUT);
     if (!notReady.isEmpty()) {
       rls.close();
-      throw new UserError("rate limit service not reachable at " + notReady + " (waited " + Durations.format(CONNECT_TIMEOUT) + ")");
+      throw notReachable(notReady);
     }
     if (!rlsWarmup.isZero()) {
       rls.warmUp(traffic.workers, rlsWarmup);
     }
-    Optional<Caller> upstreamCaller =
-        Optional.ofNullable(upstream).map(u -> new HttpCaller(http, u, apiKey, traffic.timeout, Clock.systemUTC()));
+    Optional<Caller> upstreamCaller = upstreamCaller(http, apiKey);
     return new RlsCaller(rls, upstreamCaller, failureModeDeny);
   }
 

@@ -21,17 +21,14 @@ final class TrafficOptions {
   int workers;
 
   @Option(names = "--interval", order = 11, defaultValue = "1s", paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description = "Base pause after an admitted call, jittered to 0.5-1.5 times itself; also the first backoff step. 0s disables pacing and backoff (default: ${DEFAULT-VALUE}).")
   Duration interval;
 
   @Option(names = "--start-jitter", order = 12, defaultValue = "4s", paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description = "Each worker starts after a random delay up to this (default: ${DEFAULT-VALUE}).")
   Duration startJitter;
 
   @Option(names = "--max-backoff", order = 13, defaultValue = "10s", paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description = "Cap of the exponential backoff (full jitter) after 429s and errors. A Retry-After, X-RateLimit-Reset or duration_until_reset hint is honoured instead, plus up to one interval of jitter (default: ${DEFAULT-VALUE}).")
   Duration maxBackoff;
 
@@ -40,11 +37,10 @@ final class TrafficOptions {
   int staticEvery;
 
   @Option(names = "--static-latlng", order = 15, defaultValue = "37.789980,-122.400860", paramLabel = "LAT,LNG",
-      converter = Converters.LatLngConverter.class,
       description = "The repeated coordinate (default: ${DEFAULT-VALUE}).")
   LatLng staticLatLng;
 
-  @Option(names = "--duration", order = 16, paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+  @Option(names = "--duration", order = 16, paramLabel = "DURATION",
       description = "Run this long (default: 60s, or until --requests are sent when that is given).")
   Duration duration;
 
@@ -57,7 +53,6 @@ final class TrafficOptions {
   Path apiKeyFile;
 
   @Option(names = "--timeout", order = 19, defaultValue = "5s", paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description = "Connect and response timeout of each HTTP call (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 

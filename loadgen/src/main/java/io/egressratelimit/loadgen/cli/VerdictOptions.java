@@ -11,12 +11,10 @@ final class VerdictOptions {
   Integer budget;
 
   @Option(names = "--window", order = 31, defaultValue = "10s", paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description = "The budget's window, measured as a sliding window (default: ${DEFAULT-VALUE}).")
   Duration window;
 
   @Option(names = "--grace", order = 32, defaultValue = "100ms", paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description = "How much shorter than --window the counting window is. Calls the limiter admitted exactly one window apart can reach the upstream a few milliseconds closer together, because their transit times differ (default: ${DEFAULT-VALUE}).")
   Duration grace;
 

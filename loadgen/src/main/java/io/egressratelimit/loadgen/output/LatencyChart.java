@@ -16,7 +16,6 @@ final class LatencyChart {
   static final double ENVOY_TIMEOUT_MILLIS = 20;
 
   private static final String[] PERCENTILES = {"p50", "p90", "p99", "p99.9", "max"};
-  private static final int WIDTH = 900;
   private static final int LEFT = 64;
   private static final int RIGHT = 24;
   private static final int TOP = 22;
@@ -40,15 +39,13 @@ final class LatencyChart {
         shown.stream().flatMapToDouble(p -> DoubleStream.of(p.values())).max().orElse(0)) * 1.1;
     int groupHeight = shown.size() * BAR + GAP;
     int height = TOP + PERCENTILES.length * groupHeight + BOTTOM;
-    StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
-        "<svg viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"latency percentiles\">%n",
-        WIDTH, height, WIDTH, height));
+    StringBuilder svg = new StringBuilder(SvgChart.openTag(height, "latency percentiles"));
     double step = SvgChart.niceStep(top / 6);
     for (double v = 0; v <= top + 1e-9; v += step) {
       svg.append(String.format(Locale.ROOT,
           "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e0e0e0\"/>"
               + "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%sms</text>%n",
-          x(v, top), TOP, x(v, top), height - BOTTOM, x(v, top), height - 8, number(v)));
+          x(v, top), TOP, x(v, top), height - BOTTOM, x(v, top), height - 8, SvgChart.number(v)));
     }
     for (int p = 0; p < PERCENTILES.length; p++) {
       int groupTop = TOP + p * groupHeight;
@@ -60,14 +57,14 @@ final class LatencyChart {
       Part part = shown.get(s);
       double[] values = part.values();
       svg.append("<g data-series=\"").append(part.name()).append("\" data-values=\"")
-          .append(DoubleStream.of(values).mapToObj(LatencyChart::number).collect(Collectors.joining(",")))
+          .append(DoubleStream.of(values).mapToObj(SvgChart::number).collect(Collectors.joining(",")))
           .append("\">\n");
       for (int p = 0; p < values.length; p++) {
         int y = TOP + p * groupHeight + s * BAR;
         svg.append(String.format(Locale.ROOT,
             "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s %s: %sms</title></rect>%n",
             LEFT, y, Math.max(x(values[p], top) - LEFT, 1), BAR - 1, part.color(), Html.escape(part.label()),
-            PERCENTILES[p], number(values[p])));
+            PERCENTILES[p], SvgChart.number(values[p])));
       }
       svg.append("</g>\n");
     }
@@ -77,15 +74,11 @@ final class LatencyChart {
             + " stroke-width=\"2\" stroke-dasharray=\"6 4\"/>"
             + "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#c62828\">"
             + "Envoy's filter timeout (default 20ms)</text>%n",
-        number(ENVOY_TIMEOUT_MILLIS), timeoutX, TOP - 4, timeoutX, height - BOTTOM, timeoutX + 4, TOP - 8));
+        SvgChart.number(ENVOY_TIMEOUT_MILLIS), timeoutX, TOP - 4, timeoutX, height - BOTTOM, timeoutX + 4, TOP - 8));
     return svg.append("</svg>\n").toString();
   }
 
   private static double x(double millis, double top) {
-    return LEFT + (WIDTH - LEFT - RIGHT) * millis / top;
-  }
-
-  private static String number(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
+    return LEFT + (SvgChart.WIDTH - LEFT - RIGHT) * millis / top;
   }
 }

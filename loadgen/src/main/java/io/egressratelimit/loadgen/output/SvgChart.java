@@ -13,7 +13,8 @@ import java.util.stream.LongStream;
  * numbers behind the picture can be read back.
  */
 final class SvgChart {
-  private static final int WIDTH = 900;
+  /** Every chart of the report is this wide. */
+  static final int WIDTH = 900;
   private static final int HEIGHT = 240;
   private static final int LEFT = 48;
   private static final int RIGHT = 12;
@@ -30,10 +31,7 @@ final class SvgChart {
   private SvgChart(int seconds, double yMax, String label) {
     this.seconds = Math.max(seconds, 1);
     this.yMax = yMax <= 0 ? 1 : yMax;
-    svg.append(String.format(
-        Locale.ROOT,
-        "<svg viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">%n",
-        WIDTH, HEIGHT, WIDTH, HEIGHT, Html.escape(label)));
+    svg.append(openTag(HEIGHT, label));
     axes();
   }
 
@@ -167,7 +165,15 @@ final class SvgChart {
     return 10 * magnitude;
   }
 
-  private static String number(double v) {
+  /** The opening tag of a chart {@link #WIDTH} wide, named for screen readers. */
+  static String openTag(int height, String label) {
+    return String.format(Locale.ROOT,
+        "<svg viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">%n",
+        WIDTH, height, WIDTH, height, Html.escape(label));
+  }
+
+  /** A whole number without decimals, any other to two. */
+  static String number(double v) {
     return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
   }
 }

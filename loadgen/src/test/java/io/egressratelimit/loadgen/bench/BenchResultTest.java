@@ -70,10 +70,7 @@ class BenchResultTest {
 
     first.add(second);
 
-    assertEquals(3, first.sentCount());
-    assertEquals(1, first.okCount());
-    assertEquals(2, first.errorCount());
-    assertEquals(2, first.answeredCount());
+    assertEquals(new Tally.Counts(3, 1, 0, 2, 2, 0), first.counts());
     assertEquals(30e-9, first.secondsToLastAnswer(), 1e-15);
     assertEquals(7, first.sortedLatencies()[1]);
   }

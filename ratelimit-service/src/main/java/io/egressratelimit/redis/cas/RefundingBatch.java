@@ -39,7 +39,7 @@ final class RefundingBatch {
 
   CompletableFuture<BatchOutcome> run() {
     return takeEnforced(0).thenCompose(admitted -> {
-      CompletableFuture<Void> rest = admitted ? settleReportOnly() : refundAndReport();
+      CompletableFuture<Void> rest = admitted ? settleNotEnforced() : refundAndReport();
       return rest.thenApply(done -> outcome(admitted));
     });
   }
@@ -58,8 +58,8 @@ final class RefundingBatch {
     });
   }
 
-  /** After an admission, each report-only claim takes its tokens if it has them. */
-  private CompletableFuture<Void> settleReportOnly() {
+  /** After an admission, each claim that is not enforced (shadow or quota mode) takes its tokens if it has them. */
+  private CompletableFuture<Void> settleNotEnforced() {
     List<CompletableFuture<Void>> pending = new ArrayList<>();
     for (int i = 0; i < claims.size(); i++) {
       if (results[i] == null) {
