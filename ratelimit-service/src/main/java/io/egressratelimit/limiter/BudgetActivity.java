@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Remembers which buckets this replica decided on recently, and how many requests each admitted
@@ -28,7 +27,7 @@ public final class BudgetActivity extends ForwardingBucketStore {
   private final NanoClock clock;
   private final int maxBuckets;
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
-  private final AtomicLong nextSweepSecond = new AtomicLong(Long.MIN_VALUE);
+  private final SweepGate sweepGate = new SweepGate(1); // in seconds
 
   public BudgetActivity(BucketStore delegate, NanoClock clock, int maxBuckets) {
     super(delegate);
@@ -79,8 +78,7 @@ public final class BudgetActivity extends ForwardingBucketStore {
 
   /** Drops buckets idle for a minute; true when that made room. */
   private boolean sweep(long second) {
-    long due = nextSweepSecond.get();
-    if (second < due || !nextSweepSecond.compareAndSet(due, second + 1)) {
+    if (!sweepGate.tryOpen(second)) {
       return false;
     }
     buckets.values().removeIf(bucket -> second - bucket.lastSecond >= SecondCounter.SECONDS);

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * Answers locally for buckets known to be empty until their next token is due. It can only ever
@@ -30,15 +29,13 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  */
 public final class OverLimitCache extends ForwardingBucketStore {
   private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
-  private static final AtomicLongFieldUpdater<OverLimitCache> SWEEP =
-      AtomicLongFieldUpdater.newUpdater(OverLimitCache.class, "nextSweepNanos");
 
   private final NanoClock clock;
   private final int maxEntries;
   private final Map<String, Long> emptyUntil = new ConcurrentHashMap<>();
   /** Buckets seen in requests of several claims: what a local denial reports for them. */
   private final Map<String, Seen> lastSeen = new ConcurrentHashMap<>();
-  private volatile long nextSweepNanos = Long.MIN_VALUE;
+  private final SweepGate sweepGate = new SweepGate(SWEEP_INTERVAL_NANOS);
 
   /** Whole tokens a bucket held at a moment, and when it is full at the latest (then it is forgotten). */
   private record Seen(long tokens, long atNanos, long fullAtNanos) {}
@@ -156,13 +153,9 @@ public final class OverLimitCache extends ForwardingBucketStore {
     return entries.size() < maxEntries;
   }
 
-  /**
-   * Drops entries that tell nothing any more, at most once per {@link #SWEEP_INTERVAL_NANOS}: a cache
-   * full of live entries would otherwise scan itself on every denial, on the request path.
-   */
+  /** Drops entries that tell nothing any more, at most once per {@link #SWEEP_INTERVAL_NANOS}. */
   private void sweep(long now) {
-    long due = nextSweepNanos;
-    if (now >= due && SWEEP.compareAndSet(this, due, now + SWEEP_INTERVAL_NANOS)) {
+    if (sweepGate.tryOpen(now)) {
       emptyUntil.values().removeIf(until -> until <= now);
       lastSeen.values().removeIf(seen -> seen.fullAtNanos() <= now);
     }
