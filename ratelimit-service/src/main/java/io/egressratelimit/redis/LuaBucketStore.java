@@ -62,13 +62,10 @@ public final class LuaBucketStore implements BucketStore {
 
   @Override
   public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
-    if (batch.claims().isEmpty()) {
-      return CompletableFuture.completedFuture(new BatchOutcome(true, List.of()));
-    }
-    StoreDeadline deadline = StoreDeadline.of(batch, timeout, deadlineMargin);
-    if (deadline.leavesNoTime()) {
-      return CompletableFuture.failedFuture(deadline.noTimeLeft());
-    }
+    return StoreDeadline.decideWithin(batch, timeout, deadlineMargin, this::enqueue);
+  }
+
+  private CompletionStage<BatchOutcome> enqueue(BucketBatch batch, StoreDeadline deadline) {
     CoalescingQueue queue = queueOfShard.get(batch.shard());
     if (queue == null) {
       int slot = runner.slotOf(keyOf(batch, batch.claims().get(0)));

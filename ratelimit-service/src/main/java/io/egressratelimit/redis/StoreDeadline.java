@@ -1,9 +1,14 @@
 package io.egressratelimit.redis;
 
+import io.egressratelimit.limiter.store.BatchOutcome;
 import io.egressratelimit.limiter.store.BucketBatch;
 import io.egressratelimit.limiter.store.StoreUnavailableException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 
 /**
  * How long one request may wait for Redis: what the caller's deadline leaves less a margin for the
@@ -24,6 +29,23 @@ public record StoreDeadline(long nanos, boolean fromCaller) {
       }
     }
     return new StoreDeadline(backend, false);
+  }
+
+  /**
+   * What every Redis strategy does before it reaches Redis: an empty batch admits at once, and a
+   * request whose caller's deadline leaves no time fails at once, unsent; any other goes to
+   * {@code decide} with the wait it has.
+   */
+  public static CompletionStage<BatchOutcome> decideWithin(BucketBatch batch, Duration backendTimeout,
+      Duration margin, BiFunction<BucketBatch, StoreDeadline, CompletionStage<BatchOutcome>> decide) {
+    if (batch.claims().isEmpty()) {
+      return CompletableFuture.completedFuture(new BatchOutcome(true, List.of()));
+    }
+    StoreDeadline deadline = of(batch, backendTimeout, margin);
+    if (deadline.leavesNoTime()) {
+      return CompletableFuture.failedFuture(deadline.noTimeLeft());
+    }
+    return decide.apply(batch, deadline);
   }
 
   static StoreDeadline backendTimeout(Duration backendTimeout) {

@@ -5,20 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.egressratelimit.loadgen.cli.LoadgenCommand;
-import io.egressratelimit.loadgen.upstream.StubUpstream;
 import io.egressratelimit.loadgen.upstream.UpstreamStats;
-import io.egressratelimit.testing.ServiceProcess;
-import io.egressratelimit.testing.redis.RedisServerProcess;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
 
 /**
  * The product's promise, end to end: two service replicas sharing one strict budget in a real
@@ -33,51 +28,26 @@ class TwoReplicasOnRedisIT {
 
   @Test
   void upstreamNeverSeesMoreThanTheBudgetInAnyWindow() throws Exception {
-    Path limits = Files.createDirectory(dir.resolve("limits"));
-    Files.writeString(limits.resolve("geocode.yaml"), String.join("\n",
-        "domain: geocode",
-        "descriptors:",
-        "  - key: generic_key",
-        "    value: geocode",
-        "    rate_limit:",
-        "      period: 10s",
-        "      requests_per_unit: " + BUDGET,
-        "      algorithm: strict",
-        // a small burst refills fast (18 per 10s), so the budget is spent right up to its edge
-        "      burst: 2",
-        ""));
-    try (RedisServerProcess redis = RedisServerProcess.start();
-        ServiceProcess first = replica("replica-1", limits, redis.url());
-        ServiceProcess second = replica("replica-2", limits, redis.url());
-        StubUpstream upstream = StubUpstream.start("127.0.0.1", 0, 4)) {
+    // a small burst refills fast (18 per 10s), so the budget is spent right up to its edge
+    try (TwoReplicasOnOneRedis fleet = TwoReplicasOnOneRedis.start(dir,
+        "period: 10s", "requests_per_unit: " + BUDGET, "algorithm: strict", "burst: 2")) {
       Path summary = dir.resolve("summary.json");
-      StringWriter out = new StringWriter();
-      int exit = LoadgenCommand.execute(
-          new String[] {
-            "rls", "--rls", first.grpcTarget(), "--rls", second.grpcTarget(),
-            "--upstream", "http://127.0.0.1:" + upstream.port(),
-            "--workers", "6", "--duration", "20s", "--start-jitter", "2s",
-            "--budget", Integer.toString(BUDGET), "--window", "10s", "--failure-mode-deny",
-            "--json", summary.toString()
-          },
-          Map.of("GEOCODE_API_KEY", "integration-test-key"), false, new PrintWriter(out, true), new PrintWriter(out, true));
+      List<String> args = new ArrayList<>(List.of("rls"));
+      args.addAll(fleet.targets("--rls"));
+      args.addAll(List.of("--upstream", fleet.upstreamUrl(),
+          "--workers", "6", "--duration", "20s", "--start-jitter", "2s",
+          "--budget", Integer.toString(BUDGET), "--window", "10s", "--failure-mode-deny",
+          "--json", summary.toString()));
+      TwoReplicasOnOneRedis.Run run = fleet.loadgen(args);
+      String out = run.output();
 
-      System.out.print(out); // the run's own summary, kept in the failsafe report
-
-      // the loadgen's default grace (100ms) allows for transit jitter between decision and arrival
-      UpstreamStats seen = upstream.arrivals().stats(WINDOW, Duration.ofMillis(100), 0);
+      UpstreamStats seen = fleet.seen(WINDOW);
       assertTrue(seen.maxInWindow() <= BUDGET, "upstream saw " + seen.maxInWindow() + " in a window\n" + out);
       assertTrue(seen.total() > BUDGET, "the run must span more than one window's budget to test anything\n" + out);
-      assertEquals(0, exit, out.toString());
+      assertEquals(0, run.exit(), out);
       JsonObject json = JsonParser.parseString(Files.readString(summary)).getAsJsonObject();
       assertTrue(json.get("status429").getAsLong() > 0, "no 429s: the budget was never tested\n" + out);
       assertEquals(seen.total(), json.get("status2xx").getAsLong(), "every admitted call reached the upstream");
     }
-  }
-
-  /** A replica started from the service's packaged jar, as a user would start it. */
-  private ServiceProcess replica(String name, Path limits, String redisUrl) {
-    return ServiceProcess.fromPackagedJarOnFreePorts(name, dir, List.of(), "--config", limits.toString(),
-        "--redis-url", redisUrl);
   }
 }

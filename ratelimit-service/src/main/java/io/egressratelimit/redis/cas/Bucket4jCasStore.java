@@ -55,13 +55,10 @@ final class Bucket4jCasStore implements BucketStore {
 
   @Override
   public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
-    if (batch.claims().isEmpty()) {
-      return CompletableFuture.completedFuture(new BatchOutcome(true, List.of()));
-    }
-    StoreDeadline deadline = StoreDeadline.of(batch, timeout, deadlineMargin);
-    if (deadline.leavesNoTime()) {
-      return CompletableFuture.failedFuture(deadline.noTimeLeft());
-    }
+    return StoreDeadline.decideWithin(batch, timeout, deadlineMargin, this::decide);
+  }
+
+  private CompletionStage<BatchOutcome> decide(BucketBatch batch, StoreDeadline deadline) {
     List<AsyncBucketProxy> buckets = new ArrayList<>(batch.claims().size());
     for (BucketClaim claim : batch.claims()) {
       buckets.add(proxy(BucketKey.inStore(keyPrefix, batch.shard(), claim.key()), claim));
