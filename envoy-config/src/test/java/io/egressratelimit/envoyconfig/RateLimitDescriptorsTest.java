@@ -62,9 +62,9 @@ class RateLimitDescriptorsTest {
             + "                    - remote_address: {}\n");
     LoadedBootstrap loaded = BootstrapLoader.parse("remote-address.yaml", yaml);
     EnvoyConfigException error = assertThrows(EnvoyConfigException.class, () -> WITH_CALLER.of(loaded));
-    assertEquals("remote-address.yaml: static_resources.listeners[egress_limited].filter_chains[0]"
+    assertEquals("remote-address.yaml: static_resources.listeners[egress].filter_chains[0]"
             + ".filters[envoy.filters.network.http_connection_manager].typed_config.route_config"
-            + ".virtual_hosts[egress_limited].routes[geocode].route.rate_limits[0].actions[1]: remote_address is not an"
+            + ".virtual_hosts[egress].routes[geocode].route.rate_limits[0].actions[1]: remote_address is not an"
             + " action this check can follow (it knows generic_key, request_headers and header_value_match)",
         error.getMessage());
   }
