@@ -61,6 +61,11 @@ public record RedisStoreSettings(
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("Redis calls in flight must be at least 1, got " + maxInFlight);
     }
+    if (topology == RedisTopology.CLUSTER && (keyPrefix.contains("{") || keyPrefix.contains("}"))) {
+      // Redis hashes a key by its first {...}: one in the prefix would put every bucket in one slot.
+      throw new IllegalArgumentException("the key prefix '" + keyPrefix + "' holds a brace, which on a Redis "
+          + "Cluster would put every bucket on one master: leave { and } out of it");
+    }
   }
 
   /** The atomic script strategy with TLS only as the URL asks. */
