@@ -52,34 +52,35 @@ final class SlotPlan {
 
   private final BucketBatch request;
   private final List<Part> parts;
+  /** Every claim has one Redis key (no legacy twin): a single part is the request itself. */
+  private final boolean oneKeyPerClaim;
 
-  private SlotPlan(BucketBatch request, List<Part> parts) {
+  private SlotPlan(BucketBatch request, List<Part> parts, boolean oneKeyPerClaim) {
     this.request = request;
     this.parts = parts;
+    this.oneKeyPerClaim = oneKeyPerClaim;
   }
 
   static SlotPlan of(BucketBatch request, KeyLayout layout, ToIntFunction<String> slotOf) {
     List<BucketClaim> claims = request.claims();
-    Map<Integer, List<Integer>> claimsBySlot = new LinkedHashMap<>();
-    String[] keys = new String[claims.size()];
+    Map<Integer, List<BucketClaim>> claimsBySlot = new LinkedHashMap<>();
+    Map<Integer, List<Integer>> originsBySlot = new LinkedHashMap<>();
+    int routes = 0;
     for (int i = 0; i < claims.size(); i++) {
-      keys[i] = layout.keyOf(request, claims.get(i));
-      claimsBySlot.computeIfAbsent(slotOf.applyAsInt(keys[i]), slot -> new ArrayList<>()).add(i);
+      BucketClaim claim = claims.get(i);
+      for (String key : layout.keysOf(request, claim)) {
+        int slot = slotOf.applyAsInt(key);
+        claimsBySlot.computeIfAbsent(slot, s -> new ArrayList<>())
+            .add(new BucketClaim(key, claim.spec(), claim.required(), claim.consume(), claim.enforced()));
+        originsBySlot.computeIfAbsent(slot, s -> new ArrayList<>()).add(i);
+        routes++;
+      }
     }
     List<Part> parts = new ArrayList<>(claimsBySlot.size());
-    claimsBySlot.forEach((slot, members) -> {
-      List<BucketClaim> routed = new ArrayList<>(members.size());
-      int[] origins = new int[members.size()];
-      for (int j = 0; j < members.size(); j++) {
-        int origin = members.get(j);
-        BucketClaim claim = claims.get(origin);
-        routed.add(new BucketClaim(keys[origin], claim.spec(), claim.required(), claim.consume(), claim.enforced()));
-        origins[j] = origin;
-      }
-      parts.add(new Part(slot, new BucketBatch(routed, request.shard(), request.callerWaitNanos(),
-          request.callerThread()), origins));
-    });
-    return new SlotPlan(request, List.copyOf(parts));
+    claimsBySlot.forEach((slot, routed) -> parts.add(new Part(slot, new BucketBatch(routed, request.shard(),
+        request.callerWaitNanos(), request.callerThread()),
+        originsBySlot.get(slot).stream().mapToInt(Integer::intValue).toArray())));
+    return new SlotPlan(request, List.copyOf(parts), routes == claims.size());
   }
 
   List<Part> parts() {
@@ -96,7 +97,7 @@ final class SlotPlan {
    * that was only read reports itself not admitted: it took nothing.
    */
   BatchOutcome combine(List<BatchOutcome> outcomes) {
-    if (singlePart()) {
+    if (singlePart() && oneKeyPerClaim) {
       return outcomes.get(0); // claims in the request's order: the part is the request
     }
     boolean admitted = outcomes.stream().allMatch(BatchOutcome::admitted);
@@ -109,10 +110,21 @@ final class SlotPlan {
         if (!admitted && outcome.admitted()) {
           state = givenBack(part.batch().claims().get(j), state);
         }
-        states[part.origins()[j]] = state;
+        int origin = part.origins()[j];
+        states[origin] = states[origin] == null ? state : tighter(states[origin], state);
       }
     }
     return new BatchOutcome(admitted, Arrays.asList(states));
+  }
+
+  /** One bucket kept under two keys (a legacy twin) reads as the emptier of the two. */
+  private static BucketState tighter(BucketState a, BucketState b) {
+    return new BucketState(a.passed() && b.passed(), Math.min(a.remaining(), b.remaining()),
+        max(a.untilPassing(), b.untilPassing()), max(a.untilFull(), b.untilFull()));
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /**
@@ -143,14 +155,17 @@ final class SlotPlan {
 
   /** The request's bucket levels from its parts' levels, in part order. */
   List<BucketLevel> combineLevels(List<List<BucketLevel>> levels) {
-    if (singlePart()) {
+    if (singlePart() && oneKeyPerClaim) {
       return levels.get(0);
     }
     BucketLevel[] combined = new BucketLevel[request.claims().size()];
     for (int p = 0; p < parts.size(); p++) {
       int[] origins = parts.get(p).origins();
       for (int j = 0; j < origins.length; j++) {
-        combined[origins[j]] = levels.get(p).get(j);
+        BucketLevel level = levels.get(p).get(j);
+        BucketLevel known = combined[origins[j]];
+        combined[origins[j]] = known == null ? level
+            : new BucketLevel(Math.min(known.tokens(), level.tokens()), max(known.untilFull(), level.untilFull()));
       }
     }
     return Arrays.asList(combined);

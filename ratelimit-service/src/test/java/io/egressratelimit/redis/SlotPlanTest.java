@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 class SlotPlanTest {
   private static final BucketSpec TEN = new BucketSpec(10, 10, Duration.ofMinutes(1),
       BucketSpec.RefillStyle.INTERVAL_ALIGNED, 10);
-  private static final KeyLayout SPREAD = new KeyLayout("p:", true);
-  private static final KeyLayout BY_DOMAIN = new KeyLayout("p:", false);
+  private static final KeyLayout SPREAD = new KeyLayout("p:", true, false);
+  private static final KeyLayout BY_DOMAIN = new KeyLayout("p:", false, false);
+  private static final KeyLayout WITH_LEGACY = new KeyLayout("p:", true, true);
 
   /** Slots by the claim's name, the last character of the key: a0, a1 share slot 'a', b0 is apart. */
   private static int slotOf(String redisKey) {
@@ -102,6 +103,21 @@ class SlotPlanTest {
     assertEquals(List.of(1L), part.checkOnly().batch().claims().stream().map(BucketClaim::required).toList());
     assertFalse(part.unread().admitted());
     assertEquals(1, part.unread().states().size());
+  }
+
+  @Test
+  void withLegacyKeysEachClaimAlsoSpendsItsDomainTaggedKeyFirstAndReadsAsTheEmptierOfTheTwo() {
+    SlotPlan plan = SlotPlan.of(new BucketBatch(List.of(hit("a0")), "d"), WITH_LEGACY, SlotPlanTest::slotOf);
+    assertEquals(List.of("p:{d}a0", "p:{1be678b5}a0"),
+        plan.parts().get(0).batch().claims().stream().map(BucketClaim::key).toList());
+    BucketState legacy = new BucketState(true, 3, Duration.ZERO, Duration.ofSeconds(40));
+    BatchOutcome combined = plan.combine(List.of(new BatchOutcome(true, List.of(legacy, passed(9)))));
+    assertEquals(new BatchOutcome(true, List.of(new BucketState(true, 3, Duration.ZERO, Duration.ofSeconds(40)))),
+        combined);
+    BucketState empty = new BucketState(false, 0, Duration.ofSeconds(20), Duration.ofSeconds(40));
+    assertEquals(List.of(empty), plan.combine(List.of(new BatchOutcome(false, List.of(empty, passed(9))))).states());
+    assertEquals(List.of(new BucketLevel(3, Duration.ofSeconds(40))), plan.combineLevels(List.of(List.of(
+        new BucketLevel(3, Duration.ofSeconds(40)), new BucketLevel(9, Duration.ofSeconds(30))))));
   }
 
   @Test
