@@ -17,11 +17,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Counts every decision per rule, and times it. Rules are labelled by their metric key, which
- * carries descriptor values only for {@code detailed_metric} rules, so the number of series is
- * bounded by the config; limits Envoy sends without a matching rule share one key per domain.
+ * carries descriptor values only for {@code detailed_metric} and {@code value_to_metric} rules, and
+ * of those keys only the first {@link #DEFAULT_VALUE_KEYS} (by default) count apart ({@link MetricKeys}):
+ * the number of series stays bounded however many values arrive. Limits Envoy sends without a
+ * matching rule share one key per domain here, and one per descriptor shape in upstream's stats.
  */
 public final class DecisionMetrics implements DecisionListener {
   static final String REQUEST_LIMIT_KEY = "_request_limit";
+  /** Metric keys with descriptor values counted apart unless told otherwise. */
+  public static final int DEFAULT_VALUE_KEYS = 1000;
 
   private final MeterRegistry registry;
   private final double nearLimitRatio;
@@ -32,14 +36,19 @@ public final class DecisionMetrics implements DecisionListener {
   private final Counter unmatched;
   private final Map<String, RuleMeters> rules = new ConcurrentHashMap<>();
   private final UpstreamStats upstream;
+  private final MetricKeys valueKeys;
 
   public DecisionMetrics(MeterRegistry registry, double nearLimitRatio) {
-    this(registry, nearLimitRatio, new UpstreamStats());
+    this(registry, nearLimitRatio, new UpstreamStats(), DEFAULT_VALUE_KEYS);
   }
 
-  /** @param upstream where the same hits are counted under envoyproxy/ratelimit's names too */
-  public DecisionMetrics(MeterRegistry registry, double nearLimitRatio, UpstreamStats upstream) {
+  /**
+   * @param upstream where the same hits are counted under envoyproxy/ratelimit's names too
+   * @param valueKeys metric keys with descriptor values counted apart at most
+   */
+  public DecisionMetrics(MeterRegistry registry, double nearLimitRatio, UpstreamStats upstream, int valueKeys) {
     this.upstream = upstream;
+    this.valueKeys = new MetricKeys(valueKeys);
     this.registry = registry;
     this.nearLimitRatio = nearLimitRatio;
     this.decisionTime = Timer.builder("ratelimit.decision")
@@ -74,7 +83,8 @@ public final class DecisionMetrics implements DecisionListener {
       long hits = descriptor.hitsAddend().orElse(request.effectiveHits());
       HitCounts counts = HitCounts.of(status, hits, nearLimitRatio);
       metersFor(request.domain(), status).add(counts);
-      upstream.rule(UpstreamStatKey.of(request.domain(), descriptor, status)).add(counts);
+      upstream.rule(valueKeys.bounded(UpstreamStatKey.of(request.domain(), descriptor, status),
+          UpstreamStatKey.withoutValues(request.domain(), descriptor, status))).add(counts);
     }
   }
 
@@ -86,7 +96,8 @@ public final class DecisionMetrics implements DecisionListener {
 
   private RuleMeters metersFor(String requestDomain, DescriptorStatus status) {
     String domain = status.rule().map(Rule::domain).orElse(requestDomain);
-    String key = status.rule().isPresent() ? status.metricKey() : REQUEST_LIMIT_KEY;
+    String key = status.rule().isPresent()
+        ? valueKeys.bounded(status.metricKey(), status.rule().get().fullKey()) : REQUEST_LIMIT_KEY;
     return rules.computeIfAbsent(domain + '\n' + key, k -> new RuleMeters(registry, domain, key));
   }
 }

@@ -141,7 +141,8 @@ public final class RateLimitServer implements AutoCloseable {
         settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
     RateLimitEngine engine = new RateLimitEngine(config.current(), activity,
         WarmupTraffic.excludedFrom(
-            new DecisionMetrics(metrics.registry(), settings.answers().nearLimitRatio(), metrics.upstream())),
+            new DecisionMetrics(metrics.registry(), settings.answers().nearLimitRatio(), metrics.upstream(),
+                settings.telemetry().metricValueKeys())),
         System::nanoTime, settings.engine());
     RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.answers().responseHeaders(),
         settings.configSemantics().responseDynamicMetadata());
