@@ -1,7 +1,6 @@
 package io.egressratelimit.loadgen.bench;
 
 import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
-import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.IoHandlerFactory;
@@ -46,7 +45,7 @@ public final class BenchRun {
   }
 
   private BenchResult execute() throws BenchFailure, InterruptedException {
-    ByteBuf[] frames = RequestFrames.of(options.workload(), options.domain());
+    RequestFrames.Source frames = RequestFrames.of(options.workload(), options.domain());
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     EventLoopGroup loops = new MultiThreadIoEventLoopGroup(options.threadsUsed(), io);
@@ -63,7 +62,7 @@ public final class BenchRun {
   }
 
   /** Spreads the connections over the event loop threads and waits for every one's HTTP/2 settings. */
-  private ConnectionGroup[] connect(EventLoopGroup loops, Bootstrap bootstrap, ByteBuf[] frames)
+  private ConnectionGroup[] connect(EventLoopGroup loops, Bootstrap bootstrap, RequestFrames.Source frames)
       throws BenchFailure, InterruptedException {
     int connections = options.connections();
     CountDownLatch ready = new CountDownLatch(connections);

@@ -19,7 +19,7 @@ final class ConnectionGroup {
   final EventLoop loop;
   private final Bootstrap bootstrap;
   private final BenchOptions options;
-  private final ByteBuf[] frames;
+  private final RequestFrames.Source frames;
   private final StreamConnection[] connections;
   private final double rate;
   private final CountDownLatch ready;
@@ -38,8 +38,8 @@ final class ConnectionGroup {
    * @param rate this group's share of the calls per second; 0 for a closed loop
    * @param ready counted down once per connection, when its HTTP/2 settings arrive or it fails
    */
-  ConnectionGroup(EventLoop loop, Bootstrap bootstrap, BenchOptions options, ByteBuf[] frames, int connections,
-      double rate, CountDownLatch ready) {
+  ConnectionGroup(EventLoop loop, Bootstrap bootstrap, BenchOptions options, RequestFrames.Source frames,
+      int connections, double rate, CountDownLatch ready) {
     this.loop = loop;
     this.bootstrap = bootstrap;
     this.options = options;
@@ -143,8 +143,7 @@ final class ConnectionGroup {
     if (burstFrame != null) {
       return burstFrame.duplicate();
     }
-    ByteBuf frame = frames.length == 1 ? frames[0] : frames[random.nextInt(frames.length)];
-    return frame.duplicate();
+    return frames.next(random);
   }
 
   void sent(Call call) {

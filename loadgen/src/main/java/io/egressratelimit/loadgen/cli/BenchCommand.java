@@ -39,9 +39,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "The rate limit service, plaintext gRPC (default: ${DEFAULT-VALUE}).")
   RlsTarget target;
 
-  @Option(names = "--workload", order = 2, defaultValue = "hot", paramLabel = "hot|keys10k|over",
+  @Option(names = "--workload", order = 2, defaultValue = "hot", paramLabel = "hot|keys10k|over|users|hotuser",
       description = "hot: one global budget; keys10k: 10,000 per-user budgets, one at random per call;"
-          + " over: a budget spent by the first call (default: ${DEFAULT-VALUE}).")
+          + " over: a budget spent by the first call; users: 1,000,000 per-user budgets in turn, each call the"
+          + " next user; hotuser: the global budget and one of 10,000 users' in each call, which sit on two"
+          + " masters of a Redis Cluster (default: ${DEFAULT-VALUE}).")
   Workload workload;
 
   @Option(names = "--connections", order = 3, defaultValue = "4", paramLabel = "N",
