@@ -76,6 +76,11 @@ public record BucketClaim(String key, BucketSpec spec, long required, long consu
     return settles() ? this : new BucketClaim(key, spec, required, consume, true);
   }
 
+  /** The same claim on another key (where a store keeps the bucket under a name of its own). */
+  public BucketClaim withKey(String otherKey) {
+    return new BucketClaim(otherKey, spec, required, consume, enforced, kind);
+  }
+
   /** A claim on the same bucket that reads it and changes nothing: a settlement already applied. */
   public BucketClaim readOnly() {
     return new BucketClaim(key, spec, 0, 0, false);
