@@ -45,6 +45,8 @@ public final class HtmlReportWriter {
         .append("<h1>Load run (").append(Html.escape(summary.mode())).append(")</h1>\n")
         .append("<p class=\"verdict ").append(verdict.held() ? "held" : "exceeded").append("\">")
         .append(Html.escape(verdict.line())).append("</p>\n")
+        .append(verdict.cost().map(c -> "<p class=\"verdict " + (c.held() ? "held" : "exceeded") + "\">"
+            + Html.escape(c.line()) + "</p>\n").orElse(""))
         .append("<p>Started ").append(Html.escape(summary.startedAt().truncatedTo(ChronoUnit.SECONDS).toString()))
         .append("; admitted calls counted by the ").append(Html.escape(verdict.source().label()))
         .append(".</p>\n");
@@ -99,6 +101,8 @@ public final class HtmlReportWriter {
         .forEach((label, value) -> html.append("<tr><td>").append(Html.escape(label)).append("</td><td>")
             .append(Html.escape(value)).append("</td></tr>\n"));
     html.append("<tr><td>verdict</td><td>").append(Html.escape(verdict.line())).append("</td></tr>\n");
+    verdict.cost().ifPresent(c ->
+        html.append("<tr><td>cost verdict</td><td>").append(Html.escape(c.line())).append("</td></tr>\n"));
     html.append("</table>\n</body>\n</html>\n");
     return html.toString();
   }

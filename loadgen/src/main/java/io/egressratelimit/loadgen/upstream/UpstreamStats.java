@@ -6,15 +6,25 @@ import com.google.gson.JsonParser;
 import io.egressratelimit.loadgen.units.Durations;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The stub's answer on {@code GET /stats}: {@code {"total":N,"maxInWindow":M,"windowSeconds":S,
- * "graceMillis":G}}. The first three fields are a shared contract.
+ * "graceMillis":G}}. The first three fields are a shared contract. A usage-priced stub adds
+ * {@code totalCost}, {@code maxCostInWindow} and {@code maxCost}.
  */
-public record UpstreamStats(long total, int maxInWindow, Duration window, Duration grace) {
+public record UpstreamStats(long total, int maxInWindow, Duration window, Duration grace, Optional<ServedCost> cost) {
+  /** Cost served, in the unit the stub reports it: in total, the most in any window, the largest call. */
+  public record ServedCost(long total, long maxInWindow, long maxCall) {}
+
   public UpstreamStats {
     Objects.requireNonNull(window, "window");
     Objects.requireNonNull(grace, "grace");
+    Objects.requireNonNull(cost, "cost");
+  }
+
+  public UpstreamStats(long total, int maxInWindow, Duration window, Duration grace) {
+    this(total, maxInWindow, window, grace, Optional.empty());
   }
 
   public String toJson() {
@@ -23,6 +33,11 @@ public record UpstreamStats(long total, int maxInWindow, Duration window, Durati
     json.addProperty("maxInWindow", maxInWindow);
     json.addProperty("windowSeconds", Durations.seconds(window));
     json.addProperty("graceMillis", grace.toMillis());
+    cost.ifPresent(c -> {
+      json.addProperty("totalCost", c.total());
+      json.addProperty("maxCostInWindow", c.maxInWindow());
+      json.addProperty("maxCost", c.maxCall());
+    });
     return json.toString();
   }
 
@@ -36,8 +51,12 @@ public record UpstreamStats(long total, int maxInWindow, Duration window, Durati
       int max = json.get("maxInWindow").getAsInt();
       double windowSeconds = json.get("windowSeconds").getAsDouble();
       long graceMillis = json.has("graceMillis") ? json.get("graceMillis").getAsLong() : 0;
+      Optional<ServedCost> cost = json.has("totalCost")
+          ? Optional.of(new ServedCost(json.get("totalCost").getAsLong(), json.get("maxCostInWindow").getAsLong(),
+              json.get("maxCost").getAsLong()))
+          : Optional.empty();
       return new UpstreamStats(
-          total, max, Duration.ofMillis(Math.round(windowSeconds * 1000)), Duration.ofMillis(graceMillis));
+          total, max, Duration.ofMillis(Math.round(windowSeconds * 1000)), Duration.ofMillis(graceMillis), cost);
     } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException e) {
       throw new IllegalArgumentException("not a stats answer of the stub upstream");
     }
