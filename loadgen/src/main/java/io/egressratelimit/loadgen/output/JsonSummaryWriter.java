@@ -69,6 +69,9 @@ public final class JsonSummaryWriter {
       served.bound().ifPresent(b -> cost.addProperty("bound", b));
       cost.addProperty("held", served.held());
       cost.addProperty("line", served.line());
+      JsonArray costPerSecond = new JsonArray();
+      served.perSecond().forEach(costPerSecond::add);
+      cost.add("perSecond", costPerSecond);
       verdict.add("cost", cost);
     });
     root.add("verdict", verdict);

@@ -2,6 +2,7 @@ package io.egressratelimit.loadgen.stats;
 
 import io.egressratelimit.loadgen.units.Durations;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -14,14 +15,22 @@ import java.util.OptionalLong;
  * @param totalCost all the cost the upstream served during the run
  * @param maxCostInWindow the most served in any sliding window
  * @param maxCallCost the largest single call's cost (c, as observed)
+ * @param perSecond the cost served in each second of the run, for the report
  */
 public record CostVerdict(
-    long totalCost, long maxCostInWindow, long maxCallCost, Duration window, OptionalLong budget, OptionalLong bound) {
+    long totalCost, long maxCostInWindow, long maxCallCost, Duration window, OptionalLong budget, OptionalLong bound,
+    List<Long> perSecond) {
 
   public CostVerdict {
     Objects.requireNonNull(window, "window");
     Objects.requireNonNull(budget, "budget");
     Objects.requireNonNull(bound, "bound");
+    perSecond = List.copyOf(perSecond);
+  }
+
+  public CostVerdict(
+      long totalCost, long maxCostInWindow, long maxCallCost, Duration window, OptionalLong budget, OptionalLong bound) {
+    this(totalCost, maxCostInWindow, maxCallCost, window, budget, bound, List.of());
   }
 
   public boolean held() {

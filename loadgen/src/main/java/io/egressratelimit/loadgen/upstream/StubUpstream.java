@@ -141,7 +141,8 @@ public final class StubUpstream implements AutoCloseable {
       if (usage.isPresent()) {
         ArrivalLog.CostStats cost = arrivals.costStats(window, grace, since);
         calls = new UpstreamStats(calls.total(), calls.maxInWindow(), calls.window(), calls.grace(),
-            Optional.of(new UpstreamStats.ServedCost(cost.total(), cost.maxInWindow(), cost.maxCall())));
+            Optional.of(new UpstreamStats.ServedCost(cost.total(), cost.maxInWindow(), cost.maxCall(),
+                cost.perSecondFromEpochMillis(), cost.perSecond())));
       }
       json = calls.toJson();
     } catch (IllegalArgumentException e) {

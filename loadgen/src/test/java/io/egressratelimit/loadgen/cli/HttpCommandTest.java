@@ -79,10 +79,11 @@ class HttpCommandTest {
     try (StubUpstream stub = StubUpstream.start("127.0.0.1", 0, 2, Optional.of(new UsageCost(100, 100, 1)))) {
       String url = "http://127.0.0.1:" + stub.port();
       Path json = Files.createTempFile("loadgen-cost", ".json");
+      Path report = Files.createTempFile("loadgen-cost", ".html");
       CommandRun held = CommandRun.of(Map.of(ApiKey.ENV_VAR, SECRET),
           "http", "--target", url, "--path", "/v1/chat/completions", "--upstream", url, "--requests", "6",
           "--workers", "3", "--interval", "5ms", "--start-jitter", "0s", "--budget", "6",
-          "--cost-budget", "500", "--cost-bound", "600", "--json", json.toString());
+          "--cost-budget", "500", "--cost-bound", "600", "--json", json.toString(), "--report", report.toString());
       assertEquals(ExitCodes.BUDGET_HELD, held.exitCode(), held.err() + held.out());
       assertTrue(held.out().contains("cost held: max 600 served in any 10s window (budget 500, bound 600)"), held.out());
       JsonObject cost = JsonParser.parseString(Files.readString(json)).getAsJsonObject()
@@ -93,6 +94,14 @@ class HttpCommandTest {
       assertEquals(500, cost.get("budget").getAsLong(), cost.toString());
       assertEquals(600, cost.get("bound").getAsLong(), cost.toString());
       assertTrue(cost.get("held").getAsBoolean(), cost.toString());
+      long perSecondSum = 0;
+      for (var second : cost.getAsJsonArray("perSecond")) {
+        perSecondSum += second.getAsLong();
+      }
+      assertEquals(600, perSecondSum, cost.toString());
+      String html = Files.readString(report);
+      assertTrue(html.contains("<h2>Cost served per second</h2>"), html);
+      assertTrue(html.contains("cost held: max 600 served in any 10s window (budget 500, bound 600)"), html);
 
       CommandRun exceeded = CommandRun.of(Map.of(ApiKey.ENV_VAR, SECRET),
           "http", "--target", url, "--path", "/v1/chat/completions", "--upstream", url, "--requests", "6",
@@ -102,6 +111,7 @@ class HttpCommandTest {
       assertTrue(exceeded.out().contains("COST BOUND EXCEEDED: max 1200 served in a 10s window (budget 500, bound 1100)"),
           exceeded.out());
       Files.deleteIfExists(json);
+      Files.deleteIfExists(report);
     }
   }
 
