@@ -13,6 +13,6 @@ class VerdictsTest {
 
   @Test
   void costServedBeforeTheStartIsFoldedIntoTheFirstSecond() {
-    assertEquals(List.of(8L, 4L), Verdicts.runSeconds(List.of(5L, 3L, 4L), -1_200));
+    assertEquals(List.of(8L, 4L), Verdicts.runSeconds(List.of(5L, 3L, 4L), -1_000));
   }
 }
