@@ -101,7 +101,7 @@ final class SlotPlan {
         return null;
       }
       slot = claimSlot;
-      routed.add(new BucketClaim(key, claim.spec(), claim.required(), claim.consume(), claim.enforced()));
+      routed.add(claim.withKey(key));
     }
     int[] origins = new int[claims.size()];
     for (int i = 0; i < origins.length; i++) {
