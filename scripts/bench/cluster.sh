@@ -274,7 +274,7 @@ if [ "$MILLION" = yes ]; then
   report "  /budgets: $(printf '%s' "$budgets" | wc -c) bytes, $(printf '%s' "$budgets" | node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => { const j = JSON.parse(s); console.log(j.rules.reduce((n, r) => n + r.buckets.length, 0)) })') buckets shown"
   metrics="$(curl -fs "http://127.0.0.1:$HTTP_PORT/metrics")"
   report "  metric series: ratelimit_hits_total $(printf '%s\n' "$metrics" | grep -c '^ratelimit_hits_total'), ratelimit_service_rate_limit_total_hits $(printf '%s\n' "$metrics" | grep -c '^ratelimit_service_rate_limit_total_hits'), all lines $(printf '%s\n' "$metrics" | grep -vc '^#')"
-  grep -q 'metric keys with descriptor values' "$OUT/service.log" && report "  the service logged: $(grep -o '[0-9]* metric keys with descriptor values.*' "$OUT/service.log" | head -1 | cut -c1-140)"
+  report "  descriptors counted under their rule's key past the bound: $(printf '%s\n' "$metrics" | awk '/^ratelimit_metric_keys_folded_total/ { print $2 }')"
 fi
 
 report ""

@@ -37,6 +37,7 @@ public final class DecisionMetrics implements DecisionListener {
   private final Map<String, RuleMeters> rules = new ConcurrentHashMap<>();
   private final UpstreamStats upstream;
   private final MetricKeys valueKeys;
+  private final Counter folded;
 
   public DecisionMetrics(MeterRegistry registry, double nearLimitRatio) {
     this(registry, nearLimitRatio, new UpstreamStats(), DEFAULT_VALUE_KEYS);
@@ -49,6 +50,8 @@ public final class DecisionMetrics implements DecisionListener {
   public DecisionMetrics(MeterRegistry registry, double nearLimitRatio, UpstreamStats upstream, int valueKeys) {
     this.upstream = upstream;
     this.valueKeys = new MetricKeys(valueKeys);
+    this.folded = Meters.counter(registry, "ratelimit.metric.keys.folded", "Descriptors counted under their rule's"
+        + " key without values, because METRIC_VALUE_KEYS keys with values are counted apart already", Tags.empty());
     this.registry = registry;
     this.nearLimitRatio = nearLimitRatio;
     this.decisionTime = Timer.builder("ratelimit.decision")
@@ -82,9 +85,15 @@ public final class DecisionMetrics implements DecisionListener {
       RequestDescriptor descriptor = request.descriptors().get(i);
       long hits = descriptor.hitsAddend().orElse(request.effectiveHits());
       HitCounts counts = HitCounts.of(status, hits, nearLimitRatio);
-      metersFor(request.domain(), status).add(counts);
-      upstream.rule(valueKeys.bounded(UpstreamStatKey.of(request.domain(), descriptor, status),
-          UpstreamStatKey.withoutValues(request.domain(), descriptor, status))).add(counts);
+      String meterKey = meterKey(status);
+      String statKey = UpstreamStatKey.of(request.domain(), descriptor, status);
+      String boundedStatKey = valueKeys.bounded(statKey, UpstreamStatKey.withoutValues(request.domain(), descriptor,
+          status));
+      if (!meterKey.equals(status.metricKey()) && status.rule().isPresent() || !boundedStatKey.equals(statKey)) {
+        folded.increment();
+      }
+      metersFor(request.domain(), status, meterKey).add(counts);
+      upstream.rule(boundedStatKey).add(counts);
     }
   }
 
@@ -94,10 +103,14 @@ public final class DecisionMetrics implements DecisionListener {
     upstream.redisError();
   }
 
-  private RuleMeters metersFor(String requestDomain, DescriptorStatus status) {
-    String domain = status.rule().map(Rule::domain).orElse(requestDomain);
-    String key = status.rule().isPresent()
+  /** The rule's metric key, within the bound on keys with values; one key per domain for limits without a rule. */
+  private String meterKey(DescriptorStatus status) {
+    return status.rule().isPresent()
         ? valueKeys.bounded(status.metricKey(), status.rule().get().fullKey()) : REQUEST_LIMIT_KEY;
+  }
+
+  private RuleMeters metersFor(String requestDomain, DescriptorStatus status, String key) {
+    String domain = status.rule().map(Rule::domain).orElse(requestDomain);
     return rules.computeIfAbsent(domain + '\n' + key, k -> new RuleMeters(registry, domain, key));
   }
 }

@@ -2,24 +2,17 @@ package io.egressratelimit.metrics;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Bounds the metric keys that carry the request's descriptor values. {@code detailed_metric} and
  * {@code value_to_metric} rules, and limits Envoy sends in the request, count each value under a
  * key of its own, and every key is a set of series: a million users would be a million sets, on
  * every scrape. Past {@code max} such keys, a new value counts under the same key without values
- * (the rule's own key), and the first time that happens is logged. Keys without values are bounded
- * by the limits config and always pass.
+ * (the rule's own key). Keys without values are bounded by the limits config and always pass.
  */
 final class MetricKeys {
-  private static final Logger LOG = LoggerFactory.getLogger(MetricKeys.class);
-
   private final int max;
   private final Set<String> withValues = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean full = new AtomicBoolean();
 
   /** @param max keys with values counted apart at most (a few more when values arrive at once) */
   MetricKeys(int max) {
@@ -34,10 +27,6 @@ final class MetricKeys {
     if (withValues.size() < max) {
       withValues.add(key);
       return key;
-    }
-    if (full.compareAndSet(false, true)) {
-      LOG.warn("{} metric keys with descriptor values are counted apart (METRIC_VALUE_KEYS); further values count"
-          + " under their rule's key, e.g. {} under {}", max, key, withoutValues);
     }
     return withoutValues;
   }

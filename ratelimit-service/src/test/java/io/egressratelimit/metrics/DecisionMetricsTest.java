@@ -99,6 +99,7 @@ class DecisionMetricsTest {
     assertEquals(1, counter("ratelimit.hits", "geocode.user_bob"));
     assertEquals(2, counter("ratelimit.hits", "geocode.user"), "carol and dave under the rule's key");
     assertNull(registry.find("ratelimit.hits").tags("key", "geocode.user_carol").counter());
+    assertEquals(2, registry.find("ratelimit.metric.keys.folded").counter().count(), "carol and dave");
     String text = upstream.prometheusText();
     assertTrue(text.contains("ratelimit_service_rate_limit_total_hits{domain=\"geocode\",key1=\"user\"} 2"), text);
     assertTrue(text.contains("key1=\"user_alice\"} 2"), text);
