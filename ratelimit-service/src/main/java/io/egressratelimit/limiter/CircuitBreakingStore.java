@@ -56,13 +56,13 @@ public final class CircuitBreakingStore extends ForwardingBucketStore {
 
   @Override
   public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
-    if (WarmupTraffic.isWarmup(batch.shard())) {
-      // A replica warming up on a crowded machine misses deadlines; that says nothing about the
-      // backend's health, and the warm-up must reach the backend even while the breaker is open.
-      return forward(batch);
-    }
+    // A replica warming up on a crowded machine misses deadlines; that says nothing about the
+    // backend's health, and the warm-up must reach the backend even while the breaker is open.
+    boolean rehearsal = WarmupTraffic.isRehearsal(batch);
     State current = state.get();
-    if (current == State.OPEN) {
+    if (rehearsal) {
+      // answered as any call, below; a failure is not counted
+    } else if (current == State.OPEN) {
       if (nanoTicker.getAsLong() - openedAt.get() < openForNanos || !state.compareAndSet(State.OPEN, State.HALF_OPEN)) {
         return rejected();
       }
@@ -73,7 +73,7 @@ public final class CircuitBreakingStore extends ForwardingBucketStore {
       if (failure == null) {
         consecutiveFailures.set(0);
         state.set(State.CLOSED);
-      } else {
+      } else if (!rehearsal) {
         onFailure();
       }
     });
