@@ -1,12 +1,9 @@
 package io.egressratelimit.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The admin HTTP endpoints, on their own port and with envoyproxy/ratelimit's paths:
@@ -27,25 +24,18 @@ public final class AdminHttpServer {
   private AdminHttpServer() {}
 
   public static HttpListener start(String host, int port, AdminEndpoints endpoints) throws IOException {
-    return HttpListener.start(new InetSocketAddress(host, port), 2, "admin-http", Map.of(
-        "/", exact("/", exchange -> HttpResponses.text(exchange, 200, INDEX)),
-        "/healthcheck", exact("/healthcheck", exchange -> healthcheck(exchange, endpoints)),
-        "/rlconfig", readOnly("/rlconfig", HttpResponses.TEXT, endpoints.rules()),
-        "/metrics", readOnly("/metrics", HttpResponses.PROMETHEUS, endpoints.metrics()),
-        "/json", exact("/json", new JsonEndpoint(endpoints.rateLimit())),
-        "/budgets", exact("/budgets", new BudgetsEndpoint(endpoints.budgets()))));
+    return HttpListener.start(new InetSocketAddress(host, port), "admin-http", new Routes(Map.of(
+        "/", Routes.immediate(request -> Response.text(200, INDEX)),
+        // On the I/O thread: a health check never waits behind a scrape or a /json call.
+        "/healthcheck", Routes.immediate(request -> healthcheck(endpoints)),
+        "/rlconfig", Routes.readOnly("/rlconfig", Response.TEXT, endpoints.rules()),
+        "/metrics", Routes.readOnly("/metrics", Response.PROMETHEUS, endpoints.metrics()),
+        "/json", Routes.onWorker(new JsonEndpoint(endpoints.rateLimit())),
+        "/budgets", Routes.onWorker(new BudgetsEndpoint(endpoints.budgets()))), NOT_FOUND));
   }
 
-  private static void healthcheck(HttpExchange exchange, AdminEndpoints endpoints) throws IOException {
+  private static Response healthcheck(AdminEndpoints endpoints) {
     Optional<String> problem = endpoints.unhealthy().get();
-    HttpResponses.text(exchange, problem.isEmpty() ? 200 : 503, problem.orElse("OK") + "\n");
-  }
-
-  private static HttpHandler readOnly(String path, String contentType, Supplier<String> body) {
-    return exact(path, Routes.readOnly(path, contentType, body));
-  }
-
-  private static HttpHandler exact(String path, HttpHandler handler) {
-    return Routes.exact(path, NOT_FOUND, handler);
+    return Response.text(problem.isEmpty() ? 200 : 503, problem.orElse("OK") + "\n");
   }
 }

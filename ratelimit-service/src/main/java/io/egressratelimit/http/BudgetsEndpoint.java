@@ -1,12 +1,10 @@
 package io.egressratelimit.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.egressratelimit.limiter.BudgetBoard.BudgetsView;
-import java.io.IOException;
+import io.egressratelimit.limiter.store.Completions;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -16,7 +14,7 @@ import java.util.function.Supplier;
  * page that charts it by polling the JSON. Read-only, and the view behind it is built at most once
  * a second however many watch.
  */
-final class BudgetsEndpoint implements HttpHandler {
+final class BudgetsEndpoint implements Endpoint {
   private static final long TIMEOUT_SECONDS = 5;
 
   private final Supplier<CompletionStage<BudgetsView>> budgets;
@@ -26,32 +24,24 @@ final class BudgetsEndpoint implements HttpHandler {
   }
 
   @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    String method = exchange.getRequestMethod();
-    if (!"GET".equals(method) && !"HEAD".equals(method)) {
-      HttpResponses.methodNotAllowed(exchange, "GET, HEAD", "/budgets only answers GET");
-      return;
+  public CompletionStage<Response> answer(Request request) {
+    if (!Routes.isRead(request)) {
+      return CompletableFuture.completedFuture(Response.methodNotAllowed("GET, HEAD", "/budgets only answers GET"));
     }
-    if (wantsHtml(exchange.getRequestHeaders().getFirst("Accept"))) {
-      exchange.getResponseHeaders().set("Content-Security-Policy", BudgetsPage.CONTENT_SECURITY_POLICY);
-      HttpResponses.send(exchange, 200, "text/html; charset=utf-8", BudgetsPage.HTML);
-      return;
+    if (wantsHtml(request.header("accept").orElse(null))) {
+      return CompletableFuture.completedFuture(Response.of(200, "text/html; charset=utf-8", BudgetsPage.HTML)
+          .withHeader("Content-Security-Policy", BudgetsPage.CONTENT_SECURITY_POLICY));
     }
-    BudgetsView view;
-    try {
-      view = budgets.get().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      HttpResponses.text(exchange, 503, "budgets unavailable: " + e.getCause().getMessage() + "\n");
-      return;
-    } catch (TimeoutException e) {
-      HttpResponses.text(exchange, 504, "budgets not read within " + TIMEOUT_SECONDS + " s\n");
-      return;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      HttpResponses.text(exchange, 503, "shutting down\n");
-      return;
-    }
-    HttpResponses.send(exchange, 200, HttpResponses.JSON, BudgetsJson.render(view));
+    return budgets.get().toCompletableFuture().orTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .handle((view, failure) -> {
+          if (failure == null) {
+            return Response.of(200, Response.JSON, BudgetsJson.render(view));
+          }
+          Throwable cause = Completions.cause(failure);
+          return cause instanceof TimeoutException
+              ? Response.text(504, "budgets not read within " + TIMEOUT_SECONDS + " s\n")
+              : Response.text(503, "budgets unavailable: " + cause.getMessage() + "\n");
+        });
   }
 
   /** A browser asks for text/html first; curl, scripts and the page's own polling do not. */

@@ -14,7 +14,7 @@ public final class PrometheusHttpServer {
 
   public static HttpListener start(InetSocketAddress address, String path, Supplier<String> scrape)
       throws IOException {
-    return HttpListener.start(address, 1, "prometheus-http", Map.of("/", Routes.exact(path,
-        "not found; metrics are at " + path + "\n", Routes.readOnly(path, HttpResponses.PROMETHEUS, scrape))));
+    return HttpListener.start(address, "prometheus-http", new Routes(
+        Map.of(path, Routes.readOnly(path, Response.PROMETHEUS, scrape)), "not found; metrics are at " + path + "\n"));
   }
 }

@@ -1,37 +1,41 @@
 package io.egressratelimit.http;
 
-import com.sun.net.httpserver.HttpHandler;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** The handler shapes both listeners share. */
-final class Routes {
-  private Routes() {}
+/**
+ * The paths of one listener, each exact: anything else is a 404 with {@code notFound} as its text.
+ * An endpoint marked {@code onIoThread} answers on the connection's own thread, so it never waits
+ * behind slower work; it must be cheap and never block. The others run on the listener's few
+ * worker threads.
+ */
+record Routes(Map<String, Route> byPath, String notFound) {
+  record Route(Endpoint endpoint, boolean onIoThread) {}
 
-  /**
-   * The JDK server matches contexts by prefix; our paths are exact, anything longer is a 404 with
-   * {@code notFound} as its text. Closes every exchange.
-   */
-  static HttpHandler exact(String path, String notFound, HttpHandler handler) {
-    return exchange -> {
-      try (exchange) {
-        if (exchange.getRequestURI().getPath().equals(path)) {
-          handler.handle(exchange);
-        } else {
-          HttpResponses.text(exchange, 404, notFound);
-        }
-      }
-    };
+  Routes {
+    byPath = Map.copyOf(byPath);
   }
 
-  /** A body rendered on each GET (or HEAD); any other method is a 405. */
-  static HttpHandler readOnly(String path, String contentType, Supplier<String> body) {
-    return exchange -> {
-      String method = exchange.getRequestMethod();
-      if (!"GET".equals(method) && !"HEAD".equals(method)) {
-        HttpResponses.methodNotAllowed(exchange, "GET, HEAD", path + " only answers GET");
-        return;
-      }
-      HttpResponses.send(exchange, 200, contentType, body.get());
-    };
+  /** A cheap answer computed at once, on the I/O thread. */
+  static Route immediate(Function<Request, Response> answer) {
+    return new Route(request -> CompletableFuture.completedFuture(answer.apply(request)), true);
+  }
+
+  /** An answer that may take a while to compute, or completes later; on a worker thread. */
+  static Route onWorker(Endpoint endpoint) {
+    return new Route(endpoint, false);
+  }
+
+  /** A body rendered on each GET (or HEAD), on a worker thread; any other method is a 405. */
+  static Route readOnly(String path, String contentType, Supplier<String> body) {
+    return onWorker(request -> CompletableFuture.completedFuture(
+        isRead(request) ? Response.of(200, contentType, body.get())
+            : Response.methodNotAllowed("GET, HEAD", path + " only answers GET")));
+  }
+
+  static boolean isRead(Request request) {
+    return "GET".equals(request.method()) || request.isHead();
   }
 }

@@ -66,7 +66,7 @@ class DependencyDirectionTest {
         // io.netty: the adapter reads which of its transport's event loops a call arrived on, and
         // hands it on as a plain Executor.
         may("grpc", "domain limiter limiter.store", "io.grpc io.netty io.envoyproxy com.google org.slf4j"),
-        may("http", "domain limiter limiter.store", "io.envoyproxy com.google com.sun org.slf4j"),
+        may("http", "domain limiter limiter.store", "io.envoyproxy com.google io.netty org.slf4j"),
         may("metrics", "domain config limiter limiter.store", "io.micrometer"),
         may("tracing", "limiter.store", "io.opentelemetry io.grpc io.envoyproxy"),
         may("logging", "", "ch.qos org.slf4j"),
