@@ -85,6 +85,12 @@ public final class RateLimitServer implements AutoCloseable {
   /** Starts, serves until SIGTERM, drains, and exits 0. */
   static int run(ServerSettings settings) {
     RateLimitServer server = start(settings);
+    if (settings.warmup().exitWhenReady()) {
+      boolean ready = server.awaitReady(Duration.ofMinutes(2));
+      server.close();
+      LOG.info("exiting once ready, as asked (--exit-when-ready)");
+      return ready ? 0 : 1;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       // A JVM stopped by a signal exits 143 once its hooks end; a finished drain is a clean stop, so
