@@ -99,7 +99,11 @@ final class EnvoyFleet implements AutoCloseable {
 
   /** What reached the upstream, in sliding windows of this length, less a grace for transit jitter. */
   UpstreamStats seen(Duration window) {
-    return upstream.arrivals().stats(window, Duration.ofMillis(100), 0);
+    return upstreamStats(window, Duration.ofMillis(100));
+  }
+
+  UpstreamStats upstreamStats(Duration window, Duration grace) {
+    return upstream.arrivals().stats(window, grace, 0);
   }
 
   @Override

@@ -10,8 +10,8 @@ import java.time.Duration;
 /**
  * The calls a replica sends itself before it reports SERVING: rehearsals of real calls. A
  * rehearsal walks the whole path of a real call in a real domain, rule matching included, but
- * each of its claims is moved to a bucket of its own, under a key in the reserved warm-up domain
- * that no descriptor can write, with a one-second shape of a million tokens. So the warm-up
+ * each of its claims is moved to a bucket of its own, under a bucket key that starts with the
+ * reserved warm-up domain, which no descriptor can write, with a one-second shape of a million tokens. So the warm-up
  * spends no real budget, its buckets expire within seconds, and the stores and listeners can tell
  * its batches from a caller's and keep them out of every metric and view operators read.
  */
