@@ -99,9 +99,22 @@ done
 redis-cli -p "$REDIS_PORT" flushall >/dev/null
 
 # --- 2. the service, on each store ---------------------------------------------------------------
+# Replicas start as the demo starts them: from the JDK 25 AOT cache when a JDK 25 is found (recorded
+# once per build, on Redis, the product path), else on the default java, as the summary says.
+AOT_CACHE="$OUT/ratelimit-service.aot"
+AOT_JAVA="$("$ROOT/scripts/aot-cache.sh" "$JAR" "$AOT_CACHE" "$ROOT/scripts/bench" --redis-url "redis://127.0.0.1:$REDIS_PORT")"
+if [ -n "$AOT_JAVA" ]; then
+  SERVICE_JAVA=("$AOT_JAVA" -XX:AOTCache="$AOT_CACHE")
+else
+  SERVICE_JAVA=(java)
+fi
+say "service JVM: ${SERVICE_JAVA[*]}"
+echo "{\"service_java\": \"${SERVICE_JAVA[*]}\"}" > "$OUT/service-java.json"
+redis-cli -p "$REDIS_PORT" flushall >/dev/null
+
 start_service() { # extra args...
   STARTED_MS="$(date +%s%3N)"
-  java -XX:+UseParallelGC -jar "$JAR" --config "$ROOT/scripts/bench/limits.yaml" --host 127.0.0.1 \
+  "${SERVICE_JAVA[@]}" -XX:+UseParallelGC -jar "$JAR" --config "$ROOT/scripts/bench/limits.yaml" --host 127.0.0.1 \
     --grpc-port "$GRPC_PORT" --http-port "$HTTP_PORT" --over-limit-cache-size 0 "$@" > "$OUT/service-$STORE.log" 2>&1 &
   PIDS+=("$!")
   SERVICE_PID="$!"
