@@ -45,6 +45,15 @@ PIDS=()
 exec 9>"${TMPDIR:-/tmp}/ratelimit-bench.lock"
 flock -n 9 || { echo "bench: another benchmark is running on this machine; wait for it to end" >&2; exit 1; }
 
+# A service left listening on these ports would answer in place of the one under test.
+for port in "$GRPC_PORT" "$HTTP_PORT" "$REDIS_PORT"; do
+  if { exec {probe}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
+    exec {probe}>&-
+    echo "bench: 127.0.0.1:$port is already in use; move the benchmark with BENCH_GRPC_PORT, BENCH_HTTP_PORT and BENCH_REDIS_PORT" >&2
+    exit 1
+  fi
+done
+
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
