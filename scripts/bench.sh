@@ -184,6 +184,7 @@ timing_script() { # FILE CALLS INTERVAL_MS
 # h2load on one connection, Envoy's 20 ms filter timeout as every call's grpc-timeout.
 h2load_calls() { # LOG h2load-flags...
   local log="$1"; shift
+  rm -f "$log" # h2load appends to its log
   h2load -c 1 -m 100 -t 1 -d "$HOT_FRAME" -H 'content-type: application/grpc' -H 'te: trailers' \
     -H 'grpc-timeout: 20m' --log-file "$log" "$@" > "$log.out" 2>&1 || true
 }
