@@ -44,6 +44,6 @@ public final class WarmupTraffic {
     String key = new BucketKey(DOMAIN).entry("rehearses", claim.key()).toString();
     BucketSpec spec = new BucketSpec(TOKENS, TOKENS, Duration.ofSeconds(1), claim.spec().style(), TOKENS);
     return new BucketClaim(key, spec, Math.min(claim.required(), TOKENS), Math.min(claim.consume(), TOKENS),
-        claim.enforced());
+        claim.enforced(), claim.kind());
   }
 }
