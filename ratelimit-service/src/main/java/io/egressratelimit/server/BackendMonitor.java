@@ -12,10 +12,12 @@ import java.util.Optional;
 
 /**
  * Runs every second: keeps the RateLimitService's gRPC health in step with {@link ServingState},
- * and probes an open circuit breaker. The probe matters because a replica out of rotation gets no
- * requests, and without requests the breaker would never try Redis again: it would stay out for
- * good. The overall health ({@code ""}) is left alone: it answers liveness probes, and restarting
- * a replica because Redis is down would only add churn.
+ * and probes the store through the circuit breaker, whatever its state. Without requests nothing
+ * else would: an idle replica whose Redis stopped accepting it (a changed password, a dropped ACL
+ * user) would stay SERVING until traffic arrived to fail, and a replica out of rotation, getting
+ * no requests, would never try Redis again and stay out for good. A probe costs Redis one script
+ * call a second. The overall health ({@code ""}) is left alone: it answers liveness probes, and
+ * restarting a replica because Redis is down would only add churn.
  */
 final class BackendMonitor implements Runnable {
   /** A check of one token that consumes nothing, on a key of its own. */
@@ -37,7 +39,7 @@ final class BackendMonitor implements Runnable {
 
   @Override
   public void run() {
-    breaker.filter(b -> b.state() != CircuitBreakingStore.State.CLOSED).ifPresent(b -> b.consume(PROBE));
+    breaker.ifPresent(b -> b.consume(PROBE));
     ServingStatus status = state.problem().isEmpty() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
     health.setStatus(serviceName, status);
   }
