@@ -104,6 +104,14 @@ public final class ServeCommand implements Callable<Integer> {
           + "Env: CONFIG_POLL_INTERVAL.")
   Duration configPollInterval;
 
+  @Option(names = "--allow-domain-removal", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+      showDefaultValue = Help.Visibility.ALWAYS, converter = BooleanConverter.class,
+      defaultValue = "${env:ALLOW_DOMAIN_REMOVAL:-false}",
+      description = "Let a reload remove a domain that has rules. By default such a reload is refused and the last "
+          + "good config kept (a lost limits file would leave the domain's traffic unlimited); a start loads any "
+          + "config. Env: ALLOW_DOMAIN_REMOVAL.")
+  boolean allowDomainRemoval;
+
   @Option(names = "--drain-delay", defaultValue = "${env:DRAIN_DELAY:-2s}", paramLabel = "DURATION",
       converter = DurationConverter.class,
       description = "On SIGTERM, how long to keep answering while health checks already fail, so that load "
@@ -161,7 +169,7 @@ public final class ServeCommand implements Callable<Integer> {
     var tls = grpcTls.toSettings();
     UpstreamSettings upstreamSettings = upstream.settings(tls.flatMap(GrpcTlsSettings::clientCa).isPresent());
     return new ServerSettings(
-        new LimitsSettings(config, configPollInterval, xds.toSettings()),
+        new LimitsSettings(config, configPollInterval, xds.toSettings(), allowDomainRemoval),
         new ListenSettings(host, grpcPort, httpPort, tls),
         new StoreSettings(upstream.redis(redis.toSettings()), cacheSize),
         new EngineSettings(RequestLimits.DEFAULT, failurePolicies(), shadowMode, configSemantics.quotaMode),
