@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Help;
@@ -146,6 +147,7 @@ public final class ServeCommand implements Callable<Integer> {
     redis.registerSecrets();
     telemetry.registerSecrets();
     logging.apply();
+    redis.commandLinePasswordWarning(environment).ifPresent(LoggerFactory.getLogger(ServeCommand.class)::warn);
     return RateLimitServer.run(settings());
   }
 
