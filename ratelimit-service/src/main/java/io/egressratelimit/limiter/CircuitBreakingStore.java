@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -53,6 +54,7 @@ public final class CircuitBreakingStore extends ForwardingBucketStore {
   private final AtomicLong openedAt = new AtomicLong();
   private final AtomicReference<State> state = new AtomicReference<>(State.CLOSED);
   private final AtomicLong firstOpenedAt = new AtomicLong();
+  private final LongAdder calls = new LongAdder();
   private final Listener listener;
 
   public CircuitBreakingStore(
@@ -74,6 +76,11 @@ public final class CircuitBreakingStore extends ForwardingBucketStore {
     return state.get();
   }
 
+  /** Calls made so far, warm-up aside: a count that does not move tells an idle replica. */
+  public long calls() {
+    return calls.sum();
+  }
+
   /** Closes the breaker: the backend is known to answer again (its first connection just came up). */
   public void reset() {
     consecutiveFailures.set(0);
@@ -87,6 +94,7 @@ public final class CircuitBreakingStore extends ForwardingBucketStore {
       // backend's health, and the warm-up must reach the backend even while the breaker is open.
       return forward(batch);
     }
+    calls.increment();
     State current = state.get();
     if (current == State.OPEN) {
       if (nanoTicker.getAsLong() - openedAt.get() < openForNanos || !state.compareAndSet(State.OPEN, State.HALF_OPEN)) {
