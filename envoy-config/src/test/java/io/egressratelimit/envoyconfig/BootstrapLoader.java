@@ -1,5 +1,6 @@
 package io.egressratelimit.envoyconfig;
 
+import com.google.gson.JsonElement;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
@@ -41,7 +42,9 @@ final class BootstrapLoader {
   }
 
   static LoadedBootstrap parse(String fileName, String text) throws EnvoyConfigException {
-    String json = StrictYaml.toJson(fileName, text).toString();
+    JsonElement tree = StrictYaml.toJson(fileName, text);
+    FieldsNewerThanTheApi.strip(tree);
+    String json = tree.toString();
     Bootstrap.Builder builder = Bootstrap.newBuilder();
     try {
       JsonFormat.parser().usingTypeRegistry(EnvoyTypes.registry()).merge(json, builder);

@@ -3,6 +3,8 @@ package io.egressratelimit.envoyconfig;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.EnvoyInternalAddress;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,8 +13,9 @@ import java.util.Set;
 
 /**
  * Every cluster the config names, by a route or inside a filter's own config (the ratelimit
- * filter's gRPC service), is defined in {@code static_resources.clusters}, once. Envoy itself
- * would refuse a missing one only at start, and a missing RLS cluster behind a fail-closed filter
+ * filter's gRPC service), is defined in {@code static_resources.clusters}, once, and every internal
+ * listener an endpoint names is a listener with {@code internal_listener} set. Envoy itself would
+ * refuse a missing one only at start, and a missing RLS cluster behind a fail-closed filter
  * refuses every call.
  */
 final class ClusterReferences {
@@ -34,7 +37,18 @@ final class ClusterReferences {
         problems.add(loaded.fileName() + ": cluster '" + cluster.getName() + "' is defined twice");
       }
     }
+    Set<String> internalListeners = new LinkedHashSet<>();
+    for (Listener listener : loaded.bootstrap().getStaticResources().getListenersList()) {
+      if (listener.hasInternalListener()) {
+        internalListeners.add(listener.getName());
+      }
+    }
     MessageTree.walk(loaded.bootstrap(), (path, message, unpackedFromAny) -> {
+      if (message instanceof EnvoyInternalAddress internal
+          && !internalListeners.contains(internal.getServerListenerName())) {
+        problems.add(loaded.fileName() + ": " + path + ".server_listener_name names '" + internal.getServerListenerName()
+            + "', which is not an internal listener; internal listeners: " + internalListeners);
+      }
       String field = REFERENCE_FIELDS.get(message.getDescriptorForType().getFullName());
       String named = field == null ? "" : (String) message.getField(fieldOf(message, field));
       if (!named.isEmpty() && !defined.contains(named)) {

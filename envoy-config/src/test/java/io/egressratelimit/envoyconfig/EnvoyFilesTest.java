@@ -19,8 +19,8 @@ class EnvoyFilesTest {
   @FieldSource("FILES")
   void parsesStrictlyAsAV3Bootstrap(String file) throws Exception {
     LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.envoyFile(file));
-    assertEquals(3, loaded.bootstrap().getStaticResources().getClustersCount());
-    assertEquals(2, loaded.bootstrap().getStaticResources().getListenersCount());
+    assertEquals(4, loaded.bootstrap().getStaticResources().getClustersCount());
+    assertEquals(3, loaded.bootstrap().getStaticResources().getListenersCount());
   }
 
   /**
@@ -34,6 +34,7 @@ class EnvoyFilesTest {
     assertAll(
         () -> ValidationRules.check(loaded),
         () -> ClusterReferences.check(loaded),
+        () -> LimiterPlacement.check(loaded),
         () -> DeprecatedFields.check(loaded));
   }
 

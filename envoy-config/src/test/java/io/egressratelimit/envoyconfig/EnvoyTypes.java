@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import io.envoyproxy.envoy.extensions.bootstrap.internal_listener.v3.InternalListener;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
 import io.envoyproxy.envoy.extensions.filters.http.cache.v3.CacheConfig;
 import io.envoyproxy.envoy.extensions.filters.http.rate_limit_quota.v3.RateLimitQuotaBucketSettings;
@@ -28,6 +29,7 @@ import java.util.stream.Collectors;
  */
 final class EnvoyTypes {
   private static final List<Message> TYPED_CONFIGS = List.of(
+      InternalListener.getDefaultInstance(),
       HttpConnectionManager.getDefaultInstance(),
       Router.getDefaultInstance(),
       RateLimit.getDefaultInstance(),

@@ -83,6 +83,16 @@ class NegativeFixturesTest {
   }
 
   @Test
+  void limiterAfterCache() throws Exception {
+    assertEquals("limiter-after-cache.yaml: static_resources.listeners[egress].filter_chains[0]"
+            + ".filters[envoy.filters.network.http_connection_manager].typed_config"
+            + ".http_filters[envoy.filters.http.ratelimit] comes after envoy.filters.http.cache, which fetches every"
+            + " miss itself: this limiter would never be asked. Put it on an internal listener that the cache's route"
+            + " leads to",
+        checkError("limiter-after-cache.yaml", LimiterPlacement::check));
+  }
+
+  @Test
   void portOutOfRange() throws Exception {
     assertEquals("port-out-of-range.yaml: static_resources.clusters[geocode_upstream].load_assignment.endpoints[0]"
             + ".lb_endpoints[0].endpoint.address.socket_address (SocketAddress):"

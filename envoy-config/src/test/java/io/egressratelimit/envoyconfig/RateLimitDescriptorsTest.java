@@ -25,9 +25,9 @@ class RateLimitDescriptorsTest {
   @Test
   void originNamesTheRateLimitEntry() throws Exception {
     List<ProducibleDescriptor> descriptors = WITH_CALLER.of(BootstrapLoader.load(EnvoyFiles.envoyFile(EnvoyFiles.PRODUCTION)));
-    assertEquals("envoy.yaml: static_resources.listeners[egress].filter_chains[0]"
+    assertEquals("envoy.yaml: static_resources.listeners[egress_limited].filter_chains[0]"
             + ".filters[envoy.filters.network.http_connection_manager].typed_config.route_config"
-            + ".virtual_hosts[egress].routes[geocode].route.rate_limits[1]",
+            + ".virtual_hosts[egress_limited].routes[geocode].route.rate_limits[1]",
         descriptors.get(1).origin());
   }
 
@@ -36,9 +36,9 @@ class RateLimitDescriptorsTest {
     LoadedBootstrap loaded = BootstrapLoader.load(EnvoyFiles.envoyFile(EnvoyFiles.PRODUCTION));
     EnvoyConfigException error = assertThrows(EnvoyConfigException.class,
         () -> new RateLimitDescriptors(Map.of()).of(loaded));
-    assertEquals("envoy.yaml: static_resources.listeners[egress].filter_chains[0]"
+    assertEquals("envoy.yaml: static_resources.listeners[egress_limited].filter_chains[0]"
             + ".filters[envoy.filters.network.http_connection_manager].typed_config.route_config"
-            + ".virtual_hosts[egress].routes[geocode].route.rate_limits[1].actions[1]:"
+            + ".virtual_hosts[egress_limited].routes[geocode].route.rate_limits[1].actions[1]:"
             + " no sample value for request header 'x-caller'",
         error.getMessage());
   }

@@ -2,15 +2,14 @@ package io.egressratelimit.envoyconfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.containers.GenericContainer;
 
 /**
- * The real thing with RLQS: the official Envoy image runs envoy-rlqs-local.yaml, its
+ * The real thing with RLQS: the pinned Envoy runs envoy-rlqs-local.yaml, its
  * rate_limit_quota filter streaming to the service. The very first call is denied (no assignment
  * yet, DENY_ALL), calls go out once the share arrives, and the upstream never sees more than the
  * budget, although no call asks the service. A new budget's ledger opens TTL + D after the service
@@ -23,11 +22,10 @@ class RealEnvoyRlqsIT {
 
   @Test
   void theFirstCallWaitsForAnAssignmentAndTheBudgetHolds() throws Exception {
-    assumeTrue(EnvoyContainer.dockerAvailable(), EnvoyContainer.skipReason());
     // the shipped limits: their global rule says rlqs: true
-    try (LocalBackends backends = LocalBackends.start(EnvoyFiles.limitsDir());
-        GenericContainer<?> envoy = EnvoyContainer.start(EnvoyFiles.RLQS_LOCAL, backends.clusterPorts())) {
-      GatewayCalls calls = new GatewayCalls(EnvoyContainer.baseUrl(envoy), backends.upstreamUrl());
+    String limits = Files.readString(EnvoyFiles.limitsDir().resolve("geocode.yaml"));
+    try (EnvoyFleet fleet = EnvoyFleet.start("real-envoy-rlqs", limits, 1, EnvoyFiles.RLQS_LOCAL, tree -> {})) {
+      GatewayCalls calls = fleet.calls(0);
       assertEquals(429, calls.call().statusCode(), "no assignment yet: DENY_ALL");
       HttpResponse<String> admitted = calls.firstAdmitted(60, Duration.ofMillis(500));
       assertEquals(200, admitted.statusCode(), "a call goes out once the share arrives; body: " + admitted.body());

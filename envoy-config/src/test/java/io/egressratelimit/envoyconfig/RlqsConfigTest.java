@@ -78,7 +78,7 @@ class RlqsConfigTest {
         .replace("value_match: { prefix: /maps/api/geocode/ }", "value_match: { prefix: /maps/api/geocoding/ }");
     EnvoyConfigException error = assertThrows(EnvoyConfigException.class,
         () -> QuotaBucketRules.check(BootstrapLoader.parse("uncovered.yaml", text), limits, "limits/"));
-    assertTrue(error.getMessage().endsWith(".route_config.virtual_hosts[egress].routes[geocode] goes to cluster"
+    assertTrue(error.getMessage().endsWith(".route_config.virtual_hosts[egress_limited].routes[geocode] goes to cluster"
         + " 'geocode_upstream' but no bucket matcher takes its path prefix '/maps/api/geocode/': its calls would pass"
         + " unlimited"), error.getMessage());
   }
@@ -90,7 +90,7 @@ class RlqsConfigTest {
         .replace("generic_key: { string_value: geocode }", "generic_key: { string_value: geocod }");
     EnvoyConfigException error = assertThrows(EnvoyConfigException.class,
         () -> QuotaBucketRules.check(BootstrapLoader.parse("allow-all.yaml", text), limits, "limits/"));
-    String where = "allow-all.yaml: static_resources.listeners[egress].filter_chains[0]"
+    String where = "allow-all.yaml: static_resources.listeners[egress_limited].filter_chains[0]"
         + ".filters[envoy.filters.network.http_connection_manager].typed_config"
         + ".http_filters[envoy.filters.http.rate_limit_quota].typed_config.bucket_matchers.matcher_list.matchers[0]";
     assertEquals(where + ": no_assignment_behavior must be fallback_rate_limit {blanket_rule: DENY_ALL};"

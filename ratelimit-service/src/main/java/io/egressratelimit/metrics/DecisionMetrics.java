@@ -29,6 +29,7 @@ public final class DecisionMetrics implements DecisionListener {
   private final Counter ok;
   private final Counter overLimit;
   private final Counter storeFailures;
+  private final Counter unmatched;
   private final Map<String, RuleMeters> rules = new ConcurrentHashMap<>();
   private final UpstreamStats upstream;
 
@@ -49,6 +50,10 @@ public final class DecisionMetrics implements DecisionListener {
     this.overLimit = requests(registry, "over_limit");
     this.storeFailures = Meters.counter(registry, "ratelimit.store.failures",
         "Requests the bucket store could not answer; the failure policy decided them", Tags.empty());
+    // No domain label: the domain comes from the caller, and a label must not grow with what callers send.
+    this.unmatched = Meters.counter(registry, "ratelimit.descriptors.unmatched",
+        "Descriptors that matched no rule and were admitted without a limit; more than zero usually means a"
+            + " route's rate_limits and the limits file disagree", Tags.empty());
   }
 
   private static Counter requests(MeterRegistry registry, String code) {
@@ -62,6 +67,7 @@ public final class DecisionMetrics implements DecisionListener {
     for (int i = 0; i < decision.statuses().size(); i++) {
       DescriptorStatus status = decision.statuses().get(i);
       if (status.rule().isEmpty() && status.currentLimit().isEmpty()) {
+        unmatched.increment();
         continue; // no rule and no limit: nothing to count against
       }
       RequestDescriptor descriptor = request.descriptors().get(i);

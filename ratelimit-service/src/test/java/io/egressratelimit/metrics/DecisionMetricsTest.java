@@ -68,10 +68,12 @@ class DecisionMetricsTest {
   }
 
   @Test
-  void descriptorsNoRuleMatchedAreNotCounted() {
+  void descriptorsNoRuleMatchedAreCountedApartFromTheRules() {
     Decision unmatched = new Decision(Code.OK, List.of(DescriptorStatus.unlimited(Optional.empty(), "")));
     metrics.onDecision(request("billing", 1), unmatched, 1000);
-    assertEquals(0, registry.find("ratelimit.hits").counters().size());
+    metrics.onDecision(request("maps", 1), decision(CALLER_RULE.fullKey(), Optional.of(CALLER_RULE), Code.OK), 1000);
+    assertEquals(1, registry.find("ratelimit.hits").counters().size(), "only the rule's series");
+    assertEquals(1, registry.find("ratelimit.descriptors.unmatched").counter().count());
   }
 
   @Test

@@ -87,6 +87,16 @@ public final class ChildProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** SIGSTOP: the process hangs with its sockets open. */
+  public void pause() {
+    Signals.pause(process.pid());
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  public void resume() {
+    Signals.resume(process.pid());
+  }
+
   /** SIGTERM, as Kubernetes stops a pod: the process may drain before it exits. */
   public void terminate() {
     process.destroy();

@@ -156,6 +156,20 @@ public final class ServiceProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** SIGSTOP: a replica that hangs with its connections open. */
+  public void pause() {
+    process.pause();
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  public void resume() {
+    process.resume();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
   /** SIGTERM, as Kubernetes stops a pod. */
   public void terminate() {
     process.terminate();

@@ -1,5 +1,7 @@
 package io.egressratelimit.testing.redis;
 
+import io.egressratelimit.testing.Signals;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -103,25 +105,12 @@ public final class RedisServerProcess extends LaunchedNode {
 
   @Override
   public void pause() {
-    signal("-STOP");
+    Signals.pause(process.pid());
   }
 
   @Override
   public void resume() {
-    signal("-CONT");
-  }
-
-  private void signal(String signal) {
-    try {
-      Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
-      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot send " + signal + " to redis-server: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Signals.resume(process.pid());
   }
 
   @Override
