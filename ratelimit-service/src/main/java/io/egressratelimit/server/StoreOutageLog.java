@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * most once every {@link #PERIOD}, and the next line says how many were held back.
  */
 final class StoreOutageLog implements CircuitBreakingStore.Listener {
-  static final Duration PERIOD = Duration.ofSeconds(30);
+  static final Duration PERIOD = Duration.ofSeconds(10);
   private static final Logger LOG = LoggerFactory.getLogger(StoreOutageLog.class);
 
   private final Supplier<String> store;
