@@ -177,12 +177,12 @@ public final class RateLimitServer implements AutoCloseable {
       grpcServer.start();
       started.push(grpcServer::shutdownNow);
       startPrometheusListener(settings, metrics, started);
-      httpServer = AdminHttpServer.start(settings.listen().host(), settings.listen().httpPort(), new AdminEndpoints(
-          serving::problem, () -> RulesDump.render(config.current().get()), metrics::scrape, rateLimit::decide,
-          budgets::view));
+      httpServer = AdminHttpServer.start(settings.listen().adminHost(), settings.listen().httpPort(),
+          new AdminEndpoints(serving::problem, () -> RulesDump.render(config.current().get()), metrics::scrape,
+              rateLimit::decide, budgets::view), settings.listen().json());
     } catch (IOException e) {
-      throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or " + settings.listen().host()
-          + ": " + e.getMessage(), e);
+      throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or "
+          + settings.listen().adminHost() + ":" + settings.listen().httpPort() + ": " + e.getMessage(), e);
     }
     stores.awaitFirstAttempt().run();
     BackendMonitor monitor = new BackendMonitor(serving, stores.breaker(), health, SERVICE_NAME);
@@ -206,8 +206,10 @@ public final class RateLimitServer implements AutoCloseable {
         }, warmup);
     LOG.info("ratelimit-service serving gRPC{} on {} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
         settings.listen().grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()),
-        settings.listen().host(), httpServer.port(), stores.store().describe(), config.current().get().domains().size(),
-        config.origin(), settings.engine().shadowModeForAll() ? ", in global shadow mode" : "");
+        settings.listen().adminHost(), httpServer.port(), stores.store().describe(),
+        config.current().get().domains().size(), config.origin(),
+        settings.engine().shadowModeForAll() ? ", in global shadow mode" : "");
+    LOG.info("POST /json on the admin port: {}", settings.listen().json().describe());
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started, ready);
   }
 

@@ -6,6 +6,7 @@ import io.egressratelimit.limiter.OverLimitCache;
 import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.memory.InMemoryBucketStore;
 import io.egressratelimit.metrics.TimedBucketStore;
+import io.egressratelimit.logging.LogThrottle;
 import io.egressratelimit.redis.ConnectingRedisStore;
 import io.egressratelimit.redis.RedisStoreSettings;
 import io.egressratelimit.redis.ScriptStores;
@@ -59,8 +60,12 @@ final class StoreFactory {
           throw new StartupException(e.getMessage(), e);
         }
       };
-      CircuitBreakingStore breaking = new CircuitBreakingStore(new TimedBucketStore(aroundBackend.apply(redis), registry, rehearsalRegistry),
-          System::nanoTime, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
+      Duration openFor = Duration.ofSeconds(1);
+      CircuitBreakingStore breaking = new CircuitBreakingStore(
+          new TimedBucketStore(aroundBackend.apply(redis), registry, rehearsalRegistry),
+          System::nanoTime, 5, Duration.ofMillis(250), openFor,
+          new StoreOutageLog(redis::describe, openFor,
+              new LogThrottle(StoreOutageLog.PERIOD)));
       breaker = Optional.of(breaking);
       store = breaking;
       // Calls refused before the first connection may have opened the breaker; Redis answers now.
