@@ -89,14 +89,16 @@ public final class CircuitBreakingStore extends ForwardingBucketStore {
 
   @Override
   public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
-    if (WarmupTraffic.isWarmup(batch.shard())) {
-      // A replica warming up on a crowded machine misses deadlines; that says nothing about the
-      // backend's health, and the warm-up must reach the backend even while the breaker is open.
-      return forward(batch);
+    // A replica warming up on a crowded machine misses deadlines; that says nothing about the
+    // backend's health, and the warm-up must reach the backend even while the breaker is open.
+    boolean rehearsal = WarmupTraffic.isRehearsal(batch);
+    if (!rehearsal) {
+      calls.increment();
     }
-    calls.increment();
     State current = state.get();
-    if (current == State.OPEN) {
+    if (rehearsal) {
+      // answered as any call, below; a failure is not counted
+    } else if (current == State.OPEN) {
       if (nanoTicker.getAsLong() - openedAt.get() < openForNanos || !state.compareAndSet(State.OPEN, State.HALF_OPEN)) {
         return rejected();
       }
@@ -106,7 +108,7 @@ public final class CircuitBreakingStore extends ForwardingBucketStore {
     return forward(batch).whenComplete((outcome, failure) -> {
       if (failure == null) {
         onSuccess();
-      } else {
+      } else if (!rehearsal) {
         onFailure(failure);
       }
     });

@@ -37,9 +37,12 @@ final class StoreFactory {
 
   private StoreFactory() {}
 
-  /** @param aroundBackend wraps the backend itself, inside the timing (tracing's round-trip span) */
+  /**
+   * @param rehearsalRegistry where the warm-up's store calls are timed, apart from the real ones
+   * @param aroundBackend wraps the backend itself, inside the timing (tracing's round-trip span)
+   */
   static Stores create(ServerSettings settings, ScheduledExecutorService housekeeping, MeterRegistry registry,
-      UnaryOperator<BucketStore> aroundBackend) {
+      MeterRegistry rehearsalRegistry, UnaryOperator<BucketStore> aroundBackend) {
     BucketStore store;
     Optional<CircuitBreakingStore> breaker = Optional.empty();
     CompletionStage<Void> connected;
@@ -58,7 +61,8 @@ final class StoreFactory {
         }
       };
       Duration openFor = Duration.ofSeconds(1);
-      CircuitBreakingStore breaking = new CircuitBreakingStore(new TimedBucketStore(aroundBackend.apply(redis), registry),
+      CircuitBreakingStore breaking = new CircuitBreakingStore(
+          new TimedBucketStore(aroundBackend.apply(redis), registry, rehearsalRegistry),
           System::nanoTime, 5, Duration.ofMillis(250), openFor,
           new StoreOutageLog(redis::describe, openFor,
               new LogThrottle(StoreOutageLog.PERIOD)));
@@ -69,7 +73,7 @@ final class StoreFactory {
     } else {
       InMemoryBucketStore memory = new InMemoryBucketStore(NanoClock.SYSTEM);
       housekeeping.scheduleWithFixedDelay(memory::evictIdle, 10, 10, TimeUnit.SECONDS);
-      store = new TimedBucketStore(aroundBackend.apply(memory), registry);
+      store = new TimedBucketStore(aroundBackend.apply(memory), registry, rehearsalRegistry);
       connected = CompletableFuture.completedFuture(null);
     }
     if (settings.store().overLimitCacheSize() > 0) {
