@@ -110,7 +110,7 @@ public final class DecisionMetrics implements DecisionListener {
       RequestDescriptor descriptor = request.descriptors().get(i);
       if (status.rule().isPresent() && descriptor.limitOverride().isEmpty()
           && status.metricKey().equals(status.rule().get().fullKey())) {
-        metersFor(request.domain(), status);
+        metersFor(request.domain(), status, status.metricKey());
         upstream.rule(UpstreamStatKey.of(request.domain(), descriptor, status));
       }
     }
