@@ -12,11 +12,15 @@
 #              which sit on two masters, so its requests are decided slot by slot;
 #   latency    h2load (a C client) at a fixed rate, one bucket against two buckets on two masters;
 #   expiry     the hot key's lifetime (PTTL) and whether it is gone once idle past it;
+#   ceiling    one master at full speed: redis-benchmark running the service's own script, one
+#              decision per call on 100,000 keys, and 100 decisions per call on one key;
+#   baseline   the same service on one redis-server, for its own CPU per decision without a Cluster;
 #   --million  1,000,000 budgets: the service's heap after a full GC and its RSS, against the same
 #              after the spread; /budgets; metric series; Redis memory per bucket; bucket lifetimes.
 #
-# Everything stays on 127.0.0.1 and every phase is bounded in calls and time (about 3 minutes, 6
-# with --million). It asserts nothing: figures from one run on a shared machine.
+# Everything stays on 127.0.0.1 and every phase is bounded in calls and time (the walks over users
+# stop after their calls or 5 minutes; about 3 minutes in all, 6 with --million on this machine). It
+# asserts nothing: figures from one run on a shared machine.
 #
 # usage: scripts/bench/cluster.sh [--users N] [--duration SECONDS] [--million] [--out DIR]
 #        (env BENCH_CLUSTER_PORT, BENCH_GRPC_PORT, BENCH_HTTP_PORT: 17101, 18181, 18180 by default)
@@ -138,18 +142,21 @@ json() { # json field
 
 # --- the service -----------------------------------------------------------------------------
 SEEDS="127.0.0.1:${PORTS[0]},127.0.0.1:${PORTS[1]},127.0.0.1:${PORTS[2]}"
-java -XX:+UseParallelGC -jar "$JAR" --config "$ROOT/scripts/bench/cluster-limits.yaml" --host 127.0.0.1 \
-  --grpc-port "$GRPC_PORT" --http-port "$HTTP_PORT" --redis-type cluster --redis-url "$SEEDS" \
-  > "$OUT/service.log" 2>&1 &
-SERVICE_PID="$!"
-for _ in $(seq 200); do
-  curl -fs "http://127.0.0.1:$HTTP_PORT/healthcheck" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-if ! kill -0 "$SERVICE_PID" 2>/dev/null || ! curl -fs "http://127.0.0.1:$HTTP_PORT/healthcheck" >/dev/null; then
-  echo "cluster bench: the service did not start; see $OUT/service.log" >&2
-  exit 1
-fi
+start_service() { # its Redis flags
+  java -XX:+UseParallelGC -jar "$JAR" --config "$ROOT/scripts/bench/cluster-limits.yaml" --host 127.0.0.1 \
+    --grpc-port "$GRPC_PORT" --http-port "$HTTP_PORT" "$@" >> "$OUT/service.log" 2>&1 &
+  SERVICE_PID="$!"
+  for _ in $(seq 200); do
+    curl -fs "http://127.0.0.1:$HTTP_PORT/healthcheck" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  if ! kill -0 "$SERVICE_PID" 2>/dev/null || ! curl -fs "http://127.0.0.1:$HTTP_PORT/healthcheck" >/dev/null; then
+    echo "cluster bench: the service did not start; see $OUT/service.log" >&2
+    exit 1
+  fi
+}
+: > "$OUT/service.log"
+start_service --redis-type cluster --redis-url "$SEEDS"
 
 bench() { # loadgen bench flags...
   java -jar "$LOADGEN_JAR" bench --target "127.0.0.1:$GRPC_PORT" --service-pid "$SERVICE_PID" "$@"
@@ -164,20 +171,25 @@ heap_after_gc() { # used heap in MB after a full collection, and the process's R
 }
 
 report "Redis Cluster benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
-report "redis-server $(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/'), $(java -version 2>&1 | head -1)"
+report "redis-server $(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/'), $(java -version 2>&1 | awk 'NR == 1')"
 report "masters: ${PORTS[*]} (slots 0-5460, 5461-10921, 10922-16383); service pid $SERVICE_PID"
 
-walk_users() { # phase users rate: that many users of one domain, one call each, at a fixed rate
-  say "$1: $2 users of one domain, one call each at $3/s"
+walk_users() { # phase users: that many users of one domain, one call each, within 5 minutes
+  say "$1: $2 users of one domain, one call each"
   snapshot "$1"
-  result="$(bench --workload users --connections 4 --inflight 32 --rate "$3" --duration "$(( ($2 + $3 - 1) / $3 ))s")"
+  local started="$EPOCHREALTIME"
+  result="$(bench --workload users --connections 4 --inflight 32 --calls "$2" --duration 300s)"
+  WALK_RATE="$(awk -v n="$2" -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", n / (b - a) }')"
   echo "$result" > "$OUT/$1.json"
   report ""
 }
 
+say "warming up"
+bench --workload hot --duration 10s >/dev/null
+
 # --- spread: N users of one domain, one call each -----------------------------------------------
-walk_users spread "$USERS" 5000
-report "spread: $(json "$result" sent) calls, each to the next of the users (ok $(json "$result" ok), over $(json "$result" over), errors $(json "$result" errors))"
+walk_users spread "$USERS"
+report "spread: $(json "$result" sent) calls, each to the next of the users (ok $(json "$result" ok), over $(json "$result" over), errors $(json "$result" errors)), $WALK_RATE calls/s"
 total_keys=0; total_scripts=0
 declare -a KEYS SCRIPTS
 for i in 0 1 2; do
@@ -198,8 +210,6 @@ read -r SPREAD_HEAP SPREAD_RSS < <(heap_after_gc)
 report "service after the spread: heap after a full GC ${SPREAD_HEAP} MB, RSS ${SPREAD_RSS} MB"
 
 # --- throughput: hot, keys10k, hotuser --------------------------------------------------------
-say "warming up"
-bench --workload hot --duration 5s >/dev/null
 bench --workload hotuser --duration 3s >/dev/null
 report ""
 report "workload  decisions/s   p50 ms   p99 ms  errors  scripts/decision  svc us/decision  redis us/script per master ${PORTS[*]}"
@@ -223,7 +233,7 @@ done
 report "(scripts counted over the whole phase, warm-up second included; decisions over the counted part)"
 master_holding() { # pattern: the port of the master that holds a key matching it, if any
   for port in "${PORTS[@]}"; do
-    if [ -n "$(redis-cli -p "$port" --scan --pattern "$1" | head -1)" ]; then echo "$port"; return; fi
+    if [ -n "$(redis-cli -p "$port" --scan --pattern "$1" | awk 'NR == 1')" ]; then echo "$port"; return; fi
   done
 }
 report "hotuser's two buckets: the global one on master $(master_holding '*generic_key=hot#*'), user u0's on master $(master_holding '*user=u0#*')"
@@ -235,6 +245,8 @@ report ""
 report "latency from h2load at 500 calls/s for ${DURATION}s on one connection (h2load reports mean and max, no percentiles)"
 for workload in hot hotuser; do
   java -jar "$LOADGEN_JAR" bench --workload "$workload" --write-frame "$OUT/$workload.bin"
+done
+for workload in hot hotuser hot hotuser; do
   say "h2load: $workload"
   line="$(h2load --rps 500 -c 1 -m 1 -n "$((500 * DURATION))" -d "$OUT/$workload.bin" \
     -H 'content-type: application/grpc' -H 'te: trailers' -H 'grpc-timeout: 20m' \
@@ -247,18 +259,66 @@ done
 report ""
 bench --workload hot --rate 10 --duration 1s >/dev/null
 hot_port="$(master_holding '*generic_key=hot#*')"
-hot_key="$(redis-cli -p "$hot_port" --scan --pattern '*generic_key=hot#*' | head -1)"
+hot_key="$(redis-cli -p "$hot_port" --scan --pattern '*generic_key=hot#*' | awk 'NR == 1')"
 report "expiry: the hot key (1e9 a second, fixed windows) right after its last call: PTTL $(redis-cli -p "$hot_port" pttl "$hot_key") ms"
 sleep 3
 report "        3 s idle later it exists: $(redis-cli -p "$hot_port" exists "$hot_key") (0: expired)"
-sample_user="$(redis-cli -p "${PORTS[0]}" --scan --pattern '*|user=*' | head -1)"
+sample_user="$(redis-cli -p "${PORTS[0]}" --scan --pattern '*|user=*' | awk 'NR == 1')"
 report "        a user's key (100 an hour): PTTL $(redis-cli -p "${PORTS[0]}" pttl "$sample_user") ms, value" \
   "$(redis-cli -p "${PORTS[0]}" get "$sample_user"), key $sample_user"
 
+# --- one master's ceiling: redis-benchmark running the service's own script -------------------
+# 50 clients, no pipelining, on the first master only, with keys of its slots: one decision per
+# call on 100,000 keys, and a hot key's call deciding 100 requests at once, as the coalescing queue
+# sends them. The budget never denies. This is Redis's side alone, on this machine's other core.
+SCRIPT="$ROOT/ratelimit-service/src/main/resources/io/egressratelimit/redis/token-buckets.lua"
+SHA="$(redis-cli -p "${PORTS[0]}" script load "$(cat "$SCRIPT")")"
+tag=0
+until [ "$(redis-cli -p "${PORTS[0]}" cluster keyslot "{t$tag}")" -lt 5461 ]; do tag=$((tag + 1)); done
+report ""
+report "one master's ceiling (redis-benchmark, 50 clients, no pipelining, token-buckets.lua, on master ${PORTS[0]}):"
+for run in "many 1 100000" "hot 100 0"; do
+  read -r name per_call keys <<< "$run"
+  key="bench:{t$tag}:hot"; rand=()
+  if [ "$keys" -gt 0 ]; then key="bench:{t$tag}:__rand_int__"; rand=(-r "$keys"); fi
+  say "ceiling: $name, $per_call decision(s) per call"
+  ticks="$(cpu_ticks "${REDIS_PIDS[0]}")"
+  calls="$(redis-benchmark -p "${PORTS[0]}" -c 50 -n 200000 -q "${rand[@]}" evalsha "$SHA" 1 "$key" \
+    -1 1 1000000000 1000000000 1000000 0 1000000000 1 "$per_call" 1 1 1 1 1 \
+    | tr '\r' '\n' | grep 'requests per second' | tail -1 | sed -E 's/.* ([0-9]+(\.[0-9]+)?) requests per second.*/\1/')"
+  ticks=$(( $(cpu_ticks "${REDIS_PIDS[0]}") - ticks ))
+  report "$(awk -v n="$name" -v d="$per_call" -v c="$calls" -v t="$ticks" -v us="$TICK_US" \
+    'BEGIN { printf "  %-5s %3d decision(s) per call: %9.0f calls/s = %9.0f decisions/s; redis %6.2f us per call, %5.2f us per decision", n, d, c, c * d, t * us / 200000, t * us / 200000 / d }')"
+done
+
+# --- the same service on one redis-server, for the service's own cost of a Cluster --------------
+kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
+SINGLE_PORT=$((BASE + 3))
+redis-server --port "$SINGLE_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+  --logfile "$OUT/redis-single.log" >/dev/null
+PORTS+=("$SINGLE_PORT") # stopped by the cleanup with the others
+for _ in $(seq 50); do redis-cli -p "$SINGLE_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+start_service --redis-url "redis://127.0.0.1:$SINGLE_PORT"
+bench --workload hot --duration 10s >/dev/null
+bench --workload keys10k --duration 3s >/dev/null
+report ""
+report "the same service on one redis-server (no Cluster), for comparison:"
+for workload in hot keys10k; do
+  say "one redis-server: $workload at max throughput for ${DURATION}s"
+  result="$(bench --workload "$workload" --connections 4 --inflight 32 --duration "${DURATION}s" --warmup 1s)"
+  decisions=$(( $(json "$result" ok) + $(json "$result" over) ))
+  report "$(awk -v w="$workload" -v r="$(json "$result" rps)" -v st="$(json "$result" service_cpu_ticks)" -v t="$TICK_US" -v d="$decisions" \
+    'BEGIN { printf "  %-9s %9.0f decisions/s, service %5.1f us per decision", w, r, st * t / d }')"
+done
+kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
+redis-cli -p "$SINGLE_PORT" shutdown nosave >/dev/null 2>&1 || true
+unset 'PORTS[3]'
+start_service --redis-type cluster --redis-url "$SEEDS"
+
 # --- a million budgets ------------------------------------------------------------------------
 if [ "$MILLION" = yes ]; then
-  walk_users million 1000000 8000
-  report "million: $(json "$result" sent) calls (ok $(json "$result" ok), over $(json "$result" over), errors $(json "$result" errors)), $(json "$result" rps) calls/s"
+  walk_users million 1000000
+  report "million: $(json "$result" sent) calls (ok $(json "$result" ok), over $(json "$result" over), errors $(json "$result" errors)), $WALK_RATE calls/s"
   keys=0; mem=0
   for i in 0 1 2; do
     k="$(redis-cli -p "${PORTS[$i]}" dbsize)"

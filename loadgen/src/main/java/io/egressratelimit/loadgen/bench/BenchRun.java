@@ -16,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One benchmark run: unary ShouldRateLimit calls over a few HTTP/2 connections with many streams in
@@ -66,11 +67,12 @@ public final class BenchRun {
       throws BenchFailure, InterruptedException {
     int connections = options.connections();
     CountDownLatch ready = new CountDownLatch(connections);
+    AtomicLong callsLeft = new AtomicLong(options.calls() > 0 ? options.calls() : Long.MAX_VALUE);
     ConnectionGroup[] groups = new ConnectionGroup[options.threadsUsed()];
     for (int g = 0; g < groups.length; g++) {
       int share = connections / groups.length + (g < connections % groups.length ? 1 : 0);
-      groups[g] = new ConnectionGroup(loops.next(), bootstrap, options, frames, share, options.rate() / groups.length,
-          ready);
+      groups[g] = new ConnectionGroup(loops.next(), bootstrap, options, frames, callsLeft, share,
+          options.rate() / groups.length, ready);
     }
     for (ConnectionGroup group : groups) {
       group.connectAll();

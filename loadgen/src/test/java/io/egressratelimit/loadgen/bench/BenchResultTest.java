@@ -77,6 +77,6 @@ class BenchResultTest {
 
   static BenchOptions options(Duration duration, int bursts, double rate, long servicePid, long redisPid) {
     return new BenchOptions(RlsTarget.parse("127.0.0.1:8081"), Workload.KEYS10K, 4, 32, duration, rate, "bench",
-        Duration.ZERO, 1, Duration.ZERO, bursts, 50, 0, servicePid, redisPid);
+        Duration.ZERO, 1, Duration.ZERO, bursts, 50, 0, servicePid, redisPid, 0);
   }
 }
