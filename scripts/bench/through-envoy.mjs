@@ -7,8 +7,8 @@
 //                                                  with x-caller: bench, as h2load's body for the service
 //   node through-envoy.mjs stats                   Envoy's /stats?format=json on stdin -> {name: value}
 //   node through-envoy.mjs calls-per-second LOG...  the highest calls/s among these h2load --log-files
-//   node through-envoy.mjs row FIELDS_JSON LOG BEFORE_JSON AFTER_JSON
-//                                                  one result line from h2load's --log-file and the stats
+//   node through-envoy.mjs row FIELDS_JSON BEFORE_JSON AFTER_JSON LOG...
+//                                                  one result line from h2load's --log-files and the stats
 //   node through-envoy.mjs summary RESULTS CLK_TCK [JSON]
 //                                                  the table, the filter's added latency, and the JSON file
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -84,8 +84,11 @@ const answered = call => call[1] >= 200 && call[1] < 300;
 
 // h2load's --log-file: start (µs since the epoch), HTTP status (-1 for a failed stream), µs until the
 // end of the response. Latency is taken over every call, failed ones included: a caller waits for those too.
-function row(fields, logFile, before, after) {
-  const calls = readCalls(logFile);
+// One row pools several runs (the chain's turns); its rate is its calls over the time its runs took.
+function row(fields, before, after, logFiles) {
+  const runs = logFiles.map(readCalls);
+  const calls = runs.flat();
+  const seconds = runs.reduce((sum, run) => sum + (run.length ? span(run) : 0), 0);
   const latencies = calls.map(c => c[2]).sort((a, b) => a - b);
   const delta = name => (after[name] ?? 0) - (before[name] ?? 0);
   const ratelimit = {};
@@ -98,9 +101,9 @@ function row(fields, logFile, before, after) {
     ok: calls.filter(answered).length,
     errors: calls.filter(c => !answered(c)).length,
     statuses: Object.fromEntries([...new Set(calls.map(c => c[1]))].map(s => [s, calls.filter(c => c[1] === s).length])),
-    seconds: Number(span(calls).toFixed(3)),
-    rps: callsPerSecond(calls),
-    ok_rps: calls.length ? Math.round(calls.filter(answered).length / span(calls)) : 0,
+    seconds: Number(seconds.toFixed(3)),
+    rps: seconds > 0 ? Math.round(calls.length / seconds) : 0,
+    ok_rps: seconds > 0 ? Math.round(calls.filter(answered).length / seconds) : 0,
     p50_ms: calls.length ? ms(percentile(latencies, 0.5)) : null,
     p99_ms: calls.length ? ms(percentile(latencies, 0.99)) : null,
     max_ms: calls.length ? ms(latencies[latencies.length - 1]) : null,
@@ -136,6 +139,10 @@ function summary(resultsFile, clockTicksText, jsonFile) {
     envoy_cpu_us_per_call: fixed(perCall(r.envoy_cpu_ticks, r.calls), 1),
     service_cpu_us_per_decision: r.filter === 'with' ? fixed(perCall(r.service_cpu_ticks, decisions(r)), 1) : null,
     redis_cpu_us_per_decision: r.filter === 'with' ? fixed(perCall(r.redis_cpu_ticks, decisions(r)), 1) : null,
+    // The service asks nothing of itself while the chain without the filter runs: its CPU then is
+    // what it spends idle (timers, health checks, metrics), to hold against its CPU per decision.
+    service_idle_cpu_ms_per_s: r.filter === 'without' && r.seconds > 0
+      ? fixed((r.service_cpu_ticks * 1e3) / clockTicks / r.seconds, 2) : null,
     load_average: r.load_average,
   });
   const table = rows.map(figures);
@@ -165,6 +172,8 @@ function summary(resultsFile, clockTicksText, jsonFile) {
       pad(f.redis_cpu_us_per_decision, 13), pad(f.load_average, 5),
     ].join(' '));
   }
+  console.log(`(the service's CPU while the chain without the filter ran, asking it nothing: ${table
+    .filter(f => f.service_idle_cpu_ms_per_s !== null).map(f => `${f.rate} ${f.service_idle_cpu_ms_per_s} ms/s`).join(', ')})`);
   console.log('\nadded by the ratelimit filter (with minus without, same run)');
   console.log(`${'rate'.padEnd(12)}   p50 ms    p99 ms    max ms  envoy us/call`);
   for (const a of added) {
@@ -193,7 +202,7 @@ switch (command) {
   case 'frame': writeFrame(args[0]); break;
   case 'stats': console.log(JSON.stringify(counters(readFileSync(0, 'utf8')))); break;
   case 'calls-per-second': console.log(Math.max(...args.map(file => callsPerSecond(readCalls(file))))); break;
-  case 'row': console.log(JSON.stringify(row(JSON.parse(args[0]), args[1], JSON.parse(args[2]), JSON.parse(args[3])))); break;
+  case 'row': console.log(JSON.stringify(row(JSON.parse(args[0]), JSON.parse(args[1]), JSON.parse(args[2]), args.slice(3)))); break;
   case 'summary': summary(args[0], args[1], args[2]); break;
   default:
     console.error('usage: node through-envoy.mjs ports N | uris FILE COUNT ROW BASE [RATE] | frame FILE | stats | calls-per-second LOG... | row ... | summary RESULTS CLK_TCK [JSON]');

@@ -58,6 +58,7 @@ if [ -z "${RATELIMIT_BENCH_LOCKED:-}" ]; then
 fi
 
 mkdir -p "$OUT"
+rm -f "$OUT"/calls-*.log "$OUT"/calls-*.log.out # a row pools its turns' logs by name
 RESULTS="$OUT/results.jsonl"
 : > "$RESULTS"
 PIDS=()
@@ -99,7 +100,9 @@ PIDS+=("$REDIS_PID")
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 say "stub upstream on 127.0.0.1:$UPSTREAM_PORT"
-java -jar "$LOADGEN_JAR" upstream --port "$UPSTREAM_PORT" > "$OUT/upstream.log" 2>&1 &
+# TCP_NODELAY on the stub's sockets: the JDK server writes headers and body apart, and Nagle would hold
+# the body until Envoy's delayed ACK (about 40 ms) on every reused connection, in both chains alike.
+java -Dsun.net.httpserver.nodelay=true -jar "$LOADGEN_JAR" upstream --port "$UPSTREAM_PORT" > "$OUT/upstream.log" 2>&1 &
 UPSTREAM_PID=$!
 PIDS+=("$UPSTREAM_PID")
 
@@ -183,21 +186,38 @@ h2load_run() {
     || die "h2load failed or overran: $(tail -3 "$log.out")"
 }
 
-measure() { # RATE FILTER TARGET_RPS COMMAND [ARGS...]: one row; COMMAND gets FILTER and LOG after ARGS
-  local rate="$1" filter="$2" target="$3"
-  shift 3
-  local log="$OUT/calls-${rate//[^a-z0-9]/-}-$filter.log" before after envoy service redis
-  say "$rate, $filter the ratelimit filter"
-  before="$(stats "${ADMIN_PORT[$filter]}")"
-  envoy="$(cpu_ticks "${ENVOY_PID[$filter]}")"; service="$(cpu_ticks "$SERVICE_PID")"; redis="$(cpu_ticks "$REDIS_PID")"
-  "$@" "$filter" "$log"
-  envoy=$(($(cpu_ticks "${ENVOY_PID[$filter]}") - envoy))
-  service=$(($(cpu_ticks "$SERVICE_PID") - service))
-  redis=$(($(cpu_ticks "$REDIS_PID") - redis))
-  after="$(stats "${ADMIN_PORT[$filter]}")"
-  node "$HELPER" row "{\"rate\": \"$rate\", \"filter\": \"$filter\", \"target_rps\": $target,
-      \"envoy_cpu_ticks\": $envoy, \"service_cpu_ticks\": $service, \"redis_cpu_ticks\": $redis,
-      \"load_average\": $(cut -d' ' -f1 /proc/loadavg)}" "$log" "$before" "$after" >> "$RESULTS"
+# measure RATE TARGET_RPS COMMAND [ARGS...]: the two chains take ROUNDS turns each, alternating which
+# goes first (without, with; with, without; ...), so both meet the same machine over the same minute
+# on a box shared with other work; one row per chain from all its turns. COMMAND is run as
+# COMMAND ARGS... FILTER LOG.
+ROUNDS=4
+measure() {
+  local rate="$1" target="$2"
+  shift 2
+  local name="${rate//[^a-z0-9]/-}" round filter order envoy service redis
+  local -A before envoy_ticks service_ticks redis_ticks
+  for filter in with without; do
+    before[$filter]="$(stats "${ADMIN_PORT[$filter]}")"
+    envoy_ticks[$filter]=0; service_ticks[$filter]=0; redis_ticks[$filter]=0
+  done
+  for round in $(seq "$ROUNDS"); do
+    order=(without with)
+    [ $((round % 2)) -eq 1 ] || order=(with without)
+    for filter in "${order[@]}"; do
+      say "$rate, $filter the ratelimit filter (turn $round of $ROUNDS)"
+      envoy="$(cpu_ticks "${ENVOY_PID[$filter]}")"; service="$(cpu_ticks "$SERVICE_PID")"; redis="$(cpu_ticks "$REDIS_PID")"
+      "$@" "$filter" "$OUT/calls-$name-$filter-$round.log"
+      envoy_ticks[$filter]=$((envoy_ticks[$filter] + $(cpu_ticks "${ENVOY_PID[$filter]}") - envoy))
+      service_ticks[$filter]=$((service_ticks[$filter] + $(cpu_ticks "$SERVICE_PID") - service))
+      redis_ticks[$filter]=$((redis_ticks[$filter] + $(cpu_ticks "$REDIS_PID") - redis))
+    done
+  done
+  for filter in with without; do
+    node "$HELPER" row "{\"rate\": \"$rate\", \"filter\": \"$filter\", \"target_rps\": $target,
+        \"envoy_cpu_ticks\": ${envoy_ticks[$filter]}, \"service_cpu_ticks\": ${service_ticks[$filter]},
+        \"redis_cpu_ticks\": ${redis_ticks[$filter]}, \"load_average\": $(cut -d' ' -f1 /proc/loadavg)}" \
+      "${before[$filter]}" "$(stats "${ADMIN_PORT[$filter]}")" "$OUT/calls-$name-$filter"-*.log >> "$RESULTS"
+  done
 }
 
 # COUNT calls, STREAMS in flight. A count and not a duration: h2load stopped by a duration resets
@@ -209,10 +229,10 @@ at_max() { # COUNT FILTER LOG
   h2load_run "$3" -m "$STREAMS" -n "$1" -i "$file"
 }
 
-at_rate() { # RPS SECONDS FILTER LOG: an open-loop schedule, one call every 1/RPS s
+at_rate() { # RPS COUNT FILTER LOG: an open-loop schedule, one call every 1/RPS s
   local file="$OUT/schedule-$3.tsv"
-  uris "$file" "$(($1 * $2))" "$3" "$1"
-  h2load_run "$4" -m 64 -n "$(($1 * $2))" --timing-script-file "$file"
+  uris "$file" "$2" "$3" "$1"
+  h2load_run "$4" -m 64 -n "$2" --timing-script-file "$file"
 }
 
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -239,24 +259,24 @@ MAX_CALLS="$(node "$HELPER" calls-per-second "$OUT/warmup-with.log" "$OUT/warmup
 MAX_CALLS=$((MAX_CALLS * DURATION))
 [ "$MAX_CALLS" -le 200000 ] || MAX_CALLS=200000
 
-# The two chains take turns, each going first in every other row.
-measure max without 0 at_max "$MAX_CALLS"
-measure max with 0 at_max "$MAX_CALLS"
+# Per chain and row: COUNT calls in ROUNDS turns.
+per_turn() { # COUNT
+  echo $(($1 / ROUNDS))
+}
+measure max 0 at_max "$(per_turn "$MAX_CALLS")"
 # Half of what the chain with the filter answered 2xx per second at max.
 MAX_WITH="$(node -e 'const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
   console.log(rows.find(r => r.rate === "max" && r.filter === "with").ok_rps)' "$RESULTS")"
 HALF=$((MAX_WITH / 2))
 [ "$HALF" -gt 0 ] || die "the chain with the filter answered no call 2xx at max throughput; see $OUT/stats-with.txt"
-measure 'half of max' with "$HALF" at_rate "$HALF" "$DURATION"
-measure 'half of max' without "$HALF" at_rate "$HALF" "$DURATION"
-measure 200/s without 200 at_rate 200 10
-measure 200/s with 200 at_rate 200 10
-measure 10/s with 10 at_rate 10 20
-measure 10/s without 10 at_rate 10 20
+measure 'half of max' "$HALF" at_rate "$HALF" "$(per_turn $((HALF * DURATION)))"
+measure 200/s 200 at_rate 200 "$(per_turn 2000)"
+measure 10/s 10 at_rate 10 "$(per_turn 200)"
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 {
   echo "through Envoy $("$ENVOY" --version 2>/dev/null | sed -n 's/.*version: [^/]*\/\([0-9.]*\)\/.*/\1/p') (--concurrency 1), h2load $(h2load --version | awk '{ print $2 }') over h2c on one connection; the service on Redis"
+  echo "each row: $ROUNDS turns per chain, the chains alternating; at max $MAX_CALLS calls, $STREAMS in flight"
   echo "load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $LOAD_END ($(nproc) cores)"
   echo
   node "$HELPER" summary "$RESULTS" "$(getconf CLK_TCK)" "$JSON"
