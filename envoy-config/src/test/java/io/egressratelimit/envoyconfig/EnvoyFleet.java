@@ -2,6 +2,7 @@ package io.egressratelimit.envoyconfig;
 
 import io.egressratelimit.loadgen.upstream.StubUpstream;
 import io.egressratelimit.loadgen.upstream.UpstreamStats;
+import io.egressratelimit.loadgen.upstream.UsageCost;
 import io.egressratelimit.testing.ServiceProcess;
 import io.egressratelimit.testing.envoy.EnvoyProcess;
 import io.egressratelimit.testing.redis.RedisServerProcess;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +41,15 @@ final class EnvoyFleet implements AutoCloseable {
    */
   static EnvoyFleet start(String test, String limitsYaml, int envoyCount, String envoyFile,
       Consumer<Map<String, Object>> edit) throws Exception {
+    return start(test, limitsYaml, envoyCount, envoyFile, "geocode_upstream", Optional.empty(), edit);
+  }
+
+  /**
+   * @param upstreamCluster the Envoy cluster that leads to the stub upstream
+   * @param usage when present, the stub answers as a usage-priced API whose calls cost this
+   */
+  static EnvoyFleet start(String test, String limitsYaml, int envoyCount, String envoyFile, String upstreamCluster,
+      Optional<UsageCost> usage, Consumer<Map<String, Object>> edit) throws Exception {
     Path logs = EnvoyFiles.moduleDir().resolve("target/it-logs").resolve(test);
     deleteRecursively(logs); // logs are appended to: an earlier run's lines would name its ports
     Files.createDirectories(logs);
@@ -52,13 +63,13 @@ final class EnvoyFleet implements AutoCloseable {
         replicas.add(remember(started, ServiceProcess.onFreePorts("replica-" + i, logs, Map.of(),
             "--config", limits.toString(), "--redis-url", redis.url())));
       }
-      StubUpstream upstream = remember(started, StubUpstream.start("127.0.0.1", 0, 8));
+      StubUpstream upstream = remember(started, StubUpstream.start("127.0.0.1", 0, 8, usage));
       List<EnvoyProcess> envoys = new ArrayList<>();
       for (int i = 1; i <= envoyCount; i++) {
         envoys.add(remember(started, EnvoyProcess.from(EnvoyFiles.envoyFile(envoyFile))
             .name("envoy-" + i).logDir(logs)
             .cluster("ratelimit", replicas.get(0).grpcPort(), replicas.get(1).grpcPort())
-            .cluster("geocode_upstream", upstream.port())
+            .cluster(upstreamCluster, upstream.port())
             .edit(edit)
             .start()));
       }
@@ -95,6 +106,11 @@ final class EnvoyFleet implements AutoCloseable {
   /** Geocode calls through one Envoy. */
   GatewayCalls calls(int envoy) {
     return new GatewayCalls(envoys.get(envoy).url("egress"), "http://127.0.0.1:" + upstream.port());
+  }
+
+  /** The stub upstream's own port, for its /stats. */
+  int upstreamPort() {
+    return upstream.port();
   }
 
   /** What reached the upstream, in sliding windows of this length, less a grace for transit jitter. */
