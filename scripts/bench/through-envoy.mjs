@@ -1,8 +1,6 @@
 // The arithmetic of scripts/bench/through-envoy.sh, which only starts processes and runs h2load:
 //   node through-envoy.mjs ports N                 N free TCP ports on 127.0.0.1, one line
-//   node through-envoy.mjs uris FILE COUNT ROW BASE [RATE]
-//                                                  COUNT geocode URIs no other row uses (ROW tells the rows
-//                                                  apart); with RATE, an h2load timing script at RATE/s
+//   node through-envoy.mjs uris FILE COUNT ROW BASE COUNT geocode URIs no other run uses (ROW tells them apart)
 //   node through-envoy.mjs frame FILE              the gRPC request the shipped route sends for a call
 //                                                  with x-caller: bench, as h2load's body for the service
 //   node through-envoy.mjs stats                   Envoy's /stats?format=json on stdin -> {name: value}
@@ -30,12 +28,9 @@ async function freePorts(count) {
 // Every URI of every row has its own coordinates, so Envoy's response cache never holds an answer
 // for it: each call goes through the limiter to the upstream. The longitude names the row, the
 // latitude counts the calls of the row.
-function writeUris(file, count, row, base, rate) {
+function writeUris(file, count, row, base) {
   const lines = [];
-  for (let i = 0; i < count; i++) {
-    const uri = `${base}/maps/api/geocode/json?latlng=${(i / 1e6).toFixed(6)},${row}&key=bench`;
-    lines.push(rate ? `${((i * 1000) / rate).toFixed(3)}\t${uri}` : uri);
-  }
+  for (let i = 0; i < count; i++) lines.push(`${base}/maps/api/geocode/json?latlng=${(i / 1e6).toFixed(6)},${row}&key=bench`);
   writeFileSync(file, lines.join('\n') + '\n');
 }
 
@@ -198,13 +193,13 @@ function summary(resultsFile, clockTicksText, jsonFile) {
 
 switch (command) {
   case 'ports': await freePorts(Number(args[0])); break;
-  case 'uris': writeUris(args[0], Number(args[1]), args[2], args[3], Number(args[4] ?? 0)); break;
+  case 'uris': writeUris(args[0], Number(args[1]), args[2], args[3]); break;
   case 'frame': writeFrame(args[0]); break;
   case 'stats': console.log(JSON.stringify(counters(readFileSync(0, 'utf8')))); break;
   case 'calls-per-second': console.log(Math.max(...args.map(file => callsPerSecond(readCalls(file))))); break;
   case 'row': console.log(JSON.stringify(row(JSON.parse(args[0]), JSON.parse(args[1]), JSON.parse(args[2]), args.slice(3)))); break;
   case 'summary': summary(args[0], args[1], args[2]); break;
   default:
-    console.error('usage: node through-envoy.mjs ports N | uris FILE COUNT ROW BASE [RATE] | frame FILE | stats | calls-per-second LOG... | row ... | summary RESULTS CLK_TCK [JSON]');
+    console.error('usage: node through-envoy.mjs ports N | uris FILE COUNT ROW BASE | frame FILE | stats | calls-per-second LOG... | row ... | summary RESULTS CLK_TCK [JSON]');
     process.exit(2);
 }

@@ -3,12 +3,13 @@
 # Two real Envoys (the pinned binary) run envoy-config/envoy-local.yaml on free ports, one as shipped
 # and one with the egress_limited listener's ratelimit filter removed and everything else equal, in
 # front of the stub upstream; the rate limit service runs on Redis. h2load (a C client, h2c over one
-# connection) calls each Envoy's egress listener at 10/s, at 200/s, at its max and at half of the
-# filtered chain's max, the two Envoys taking turns row by row. Every call has coordinates no other
+# connection) calls each Envoy's egress listener at its max, at half of the filtered chain's max, at
+# 200/s and at 10/s; per row the two Envoys take four turns each, alternating which goes first, so
+# both meet the same machine. Every call has coordinates no other
 # call has, so Envoy's response cache never answers and every call is asked about, and the budget
 # admits everything (scripts/bench/envoy-limits.yaml), so the rows measure the added latency, not
 # 429s. Latency comes from h2load's per-call log (--log-file); CPU per call or per decision from
-# /proc/PID/stat (utime + stime) over each row; the ratelimit filter's own counters from Envoy's
+# /proc/PID/stat (utime + stime) over each chain's turns; the ratelimit filter's own counters from Envoy's
 # admin /stats. It prints figures from this one run and asserts nothing.
 #
 # usage: scripts/bench/through-envoy.sh [--duration SECONDS] [--out DIR] [--json FILE]
@@ -172,9 +173,9 @@ healthy_service() { # ADMIN
 for admin in "${ADMIN_PORT[@]}"; do healthy_service "$admin"; done
 
 ROW_ID=0
-uris() { # FILE COUNT FILTER [RPS]: URIs (a timing script with RPS) that no other run of this bench uses
+uris() { # FILE COUNT FILTER: URIs that no other call of this bench uses
   ROW_ID=$((ROW_ID + 1))
-  node "$HELPER" uris "$1" "$2" "$ROW_ID" "${EGRESS[$3]}" "${4:-}"
+  node "$HELPER" uris "$1" "$2" "$ROW_ID" "${EGRESS[$3]}"
 }
 
 # h2load LOG h2load-args...: one connection, h2c, with the caller header the per-caller rule reads.
@@ -229,10 +230,13 @@ at_max() { # COUNT FILTER LOG
   h2load_run "$3" -m "$STREAMS" -n "$1" -i "$file"
 }
 
-at_rate() { # RPS COUNT FILTER LOG: an open-loop schedule, one call every 1/RPS s
-  local file="$OUT/schedule-$3.tsv"
-  uris "$file" "$2" "$3" "$1"
-  h2load_run "$4" -m 64 -n "$2" --timing-script-file "$file"
+# COUNT calls at RPS a second, open loop: h2load's --rps releases the calls due every 10 ms or so
+# together, whether or not earlier ones were answered (its --timing-script-file fell behind its
+# schedule here: 371 calls/s for 600).
+at_rate() { # RPS COUNT FILTER LOG
+  local file="$OUT/uris-$3.txt"
+  uris "$file" "$2" "$3"
+  h2load_run "$4" -m 64 -n "$2" --rps "$1" -i "$file"
 }
 
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -263,6 +267,7 @@ MAX_CALLS=$((MAX_CALLS * DURATION))
 per_turn() { # COUNT
   echo $(($1 / ROUNDS))
 }
+MAX_CALLS=$(($(per_turn "$MAX_CALLS") * ROUNDS))
 measure max 0 at_max "$(per_turn "$MAX_CALLS")"
 # Half of what the chain with the filter answered 2xx per second at max.
 MAX_WITH="$(node -e 'const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
