@@ -15,11 +15,13 @@
 #   ceiling    one master at full speed: redis-benchmark running the service's own script, one
 #              decision per call on 100,000 keys, and 100 decisions per call on one key;
 #   baseline   the same service on one redis-server, for its own CPU per decision without a Cluster;
-#   --million  1,000,000 budgets: the service's heap after a full GC and its RSS, against the same
-#              after the spread; /budgets; metric series; Redis memory per bucket; bucket lifetimes.
+#   --million  1,000,000 budgets of 1 an hour on an emptied Cluster and a fresh service, then 200,000
+#              calls denied on budgets of their own: the service's heap after a full GC and its RSS
+#              before and after, /budgets, metric series, the over-limit cache's entries, Redis
+#              memory per bucket, and when an idle bucket's key expires.
 #
 # Everything stays on 127.0.0.1 and every phase is bounded in calls and time (the walks over users
-# stop after their calls or 5 minutes; about 3 minutes in all, 6 with --million on this machine). It
+# stop after their calls or 5 minutes, 10 for the million; about 3 minutes in all, 7 with --million). It
 # asserts nothing: figures from one run on a shared machine.
 #
 # usage: scripts/bench/cluster.sh [--users N] [--duration SECONDS] [--million] [--out DIR]
@@ -142,8 +144,9 @@ json() { # json field
 
 # --- the service -----------------------------------------------------------------------------
 SEEDS="127.0.0.1:${PORTS[0]},127.0.0.1:${PORTS[1]},127.0.0.1:${PORTS[2]}"
+LIMITS="$ROOT/scripts/bench/cluster-limits.yaml"
 start_service() { # its Redis flags
-  java -XX:+UseParallelGC -jar "$JAR" --config "$ROOT/scripts/bench/cluster-limits.yaml" --host 127.0.0.1 \
+  java -XX:+UseParallelGC -jar "$JAR" --config "$LIMITS" --host 127.0.0.1 \
     --grpc-port "$GRPC_PORT" --http-port "$HTTP_PORT" "$@" >> "$OUT/service.log" 2>&1 &
   SERVICE_PID="$!"
   for _ in $(seq 200); do
@@ -174,11 +177,11 @@ report "Redis Cluster benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, lo
 report "redis-server $(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/'), $(java -version 2>&1 | awk 'NR == 1')"
 report "masters: ${PORTS[*]} (slots 0-5460, 5461-10921, 10922-16383); service pid $SERVICE_PID"
 
-walk_users() { # phase users: that many users of one domain, one call each, within 5 minutes
-  say "$1: $2 users of one domain, one call each"
+walk_users() { # phase calls seconds: that many calls, each to the next user of one domain, within the seconds
+  say "$1: $2 calls, each to the next user of one domain"
   snapshot "$1"
   local started="$EPOCHREALTIME"
-  result="$(bench --workload users --connections 4 --inflight 32 --calls "$2" --duration 300s)"
+  result="$(bench --workload users --connections 4 --inflight 32 --calls "$2" --duration "$3s")"
   WALK_RATE="$(awk -v n="$2" -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", n / (b - a) }')"
   echo "$result" > "$OUT/$1.json"
   report ""
@@ -188,7 +191,7 @@ say "warming up"
 bench --workload hot --duration 10s >/dev/null
 
 # --- spread: N users of one domain, one call each -----------------------------------------------
-walk_users spread "$USERS"
+walk_users spread "$USERS" 300
 report "spread: $(json "$result" sent) calls, each to the next of the users (ok $(json "$result" ok), over $(json "$result" over), errors $(json "$result" errors)), $WALK_RATE calls/s"
 total_keys=0; total_scripts=0
 declare -a KEYS SCRIPTS
@@ -313,28 +316,44 @@ done
 kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
 redis-cli -p "$SINGLE_PORT" shutdown nosave >/dev/null 2>&1 || true
 unset 'PORTS[3]'
-start_service --redis-type cluster --redis-url "$SEEDS"
 
 # --- a million budgets ------------------------------------------------------------------------
+# A fresh service on an emptied Cluster, with the users' budget at 1 an hour: the first million
+# calls make a million buckets, and the next 200,000 (users u0 to u199999 again) are each denied on
+# a bucket of their own, twice what the over-limit cache may remember (100,000 by default).
 if [ "$MILLION" = yes ]; then
-  walk_users million 1000000
-  report "million: $(json "$result" sent) calls (ok $(json "$result" ok), over $(json "$result" over), errors $(json "$result" errors)), $WALK_RATE calls/s"
-  keys=0; mem=0
+  for port in "${PORTS[@]}"; do redis-cli -p "$port" flushall >/dev/null; done
+  LIMITS="$OUT/million-limits.yaml"
+  sed -E 's/^( +requests_per_unit:) 100$/\1 1/' "$ROOT/scripts/bench/cluster-limits.yaml" > "$LIMITS"
+  grep -q '^ *requests_per_unit: 1$' "$LIMITS" || { echo "cluster bench: could not set the users' budget to 1 an hour" >&2; exit 1; }
+  start_service --redis-type cluster --redis-url "$SEEDS"
+  bench --workload hot --duration 5s >/dev/null
+  read -r START_HEAP START_RSS < <(heap_after_gc)
+  walk_users million 1200000 600
+  report "million: $(json "$result" sent) calls on 1,000,000 users of 1 an hour, the last 200,000 on users called"\
+    "before (ok $(json "$result" ok), over $(json "$result" over), errors $(json "$result" errors)), $WALK_RATE calls/s"
+  keys=0; mem=0; added_mem=0
   for i in 0 1 2; do
     k="$(redis-cli -p "${PORTS[$i]}" dbsize)"
     m="$(info "${PORTS[$i]}" used_memory)"
-    keys=$((keys + k)); mem=$((mem + m))
     added=$((k - ${BEFORE[million_keys_$i]}))
+    keys=$((keys + k)); mem=$((mem + m)); added_mem=$((added_mem + m - ${BEFORE[million_mem_$i]}))
     report "  master ${PORTS[$i]}: $k keys, used_memory $((m / 1048576)) MB, $(( (m - ${BEFORE[million_mem_$i]}) / (added > 0 ? added : 1) )) bytes per key added by the run ($added keys)"
   done
-  report "  all masters: $keys keys, $((mem / keys)) bytes of used_memory per key"
+  report "  all masters: $keys keys, $((added_mem / keys)) bytes of used_memory per key added ($((mem / keys)) per key of all used_memory)"
   read -r heap rss < <(heap_after_gc)
-  report "  service: heap after a full GC $heap MB (after the spread: $SPREAD_HEAP MB), RSS $rss MB (after the spread: $SPREAD_RSS MB)"
+  report "  service: heap after a full GC $heap MB (before the walk: $START_HEAP MB; after the 100,000-user spread: $SPREAD_HEAP MB), RSS $rss MB (before the walk: $START_RSS MB)"
   budgets="$(curl -fs "http://127.0.0.1:$HTTP_PORT/budgets")"
   report "  /budgets: $(printf '%s' "$budgets" | wc -c) bytes, $(printf '%s' "$budgets" | node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => { const j = JSON.parse(s); console.log(j.rules.reduce((n, r) => n + r.buckets.length, 0)) })') buckets shown"
   metrics="$(curl -fs "http://127.0.0.1:$HTTP_PORT/metrics")"
   report "  metric series: ratelimit_hits_total $(printf '%s\n' "$metrics" | grep -c '^ratelimit_hits_total'), ratelimit_service_rate_limit_total_hits $(printf '%s\n' "$metrics" | grep -c '^ratelimit_service_rate_limit_total_hits'), all lines $(printf '%s\n' "$metrics" | grep -vc '^#')"
-  report "  descriptors counted under their rule's key past the bound: $(printf '%s\n' "$metrics" | awk '/^ratelimit_metric_keys_folded_total/ { print $2 }')"
+  report "  counts under their rule's key past the bound (ratelimit_metric_keys_folded_total): $(printf '%s\n' "$metrics" | awk '/^ratelimit_metric_keys_folded_total/ { print $2 }')"
+  report "  over-limit cache (ratelimit_over_limit_cache_entries): $(printf '%s\n' "$metrics" | awk '/^ratelimit_over_limit_cache_entries/ { printf "%s%s %s", sep, $1, $2; sep = ", " }')"
+  # An idle bucket's key lives until its window ends, plus a second: for 1 an hour, the next hour.
+  idle_user="$(redis-cli -p "${PORTS[0]}" --scan --pattern '*|user=*' | awk 'NR == 1')"
+  idle_pttl="$(redis-cli -p "${PORTS[0]}" pttl "$idle_user")"
+  report "  an idle user's key at $(date -u +%H:%M:%SZ): PTTL $idle_pttl ms, so it expires at" \
+    "$(date -u -d "@$(( $(date +%s) + idle_pttl / 1000 ))" +%H:%M:%SZ) (key $idle_user)"
 fi
 
 report ""
