@@ -227,13 +227,14 @@ for workload in hot keys10k hotuser; do
     s=$(( $(scripts "${PORTS[$i]}") - ${BEFORE[${workload}_scripts_$i]} ))
     c=$(( $(cpu_ticks "${REDIS_PIDS[$i]}") - ${BEFORE[${workload}_cpu_$i]} ))
     calls=$((calls + s))
-    per_master="$per_master $(awk -v s="$s" -v c="$c" -v t="$TICK_US" 'BEGIN { if (s > 0) printf "%.1f(%d calls)", c * t / s, s; else printf "-" }')"
+    per_master="$per_master $(awk -v s="$s" -v c="$c" -v t="$TICK_US" 'BEGIN { if (s >= 100) printf "%.1f(%d calls)", c * t / s, s; else printf "-(%d calls)", s }')"
   done
   report "$(awk -v w="$workload" -v r="$(json "$result" rps)" -v p50="$(json "$result" p50_ms)" -v p99="$(json "$result" p99_ms)" \
     -v e="$(json "$result" errors)" -v calls="$calls" -v d="$decisions" -v st="$(json "$result" service_cpu_ticks)" -v t="$TICK_US" \
     -v pm="$per_master" 'BEGIN { printf "%-9s %11.0f %8.3f %8.3f %7d %17.3f %16.1f  %s", w, r, p50, p99, e, calls / d, st * t / d, pm }')"
 done
-report "(scripts counted over the whole phase, warm-up second included; decisions over the counted part)"
+report "(scripts counted over the whole phase, warm-up second included; decisions over the counted part; a master's CPU"
+report " per script only where it ran 100 or more: a clock tick is 10 ms)"
 master_holding() { # pattern: the port of the master that holds a key matching it, if any
   for port in "${PORTS[@]}"; do
     if [ -n "$(redis-cli -p "$port" --scan --pattern "$1" | awk 'NR == 1')" ]; then echo "$port"; return; fi
@@ -319,8 +320,9 @@ unset 'PORTS[3]'
 
 # --- a million budgets ------------------------------------------------------------------------
 # A fresh service on an emptied Cluster, with the users' budget at 1 an hour: the first million
-# calls make a million buckets, and the next 200,000 (users u0 to u199999 again) are each denied on
-# a bucket of their own, twice what the over-limit cache may remember (100,000 by default).
+# calls make a million buckets, and the next 200,000 (users u0 to u199999 again; u0's own budget
+# never denies, see cluster-limits.yaml) are each denied on a bucket of their own, twice what the
+# over-limit cache may remember (100,000 by default).
 if [ "$MILLION" = yes ]; then
   for port in "${PORTS[@]}"; do redis-cli -p "$port" flushall >/dev/null; done
   LIMITS="$OUT/million-limits.yaml"
