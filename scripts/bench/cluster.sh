@@ -180,9 +180,7 @@ report "masters: ${PORTS[*]} (slots 0-5460, 5461-10921, 10922-16383); service pi
 walk_users() { # phase calls seconds: that many calls, each to the next user of one domain, within the seconds
   say "$1: $2 calls, each to the next user of one domain"
   snapshot "$1"
-  local started="$EPOCHREALTIME"
   result="$(bench --workload users --connections 4 --inflight 32 --calls "$2" --duration "$3s")"
-  WALK_RATE="$(awk -v n="$2" -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", n / (b - a) }')"
   echo "$result" > "$OUT/$1.json"
   report ""
 }
@@ -192,7 +190,7 @@ bench --workload hot --duration 10s >/dev/null
 
 # --- spread: N users of one domain, one call each -----------------------------------------------
 walk_users spread "$USERS" 300
-report "spread: $(json "$result" sent) calls, each to the next of the users (ok $(json "$result" ok), over $(json "$result" over), errors $(json "$result" errors)), $WALK_RATE calls/s"
+report "spread: $(json "$result" sent) calls, each to the next of the users (ok $(json "$result" ok), over $(json "$result" over), errors $(json "$result" errors)), $(json "$result" rps) calls/s"
 total_keys=0; total_scripts=0
 declare -a KEYS SCRIPTS
 for i in 0 1 2; do
@@ -240,7 +238,7 @@ master_holding() { # pattern: the port of the master that holds a key matching i
     if [ -n "$(redis-cli -p "$port" --scan --pattern "$1" | awk 'NR == 1')" ]; then echo "$port"; return; fi
   done
 }
-report "hotuser's two buckets: the global one on master $(master_holding '*generic_key=hot#*'), user u0's on master $(master_holding '*user=u0#*')"
+report "hotuser's two buckets: the global one on master $(master_holding '*generic_key=hot#*'), user u1's on master $(master_holding '*user=u1#*')"
 receipts="$(for port in "${PORTS[@]}"; do redis-cli -p "$port" --scan --pattern '*~r*' | wc -l; done | awk '{ n += $1 } END { print n }')"
 report "receipts alive right after hotuser: $receipts"
 
@@ -333,7 +331,7 @@ if [ "$MILLION" = yes ]; then
   read -r START_HEAP START_RSS < <(heap_after_gc)
   walk_users million 1200000 600
   report "million: $(json "$result" sent) calls on 1,000,000 users of 1 an hour, the last 200,000 on users called"\
-    "before (ok $(json "$result" ok), over $(json "$result" over), errors $(json "$result" errors)), $WALK_RATE calls/s"
+    "before (ok $(json "$result" ok), over $(json "$result" over), errors $(json "$result" errors)), $(json "$result" rps) calls/s"
   keys=0; mem=0; added_mem=0
   for i in 0 1 2; do
     k="$(redis-cli -p "${PORTS[$i]}" dbsize)"
@@ -355,7 +353,7 @@ if [ "$MILLION" = yes ]; then
   idle_user="$(redis-cli -p "${PORTS[0]}" --scan --pattern '*|user=*' | awk 'NR == 1')"
   idle_pttl="$(redis-cli -p "${PORTS[0]}" pttl "$idle_user")"
   report "  an idle user's key at $(date -u +%H:%M:%SZ): PTTL $idle_pttl ms, so it expires at" \
-    "$(date -u -d "@$(( $(date +%s) + idle_pttl / 1000 ))" +%H:%M:%SZ) (key $idle_user)"
+    "$(date -u -d "@$(( ($(date +%s%3N) + idle_pttl) / 1000 ))" +%H:%M:%SZ) (key $idle_user)"
 fi
 
 report ""
