@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -19,17 +20,25 @@ import java.util.function.Consumer;
  * through and so gives the verdict. Logs and the configs each Envoy ran are under target/it-logs.
  */
 final class EnvoyFleet implements AutoCloseable {
+  static final String UPSTREAM = "geocode_upstream";
+
   private final List<AutoCloseable> started;
+  private final Path logs;
+  private final RedisServerProcess redis;
+  private final List<String> serviceArgs;
   private final List<EnvoyProcess> envoys;
   private final List<ServiceProcess> replicas;
-  private final StubUpstream upstream;
+  private final Map<String, StubUpstream> upstreams;
 
-  private EnvoyFleet(List<AutoCloseable> started, List<EnvoyProcess> envoys, List<ServiceProcess> replicas,
-      StubUpstream upstream) {
+  private EnvoyFleet(List<AutoCloseable> started, Path logs, RedisServerProcess redis, List<String> serviceArgs,
+      List<EnvoyProcess> envoys, List<ServiceProcess> replicas, Map<String, StubUpstream> upstreams) {
     this.started = started;
+    this.logs = logs;
+    this.redis = redis;
+    this.serviceArgs = serviceArgs;
     this.envoys = envoys;
     this.replicas = replicas;
-    this.upstream = upstream;
+    this.upstreams = upstreams;
   }
 
   /**
@@ -39,33 +48,85 @@ final class EnvoyFleet implements AutoCloseable {
    */
   static EnvoyFleet start(String test, String limitsYaml, int envoyCount, String envoyFile,
       Consumer<Map<String, Object>> edit) throws Exception {
-    Path logs = EnvoyFiles.moduleDir().resolve("target/it-logs").resolve(test);
-    deleteRecursively(logs); // logs are appended to: an earlier run's lines would name its ports
-    Files.createDirectories(logs);
-    Path limits = Files.createDirectories(logs.resolve("limits"));
-    Files.writeString(limits.resolve("limits.yaml"), limitsYaml);
-    List<AutoCloseable> started = new ArrayList<>();
-    try {
-      RedisServerProcess redis = remember(started, RedisServerProcess.start());
-      List<ServiceProcess> replicas = new ArrayList<>();
-      for (int i = 1; i <= 2; i++) {
-        replicas.add(remember(started, ServiceProcess.onFreePorts("replica-" + i, logs, Map.of(),
-            "--config", limits.toString(), "--redis-url", redis.url())));
+    return builder(test, limitsYaml, envoyFile).envoys(envoyCount).edit(edit).start();
+  }
+
+  static Builder builder(String test, String limitsYaml, String envoyFile) {
+    return new Builder(test, limitsYaml, envoyFile);
+  }
+
+  /** How to start a fleet; {@link EnvoyFleet#start} covers the usual one. */
+  static final class Builder {
+    private final String test;
+    private final String limitsYaml;
+    private final String envoyFile;
+    private int envoyCount = 1;
+    private Consumer<Map<String, Object>> edit = tree -> {};
+    private final List<String> serviceArgs = new ArrayList<>();
+    private final List<String> upstreamClusters = new ArrayList<>(List.of(UPSTREAM));
+
+    private Builder(String test, String limitsYaml, String envoyFile) {
+      this.test = test;
+      this.limitsYaml = limitsYaml;
+      this.envoyFile = envoyFile;
+    }
+
+    Builder envoys(int count) {
+      this.envoyCount = count;
+      return this;
+    }
+
+    Builder edit(Consumer<Map<String, Object>> change) {
+      this.edit = this.edit.andThen(change);
+      return this;
+    }
+
+    /** Flags every replica gets besides the limits and Redis, e.g. {@code --rlqs-assignment-ttl 7s}. */
+    Builder serviceArgs(String... args) {
+      serviceArgs.addAll(List.of(args));
+      return this;
+    }
+
+    /** One more stub upstream, behind a cluster of that name which the edit adds to the config. */
+    Builder upstream(String cluster) {
+      upstreamClusters.add(cluster);
+      return this;
+    }
+
+    EnvoyFleet start() throws Exception {
+      Path logs = EnvoyFiles.moduleDir().resolve("target/it-logs").resolve(test);
+      deleteRecursively(logs); // logs are appended to: an earlier run's lines would name its ports
+      Files.createDirectories(logs);
+      Path limits = Files.createDirectories(logs.resolve("limits"));
+      Files.writeString(limits.resolve("limits.yaml"), limitsYaml);
+      List<AutoCloseable> started = new ArrayList<>();
+      try {
+        RedisServerProcess redis = remember(started, RedisServerProcess.start());
+        List<String> args = new ArrayList<>(List.of("--config", limits.toString(), "--redis-url", redis.url()));
+        args.addAll(serviceArgs);
+        List<ServiceProcess> replicas = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+          replicas.add(remember(started, ServiceProcess.onFreePorts("replica-" + i, logs, Map.of(),
+              args.toArray(String[]::new))));
+        }
+        Map<String, StubUpstream> upstreams = new LinkedHashMap<>();
+        for (String cluster : upstreamClusters) {
+          upstreams.put(cluster, remember(started, StubUpstream.start("127.0.0.1", 0, 8)));
+        }
+        List<EnvoyProcess> envoys = new ArrayList<>();
+        for (int i = 1; i <= envoyCount; i++) {
+          EnvoyProcess.Builder envoy = EnvoyProcess.from(EnvoyFiles.envoyFile(envoyFile))
+              .name("envoy-" + i).logDir(logs)
+              .cluster("ratelimit", replicas.get(0).grpcPort(), replicas.get(1).grpcPort())
+              .edit(edit);
+          upstreams.forEach((cluster, upstream) -> envoy.cluster(cluster, upstream.port()));
+          envoys.add(remember(started, envoy.start()));
+        }
+        return new EnvoyFleet(started, logs, redis, args, envoys, replicas, upstreams);
+      } catch (Exception | Error e) {
+        closeAll(started);
+        throw e;
       }
-      StubUpstream upstream = remember(started, StubUpstream.start("127.0.0.1", 0, 8));
-      List<EnvoyProcess> envoys = new ArrayList<>();
-      for (int i = 1; i <= envoyCount; i++) {
-        envoys.add(remember(started, EnvoyProcess.from(EnvoyFiles.envoyFile(envoyFile))
-            .name("envoy-" + i).logDir(logs)
-            .cluster("ratelimit", replicas.get(0).grpcPort(), replicas.get(1).grpcPort())
-            .cluster("geocode_upstream", upstream.port())
-            .edit(edit)
-            .start()));
-      }
-      return new EnvoyFleet(started, envoys, replicas, upstream);
-    } catch (Exception | Error e) {
-      closeAll(started);
-      throw e;
     }
   }
 
@@ -92,14 +153,38 @@ final class EnvoyFleet implements AutoCloseable {
     return replicas;
   }
 
+  RedisServerProcess redis() {
+    return redis;
+  }
+
+  /**
+   * Stops a replica as Kubernetes does (SIGTERM, then its drain) and starts it again on the same
+   * ports, where the Envoys' cluster looks for it; returns once it is healthy.
+   */
+  void restartReplica(int index) {
+    ServiceProcess old = replicas.get(index);
+    old.terminate();
+    old.awaitExit(Duration.ofSeconds(30));
+    old.close();
+    ServiceProcess restarted = ServiceProcess.onPorts("replica-" + (index + 1) + "-restarted", logs, Map.of(),
+        old.grpcPort(), old.httpPort(), serviceArgs.toArray(String[]::new));
+    started.add(restarted);
+    replicas.set(index, restarted);
+  }
+
   /** Geocode calls through one Envoy. */
   GatewayCalls calls(int envoy) {
-    return new GatewayCalls(envoys.get(envoy).url("egress"), "http://127.0.0.1:" + upstream.port());
+    return new GatewayCalls(envoys.get(envoy).url("egress"), "http://127.0.0.1:" + upstreams.get(UPSTREAM).port());
   }
 
   /** What reached the upstream, in sliding windows of this length, less a grace for transit jitter. */
   UpstreamStats seen(Duration window) {
-    return upstream.arrivals().stats(window, Duration.ofMillis(100), 0);
+    return seen(UPSTREAM, window);
+  }
+
+  /** What reached the stub upstream behind one cluster. */
+  UpstreamStats seen(String cluster, Duration window) {
+    return upstreams.get(cluster).arrivals().stats(window, Duration.ofMillis(100), 0);
   }
 
   @Override
