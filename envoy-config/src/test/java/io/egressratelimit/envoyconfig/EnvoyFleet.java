@@ -182,6 +182,10 @@ final class EnvoyFleet implements AutoCloseable {
     return seen(UPSTREAM, window);
   }
 
+  UpstreamStats upstreamStats(Duration window, Duration grace) {
+    return upstreams.get(UPSTREAM).arrivals().stats(window, grace, 0);
+  }
+
   /** What reached the stub upstream behind one cluster. */
   UpstreamStats seen(String cluster, Duration window) {
     return upstreams.get(cluster).arrivals().stats(window, Duration.ofMillis(100), 0);
