@@ -12,10 +12,9 @@ import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.WarmupTraffic;
 import io.egressratelimit.limiter.store.BucketStore;
-import io.egressratelimit.memory.InMemoryLedgerStore;
-import io.egressratelimit.quota.LedgerStore;
+import io.egressratelimit.metrics.RlqsMetrics;
 import io.egressratelimit.quota.QuotaAssigner;
-import io.egressratelimit.redis.RedisLedgerStore;
+import io.egressratelimit.quota.QuotaBoard;
 import io.egressratelimit.rlqs.RateLimitQuotaGrpcService;
 import io.egressratelimit.metrics.ConfigLoadMetrics;
 import io.egressratelimit.metrics.DecisionMetrics;
@@ -153,9 +152,13 @@ public final class RateLimitServer implements AutoCloseable {
             : "waiting for the first connection: " + stores.store().describe());
     metrics.watchServing(() -> serving.problem().isEmpty());
 
+    started.push(stores.ledgers());
+    RlqsMetrics quotaMetrics = new RlqsMetrics(metrics.registry());
+    QuotaBoard quotaBoard = new QuotaBoard(stores.ledgers(), settings.budgets().shownPerRule(), Duration.ofSeconds(1),
+        System::nanoTime);
     RateLimitQuotaGrpcService quota = new RateLimitQuotaGrpcService(config.current(),
-        new QuotaAssigner(ledgers(settings, started), settings.rlqs()));
-    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, quota, health.getHealthService(),
+        new QuotaAssigner(stores.ledgers(), settings.rlqs(), quotaMetrics), quotaBoard, quotaMetrics);
+    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, quota.withEnvoyAddresses(), health.getHealthService(),
         interceptors(metrics, tracing, new FirstConfigGate(SERVICE_NAME, config.answering(),
             "no limits config has arrived yet from " + config.origin())), started);
     HttpListener httpServer;
@@ -165,7 +168,7 @@ public final class RateLimitServer implements AutoCloseable {
       startPrometheusListener(settings, metrics, started);
       httpServer = AdminHttpServer.start(settings.listen().host(), settings.listen().httpPort(), new AdminEndpoints(
           serving::problem, () -> RulesDump.render(config.current().get()), metrics::scrape, rateLimit::decide,
-          budgets::view));
+          budgets::view, quotaBoard::view));
     } catch (IOException e) {
       throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or " + settings.listen().host()
           + ": " + e.getMessage(), e);
@@ -255,13 +258,6 @@ public final class RateLimitServer implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       return false;
     }
-  }
-
-  /** RLQS ledgers live where the buckets do: in Redis, shared by the fleet, or in this process. */
-  private static LedgerStore ledgers(ServerSettings settings, Deque<AutoCloseable> started) {
-    LedgerStore ledgers = settings.store().redis().<LedgerStore>map(RedisLedgerStore::new).orElseGet(InMemoryLedgerStore::new);
-    started.push(ledgers);
-    return ledgers;
   }
 
   /** Tracing, when on, is the outermost, so its span covers the call as the caller sees it. */
