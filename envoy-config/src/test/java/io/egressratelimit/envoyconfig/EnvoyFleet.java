@@ -64,6 +64,7 @@ final class EnvoyFleet implements AutoCloseable {
     private Consumer<Map<String, Object>> edit = tree -> {};
     private final List<String> serviceArgs = new ArrayList<>();
     private final List<String> upstreamClusters = new ArrayList<>(List.of(UPSTREAM));
+    private boolean ownAddresses;
 
     private Builder(String test, String limitsYaml, String envoyFile) {
       this.test = test;
@@ -84,6 +85,15 @@ final class EnvoyFleet implements AutoCloseable {
     /** Flags every replica gets besides the limits and Redis, e.g. {@code --rlqs-assignment-ttl 7s}. */
     Builder serviceArgs(String... args) {
       serviceArgs.addAll(List.of(args));
+      return this;
+    }
+
+    /**
+     * Each Envoy connects to the service from an address of its own, {@link #address}, as pods do
+     * from theirs: the service then tells the Envoys apart (its /budgets names them by address).
+     */
+    Builder ownAddresses() {
+      this.ownAddresses = true;
       return this;
     }
 
@@ -119,6 +129,10 @@ final class EnvoyFleet implements AutoCloseable {
               .name("envoy-" + i).logDir(logs)
               .cluster("ratelimit", replicas.get(0).grpcPort(), replicas.get(1).grpcPort())
               .edit(edit);
+          if (ownAddresses) {
+            String source = address(i - 1);
+            envoy.edit(tree -> bindTo(tree, "ratelimit", source));
+          }
           upstreams.forEach((cluster, upstream) -> envoy.cluster(cluster, upstream.port()));
           envoys.add(remember(started, envoy.start()));
         }
@@ -128,6 +142,23 @@ final class EnvoyFleet implements AutoCloseable {
         throw e;
       }
     }
+  }
+
+  /** The address Envoy {@code index} (from 0) connects to the service from, with {@link Builder#ownAddresses}. */
+  static String address(int index) {
+    return "127.0.0." + (11 + index);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void bindTo(Map<String, Object> tree, String cluster, String address) {
+    for (Object each : (List<Object>) ((Map<String, Object>) tree.get("static_resources")).get("clusters")) {
+      Map<String, Object> candidate = (Map<String, Object>) each;
+      if (cluster.equals(candidate.get("name"))) {
+        candidate.put("upstream_bind_config", Map.of("source_address", Map.of("address", address, "port_value", 0)));
+        return;
+      }
+    }
+    throw new IllegalArgumentException("no cluster '" + cluster + "'");
   }
 
   private static void deleteRecursively(Path dir) throws java.io.IOException {

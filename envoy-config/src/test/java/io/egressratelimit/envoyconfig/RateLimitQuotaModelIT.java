@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -154,40 +153,22 @@ class RateLimitQuotaModelIT {
 
   /** The filter's one bucket, plus two picked by the x-bucket header, each with settings of its own. */
   private static void threeBuckets(Map<String, Object> tree) {
-    Map<String, Object> filter = quotaFilter(tree);
+    Map<String, Object> filter = QuotaFleetConfig.quotaFilter(tree);
     Map<String, Object> matcherList = EnvoyConfigEdits.map(EnvoyConfigEdits.map(filter, "bucket_matchers"), "matcher_list");
     List<Map<String, Object>> matchers = EnvoyConfigEdits.list(matcherList, "matchers");
     Map<String, Object> shipped = matchers.get(0);
     settings(shipped).put("reporting_interval", "1s");
     List<Map<String, Object>> all = new ArrayList<>();
-    all.add(byHeader(shipped, "reuse", Map.of("reuse_last_assignment", Map.of())));
-    all.add(byHeader(shipped, "fallback-allow", Map.of("fallback_rate_limit", Map.of("blanket_rule", "ALLOW_ALL"))));
+    all.add(QuotaFleetConfig.byHeader(shipped, "x-bucket", "reuse",
+        Map.of("expired_assignment_behavior", Map.of("reuse_last_assignment", Map.of()))));
+    all.add(QuotaFleetConfig.byHeader(shipped, "x-bucket", "fallback-allow",
+        Map.of("expired_assignment_behavior", Map.of("fallback_rate_limit", Map.of("blanket_rule", "ALLOW_ALL")))));
     all.add(shipped);
     matcherList.put("matchers", all);
   }
 
-  private static Map<String, Object> byHeader(Map<String, Object> shipped, String bucket, Map<String, Object> expired) {
-    Map<String, Object> settings = new LinkedHashMap<>(settings(shipped));
-    settings.put("bucket_id_builder", Map.of("bucket_id_builder", Map.of("generic_key", Map.of("string_value", bucket))));
-    settings.put("expired_assignment_behavior", expired);
-    Map<String, Object> input = Map.of("name", "bucket", "typed_config", Map.of(
-        "@type", "type.googleapis.com/envoy.type.matcher.v3.HttpRequestHeaderMatchInput", "header_name", "x-bucket"));
-    return Map.of(
-        "predicate", Map.of("single_predicate", Map.of("input", input, "value_match", Map.of("exact", bucket))),
-        "on_match", Map.of("action", Map.of("name", bucket, "typed_config", settings)));
-  }
-
   private static Map<String, Object> settings(Map<String, Object> matcher) {
     return EnvoyConfigEdits.map(EnvoyConfigEdits.map(EnvoyConfigEdits.map(matcher, "on_match"), "action"), "typed_config");
-  }
-
-  private static Map<String, Object> quotaFilter(Map<String, Object> tree) {
-    for (Map<String, Object> filter : EnvoyConfigEdits.list(EnvoyConfigEdits.manager(tree, "egress_limited"), "http_filters")) {
-      if ("envoy.filters.http.rate_limit_quota".equals(filter.get("name"))) {
-        return EnvoyConfigEdits.map(filter, "typed_config");
-      }
-    }
-    throw new IllegalArgumentException("no rate_limit_quota filter on egress_limited");
   }
 
   /** The model's settings for each bucket, read from the config Envoy runs. */
