@@ -87,8 +87,13 @@ public final class RedisLedgerStore implements LedgerStore {
       return CompletableFuture.failedFuture(new IllegalStateException(
           "redis is not connected yet: " + RedisConnector.description(settings)));
     }
-    return command.apply(current).toCompletableFuture()
-        .orTimeout(Math.max(1000, settings.timeout().toMillis() * 20), TimeUnit.MILLISECONDS);
+    CompletionStage<T> sent;
+    try {
+      sent = command.apply(current);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e); // a closed connection may refuse at once
+    }
+    return sent.toCompletableFuture().orTimeout(Math.max(1000, settings.timeout().toMillis() * 20), TimeUnit.MILLISECONDS);
   }
 
   @Override

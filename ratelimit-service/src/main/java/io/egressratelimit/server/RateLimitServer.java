@@ -15,6 +15,7 @@ import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.metrics.RlqsMetrics;
 import io.egressratelimit.quota.QuotaAssigner;
 import io.egressratelimit.quota.QuotaBoard;
+import io.egressratelimit.quota.QuotaTiming;
 import io.egressratelimit.rlqs.RateLimitQuotaGrpcService;
 import io.egressratelimit.metrics.ConfigLoadMetrics;
 import io.egressratelimit.metrics.DecisionMetrics;
@@ -153,6 +154,14 @@ public final class RateLimitServer implements AutoCloseable {
     metrics.watchServing(() -> serving.problem().isEmpty());
 
     started.push(stores.ledgers());
+    if (!settings.rlqs().outlastsEnvoyReports()) {
+      LOG.warn("RLQS_ASSIGNMENT_TTL {} s does not outlast Envoy's {} s report interval plus RLQS_DELIVERY_ALLOWANCE {} ms:"
+              + " with Envoy 1.40 an RLQS share expires before its renewal arrives, so Envoys deny between the two and"
+              + " every share is paid anew; use a TTL above {} s (docs/rlqs.md)",
+          settings.rlqs().ttl().toSeconds(), QuotaTiming.ENVOY_REPORT_INTERVAL.toSeconds(),
+          settings.rlqs().delivery().toMillis(),
+          QuotaTiming.ENVOY_REPORT_INTERVAL.plus(settings.rlqs().delivery()).toSeconds());
+    }
     RlqsMetrics quotaMetrics = new RlqsMetrics(metrics.registry());
     QuotaBoard quotaBoard = new QuotaBoard(stores.ledgers(), settings.budgets().shownPerRule(), Duration.ofSeconds(1),
         System::nanoTime);
