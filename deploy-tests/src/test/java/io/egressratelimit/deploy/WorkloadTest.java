@@ -1,6 +1,7 @@
 package io.egressratelimit.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,6 +106,18 @@ class WorkloadTest {
     assertEquals("single", env.get("REDIS_TYPE").getValue());
     assertEquals("INFO", env.get("LOG_LEVEL").getValue());
     assertTrue(env.containsKey("REDIS_AUTH"));
+    assertFalse(env.containsKey("REDIS_CLUSTER_LEGACY_KEYS"), "the service's own default, off");
+  }
+
+  @Test
+  void aClusterBeingUpgradedFromDomainTaggedKeysSpendsThemToo() {
+    Map<String, EnvVar> env = env(container(Rendered.parse(ChartRenderer.template(c -> c
+        .withValuesFile(Scenario.EXTERNAL_REDIS.valuesFile().orElseThrow())
+        .set("redis.type", "cluster")
+        .set("redis.clusterLegacyKeys", "true"))), "ratelimit"));
+
+    assertEquals("cluster", env.get("REDIS_TYPE").getValue());
+    assertEquals("true", env.get("REDIS_CLUSTER_LEGACY_KEYS").getValue());
   }
 
   @Test

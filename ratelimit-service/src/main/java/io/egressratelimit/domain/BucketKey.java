@@ -1,15 +1,17 @@
 package io.egressratelimit.domain;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.zip.CRC32;
 
 /**
  * The one place bucket keys are written and read: {@code domain|key=value|key=value#policy}. A
  * backslash escapes {@code \}, {@code |}, {@code =} and {@code #} inside the parts, so two different
  * descriptors can never share a key by accident. The config writes the descriptor part (it alone
  * knows when a shared wildcard folds a value into its pattern), the engine appends the policy, and
- * a store that shares one key space adds its prefix and shard.
+ * a store that shares one key space adds its prefix and hash tag.
  */
 public final class BucketKey {
   private final StringBuilder key = new StringBuilder();
@@ -84,15 +86,31 @@ public final class BucketKey {
   }
 
   /**
-   * The key as a store that shares one key space writes it: {@code prefix + "{" + shard + "}" + key}.
-   * The hash tag puts every bucket of one shard (a request's domain) in one Redis Cluster slot,
-   * which an atomic all-or-nothing batch needs; braces inside the shard would end the tag early, so
-   * they become parentheses.
+   * The key as a store on one Redis node writes it: {@code prefix + "{" + shard + "}" + key}, the
+   * shard being the request's domain. The hash tag once kept a domain's buckets in one Redis
+   * Cluster slot; on a Cluster keys are now {@link #spreadInStore spread}, and this form remains
+   * for one node (where no slot exists, so keys never change format there) and for the
+   * domain-tagged keys that earlier versions wrote on a Cluster. Braces inside the shard would end
+   * the tag early, so they become parentheses.
    */
   public static String inStore(String prefix, String shard, String key) {
-    // Redis hashes a key with an empty tag {} whole, which would split a batch over slots.
+    // Redis hashes a key with an empty tag {} whole.
     String tag = shard.isEmpty() ? "_" : shard.replace("{", "(").replace("}", ")");
     return prefix + "{" + tag + "}" + key;
+  }
+
+  /**
+   * The key as a Redis Cluster store writes it: {@code prefix + "{" + tag + "}" + key}, the tag being
+   * the bucket's own hash (the CRC-32 of its key, eight hex digits). A bucket's slot so comes from
+   * the bucket alone, whichever request names it, and one domain's buckets spread over every
+   * master. The tag has a fixed length and the whole key follows it, so two buckets never share a
+   * Redis key.
+   */
+  public static String spreadInStore(String prefix, String key) {
+    CRC32 crc = new CRC32();
+    crc.update(key.getBytes(StandardCharsets.UTF_8));
+    String hex = Long.toHexString(crc.getValue());
+    return prefix + "{" + "0".repeat(8 - hex.length()) + hex + "}" + key;
   }
 
   public BucketKey entry(String entryKey, String value) {

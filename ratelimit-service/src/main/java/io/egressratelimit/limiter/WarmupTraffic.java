@@ -6,8 +6,8 @@ import io.egressratelimit.domain.LimitRequest;
 
 /**
  * The reserved domain of the calls a replica sends itself before it reports SERVING. Its buckets
- * are its own (in Redis under the key prefix and the hash tag of this domain, one-second windows
- * that expire within seconds), so the warm-up never touches a real budget; its decisions are kept
+ * are its own (in Redis under bucket keys that start with this domain, one-second windows that
+ * expire within seconds), so the warm-up never touches a real budget; its decisions are kept
  * out of the metrics operators read.
  */
 public final class WarmupTraffic {

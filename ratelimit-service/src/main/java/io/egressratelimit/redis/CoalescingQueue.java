@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
  * Makes requests that arrive while earlier ones are on the wire share the next round trip. With a
@@ -52,10 +51,17 @@ final class CoalescingQueue {
   private final AtomicBoolean drainHandedOver = new AtomicBoolean();
   private final int maxInFlight;
   private final int maxClaimsPerCall;
-  private final Function<List<BucketBatch>, CompletionStage<List<BatchOutcome>>> sender;
+  private final Sender sender;
   private final long callTimeoutNanos;
   private final SweepTimer timer;
   private final Executor drainer;
+
+  /** Sends one group as one call: one outcome per batch, in order. */
+  @FunctionalInterface
+  interface Sender {
+    /** @param holds per batch, its {@link Hold} when it is one slot's part of a request over several, else null */
+    CompletionStage<List<BatchOutcome>> send(List<BucketBatch> batches, List<Hold> holds);
+  }
 
   /** Schedules a sweep. */
   @FunctionalInterface
@@ -75,8 +81,7 @@ final class CoalescingQueue {
    * @param drainer runs drains where calls are written (the Redis I/O thread); a direct executor
    *     drains on the submitting thread
    */
-  CoalescingQueue(int maxInFlight, int maxClaimsPerCall,
-      Function<List<BucketBatch>, CompletionStage<List<BatchOutcome>>> sender, long callTimeoutNanos,
+  CoalescingQueue(int maxInFlight, int maxClaimsPerCall, Sender sender, long callTimeoutNanos,
       SweepTimer timer, Executor drainer) {
     this.maxInFlight = maxInFlight;
     this.maxClaimsPerCall = maxClaimsPerCall;
@@ -88,7 +93,13 @@ final class CoalescingQueue {
 
   /** Queues a request; its stage fails with {@link StoreUnavailableException} once {@code deadline} has passed. */
   CompletableFuture<BatchOutcome> submit(BucketBatch batch, StoreDeadline deadline) {
-    Pending pending = new Pending(batch, new CompletableFuture<>(), System.nanoTime() + deadline.nanos(), deadline);
+    return submit(batch, deadline, null);
+  }
+
+  /** Queues one slot's part of a request over several slots; the sender learns its {@code hold}. */
+  CompletableFuture<BatchOutcome> submit(BucketBatch batch, StoreDeadline deadline, Hold hold) {
+    Pending pending = new Pending(batch, new CompletableFuture<>(), System.nanoTime() + deadline.nanos(), deadline,
+        hold);
     queue.add(pending);
     sweepBy(pending.expiresAt);
     // With every call slot taken, the next completion drains; otherwise one drain is handed over,
@@ -154,12 +165,16 @@ final class CoalescingQueue {
 
   private void send(List<Pending> group) {
     List<BucketBatch> batches = new ArrayList<>(group.size());
-    group.forEach(p -> batches.add(p.batch));
+    List<Hold> holds = new ArrayList<>(group.size());
+    group.forEach(p -> {
+      batches.add(p.batch);
+      holds.add(p.hold);
+    });
     Call call = new Call(group, System.nanoTime() + callTimeoutNanos);
     onTheWire.add(call);
     CompletionStage<List<BatchOutcome>> reply;
     try {
-      reply = sender.apply(batches);
+      reply = sender.send(batches, holds);
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
@@ -265,5 +280,5 @@ final class CoalescingQueue {
   }
 
   private record Pending(BucketBatch batch, CompletableFuture<BatchOutcome> result, long expiresAt,
-      StoreDeadline deadline) {}
+      StoreDeadline deadline, Hold hold) {}
 }

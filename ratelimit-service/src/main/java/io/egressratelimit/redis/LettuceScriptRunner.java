@@ -15,7 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
- * Runs the script by its SHA; when Redis has lost its script cache (a restart, a failover) it sends
+ * Runs a script by its SHA; when Redis has lost its script cache (a restart, a failover) it sends
  * the source once with EVAL, which also caches it again.
  */
 final class LettuceScriptRunner implements ScriptRunner {
@@ -30,16 +30,16 @@ final class LettuceScriptRunner implements ScriptRunner {
   }
 
   @Override
-  public CompletionStage<long[]> run(String[] keys, String[] args) {
+  public CompletionStage<long[]> run(LuaScript lua, String[] keys, String[] args) {
     return withSourceOnNoScript(
-        script(CommandType.EVALSHA, TokenBucketScript.SHA1, keys, args),
-        () -> script(CommandType.EVAL, TokenBucketScript.SOURCE, keys, args));
+        script(CommandType.EVALSHA, lua.sha1(), keys, args),
+        () -> script(CommandType.EVAL, lua.source(), keys, args));
   }
 
   @Override
   public CompletionStage<long[]> runReadOnly(String[] keys, String[] args) {
     return withSourceOnNoScript(
-        script(CommandType.EVALSHA_RO, TokenBucketScript.SHA1, keys, args),
+        script(CommandType.EVALSHA_RO, TokenBucketScript.LUA.sha1(), keys, args),
         () -> script(CommandType.EVAL_RO, TokenBucketScript.SOURCE, keys, args));
   }
 

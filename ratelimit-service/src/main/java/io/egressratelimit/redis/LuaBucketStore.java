@@ -1,15 +1,18 @@
 package io.egressratelimit.redis;
 
-import io.egressratelimit.domain.BucketKey;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.store.BatchOutcome;
 import io.egressratelimit.limiter.store.BucketBatch;
 import io.egressratelimit.limiter.store.BucketClaim;
 import io.egressratelimit.limiter.store.BucketLevel;
 import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.limiter.store.Completions;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,17 +21,25 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Token buckets in Redis, decided by one atomic script per round trip. Requests queued behind a
  * call in flight are coalesced into the next call, per cluster slot.
  *
- * <p>Every bucket of a request shares one cluster slot (see {@link BucketKey#inStore}), which the script's
- * atomic all-or-nothing needs on a Redis Cluster.
+ * <p>A request whose buckets share a slot is decided by one script, all or nothing. On a Cluster,
+ * where every bucket has a slot of its own ({@link KeyLayout}), a request's buckets may span
+ * several: each slot's part is then decided by its own script, queued and coalesced with that
+ * slot's other requests, one part after another ({@link SlotBySlot}); when one denies, the parts
+ * before it give back what they took ({@code give-back.lua}). That can deny more than needed for a
+ * moment, never admit more than the budget (docs/redis.md has the proof).
  */
 public final class LuaBucketStore implements BucketStore {
+  /** A receipt outlives the longest wait for a call's answer by this much: a give-back comes right after. */
+  private static final long RECEIPT_MARGIN_MILLIS = 1000;
+
   private final ScriptRunner runner;
-  private final String keyPrefix;
+  private final KeyLayout layout;
   private final Optional<NanoClock> clientClock;
   private final Duration timeout;
   private final Duration deadlineMargin;
@@ -40,8 +51,9 @@ public final class LuaBucketStore implements BucketStore {
     thread.setDaemon(true);
     return thread;
   });
-  /** Every bucket of a shard hashes to the shard's slot: its queue, found without building a key per request. */
-  private final Map<String, CoalescingQueue> queueOfShard = new ConcurrentHashMap<>();
+  /** Receipts of this process's calls are named apart from every other replica's. */
+  private final String receiptPrefix = "~r" + Long.toHexString(new SecureRandom().nextLong()) + ".";
+  private final AtomicLong receipts = new AtomicLong();
 
   /**
    * @param clientClock the time to decide at; empty (the default) uses the Redis server's clock so
@@ -50,10 +62,10 @@ public final class LuaBucketStore implements BucketStore {
    * @param deadlineMargin kept back from a caller's deadline, which shortens the wait below the timeout
    * @param maxInFlight script calls in flight per slot; more means smaller batches and less waiting
    */
-  LuaBucketStore(ScriptRunner runner, String keyPrefix, Optional<NanoClock> clientClock, Duration timeout,
+  LuaBucketStore(ScriptRunner runner, KeyLayout layout, Optional<NanoClock> clientClock, Duration timeout,
       Duration deadlineMargin, int maxInFlight) {
     this.runner = runner;
-    this.keyPrefix = keyPrefix;
+    this.layout = layout;
     this.clientClock = clientClock;
     this.timeout = timeout;
     this.deadlineMargin = deadlineMargin;
@@ -62,20 +74,39 @@ public final class LuaBucketStore implements BucketStore {
 
   @Override
   public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
-    return StoreDeadline.decideWithin(batch, timeout, deadlineMargin, this::enqueue);
+    return StoreDeadline.decideWithin(batch, timeout, deadlineMargin, this::decide);
   }
 
-  private CompletionStage<BatchOutcome> enqueue(BucketBatch batch, StoreDeadline deadline) {
-    CoalescingQueue queue = queueOfShard.get(batch.shard());
-    if (queue == null) {
-      int slot = runner.slotOf(keyOf(batch, batch.claims().get(0)));
-      queue = queueOfShard.computeIfAbsent(batch.shard(),
-          shard -> queues.computeIfAbsent(slot, s -> new CoalescingQueue(maxInFlight, 1000, this::send,
-              timeout.toNanos(), this::scheduleSweep, this::runOnCallThread)));
+  private CompletionStage<BatchOutcome> decide(BucketBatch batch, StoreDeadline deadline) {
+    long arrived = System.nanoTime();
+    SlotPlan plan = SlotPlan.of(batch, layout, runner::slotOf);
+    if (plan.singlePart()) {
+      SlotPlan.Part part = plan.parts().get(0);
+      // The deadline runs from here, not from when the request goes on the wire: behind a call that
+      // hangs, a queued request would otherwise wait for that call's timeout and then its own.
+      return queueOf(part.slot()).submit(part.batch(), deadline);
     }
-    // The deadline runs from here, not from when the request goes on the wire: behind a call that
-    // hangs, a queued request would otherwise wait for that call's timeout and then its own.
-    return queue.submit(batch, deadline);
+    return new SlotBySlot(plan, slots, deadline, arrived).decide();
+  }
+
+  /** Parts of requests over several slots are queued with their slot's other requests. */
+  private final SlotBySlot.Slots slots = new SlotBySlot.Slots() {
+    @Override
+    public CompletableFuture<BatchOutcome> decide(SlotPlan.Part part, StoreDeadline deadline, Hold hold) {
+      return queueOf(part.slot()).submit(part.batch(), deadline, hold);
+    }
+
+    @Override
+    public CompletableFuture<?> giveBack(Hold hold, List<BucketClaim> taken) {
+      TokenBucketScript.Call call = GiveBackScript.encode(hold, taken, nowMicros());
+      return Completions.calling(() -> runner.run(GiveBackScript.LUA, call.keys(), call.args())).toCompletableFuture();
+    }
+  };
+
+  private CoalescingQueue queueOf(int slot) {
+    CoalescingQueue queue = queues.get(slot);
+    return queue != null ? queue : queues.computeIfAbsent(slot, s -> new CoalescingQueue(maxInFlight, 1000,
+        this::send, timeout.toNanos(), this::scheduleSweep, this::runOnCallThread));
   }
 
   /** Runs a drain where calls are written; before that thread is known, here. */
@@ -100,11 +131,23 @@ public final class LuaBucketStore implements BucketStore {
     deadlines.schedule(sweep, delayNanos, TimeUnit.NANOSECONDS);
   }
 
-  /** One script call; the coalescing queue bounds how long it may take (see {@link CoalescingQueue}). */
-  private CompletionStage<List<BatchOutcome>> send(List<BucketBatch> batches) {
-    long now = clientClock.map(clock -> clock.epochNanos() / 1000).orElse(-1L);
+  /**
+   * One script call; the coalescing queue bounds how long it may take (see {@link CoalescingQueue}).
+   * Claims come keyed by their Redis keys ({@link SlotPlan}). A call carrying parts of requests over
+   * several slots leaves a receipt beside its first bucket, for as long as a give-back can follow.
+   */
+  private CompletionStage<List<BatchOutcome>> send(List<BucketBatch> batches, List<Hold> holds) {
     StoreDeadline callDeadline = StoreDeadline.backendTimeout(timeout);
-    TokenBucketScript.Call call = TokenBucketScript.encode(batches, now, this::keyOf);
+    TokenBucketScript.Call call = TokenBucketScript.encode(batches, nowMicros(), LuaBucketStore::redisKey);
+    if (holds.stream().anyMatch(Objects::nonNull)) {
+      String receipt = call.keys()[0] + receiptPrefix + Long.toString(receipts.incrementAndGet(), 36);
+      call = TokenBucketScript.withReceipt(call, receipt, timeout.toMillis() + RECEIPT_MARGIN_MILLIS);
+      for (int i = 0; i < holds.size(); i++) {
+        if (holds.get(i) != null) {
+          holds.get(i).issued(receipt, i);
+        }
+      }
+    }
     return runner.run(call.keys(), call.args())
         .handle((reply, failure) -> {
           if (failure != null) {
@@ -114,15 +157,24 @@ public final class LuaBucketStore implements BucketStore {
         });
   }
 
-  /** One read-only script call, outside the coalescing queues: it must never delay a decision. */
+  /** Read-only script calls, one per slot, outside the coalescing queues: they must never delay a decision. */
   @Override
   public CompletionStage<List<BucketLevel>> peek(BucketBatch batch) {
     if (batch.claims().isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
-    long now = clientClock.map(clock -> clock.epochNanos() / 1000).orElse(-1L);
+    SlotPlan plan = SlotPlan.of(batch, layout, runner::slotOf);
+    List<CompletableFuture<List<BucketLevel>>> reads = new ArrayList<>();
+    for (SlotPlan.Part part : plan.parts()) {
+      reads.add(peekOneSlot(part.batch()));
+    }
+    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+        .thenApply(done -> plan.combineLevels(reads.stream().map(CompletableFuture::join).toList()));
+  }
+
+  private CompletableFuture<List<BucketLevel>> peekOneSlot(BucketBatch part) {
     StoreDeadline deadline = StoreDeadline.backendTimeout(timeout);
-    TokenBucketScript.Call call = TokenBucketScript.encodePeek(batch, now, this::keyOf);
+    TokenBucketScript.Call call = TokenBucketScript.encodePeek(part, nowMicros(), LuaBucketStore::redisKey);
     return runner.runReadOnly(call.keys(), call.args())
         .toCompletableFuture()
         .orTimeout(deadline.nanos(), TimeUnit.NANOSECONDS)
@@ -130,7 +182,7 @@ public final class LuaBucketStore implements BucketStore {
           if (failure != null) {
             throw RedisFailures.unavailable(failure, deadline);
           }
-          return TokenBucketScript.decode(reply, List.of(batch)).get(0).states().stream()
+          return TokenBucketScript.decode(reply, List.of(part)).get(0).states().stream()
               .map(state -> new BucketLevel(state.remaining(), state.untilFull()))
               .toList();
         });
@@ -147,7 +199,13 @@ public final class LuaBucketStore implements BucketStore {
     runner.close();
   }
 
-  private String keyOf(BucketBatch batch, BucketClaim claim) {
-    return BucketKey.inStore(keyPrefix, batch.shard(), claim.key());
+  /** The time to decide at, or -1 for the Redis server's clock. */
+  private long nowMicros() {
+    return clientClock.map(clock -> clock.epochNanos() / 1000).orElse(-1L);
+  }
+
+  /** Claims on their way to Redis are keyed by their full Redis keys (see {@link SlotPlan}). */
+  private static String redisKey(BucketBatch batch, BucketClaim claim) {
+    return claim.key();
   }
 }

@@ -25,13 +25,8 @@ import java.util.function.Supplier;
  * their SHA; a Redis that lost its script cache (a restart, a failover) gets the source once more.
  */
 public final class RedisLedgerStore implements LedgerStore {
-  static final String READ = "return {redis.call('GET', KEYS[1]) or false, redis.call('TIME')}";
-  static final String REPLACE = """
-      if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
-      redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-      return 1""";
-  private static final String READ_SHA = ScriptSha.of(READ);
-  private static final String REPLACE_SHA = ScriptSha.of(REPLACE);
+  private static final LuaScript READ = LuaScript.load("rlqs-ledger-read.lua");
+  private static final LuaScript REPLACE = LuaScript.load("rlqs-ledger-replace.lua");
 
   private final RedisStoreSettings settings;
   private volatile Connected<?> connected;
@@ -47,8 +42,8 @@ public final class RedisLedgerStore implements LedgerStore {
    */
   private <V> void runOn(RedisConnection<V> connection, Function<String, V> encode, Function<Object, String> decode) {
     RedisClusterAsyncCommands<String, V> commands = connection.commands();
-    commands.scriptLoad(READ);
-    commands.scriptLoad(REPLACE);
+    commands.scriptLoad(READ.source());
+    commands.scriptLoad(REPLACE.source());
     connected = new Connected<>(commands, encode, decode);
   }
 
@@ -110,8 +105,8 @@ public final class RedisLedgerStore implements LedgerStore {
   private record Connected<V>(RedisClusterAsyncCommands<String, V> commands, Function<String, V> encode,
       Function<Object, String> decode) {
     CompletionStage<Read> read(String key) {
-      return bySha(() -> commands.<List<Object>>evalsha(READ_SHA, ScriptOutputType.MULTI, key),
-          () -> commands.<List<Object>>eval(READ, ScriptOutputType.MULTI, key))
+      return bySha(() -> commands.<List<Object>>evalsha(READ.sha1(), ScriptOutputType.MULTI, key),
+          () -> commands.<List<Object>>eval(READ.source(), ScriptOutputType.MULTI, key))
           .thenApply(reply -> {
             @SuppressWarnings("unchecked")
             List<Object> time = (List<Object>) reply.get(1);
@@ -123,9 +118,9 @@ public final class RedisLedgerStore implements LedgerStore {
     CompletionStage<Boolean> replace(String key, String expected, String next, long keepMillis) {
       String[] keys = {key};
       return bySha(
-          () -> commands.<Long>evalsha(REPLACE_SHA, ScriptOutputType.INTEGER, keys, encode.apply(expected),
+          () -> commands.<Long>evalsha(REPLACE.sha1(), ScriptOutputType.INTEGER, keys, encode.apply(expected),
               encode.apply(next), encode.apply(Long.toString(keepMillis))),
-          () -> commands.<Long>eval(REPLACE, ScriptOutputType.INTEGER, keys, encode.apply(expected),
+          () -> commands.<Long>eval(REPLACE.source(), ScriptOutputType.INTEGER, keys, encode.apply(expected),
               encode.apply(next), encode.apply(Long.toString(keepMillis))))
           .thenApply(stored -> stored == 1L);
     }

@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param strategy the atomic script (default) or bucket4j's compare-and-swap buckets
  * @param tls TLS towards Redis
  * @param deadlineMargin kept back from a caller's deadline for the answer's way back to it
+ * @param legacyClusterKeys on a Cluster, also spend each bucket's domain-tagged key, the one earlier
+ *     versions wrote, so that a fleet half upgraded keeps one count (docs/redis.md, "Upgrading")
  */
 public record RedisStoreSettings(
     String url,
@@ -31,7 +33,8 @@ public record RedisStoreSettings(
     int maxInFlight,
     RedisStrategy strategy,
     RedisTlsSettings tls,
-    Duration deadlineMargin) {
+    Duration deadlineMargin,
+    boolean legacyClusterKeys) {
   /**
    * The default backend timeout: the whole wait of a caller without a deadline, the cap for the others.
    * Envoy always sends its filter timeout as the deadline, so this is the wait of grpcurl, scripts and
@@ -61,6 +64,15 @@ public record RedisStoreSettings(
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("Redis calls in flight must be at least 1, got " + maxInFlight);
     }
+    if (legacyClusterKeys && (topology != RedisTopology.CLUSTER || strategy != RedisStrategy.ATOMIC_SCRIPT)) {
+      throw new IllegalArgumentException("REDIS_CLUSTER_LEGACY_KEYS applies to REDIS_TYPE=cluster with "
+          + "REDIS_STRATEGY=script only: elsewhere bucket keys kept their format");
+    }
+    if (topology == RedisTopology.CLUSTER && (keyPrefix.contains("{") || keyPrefix.contains("}"))) {
+      // Redis hashes a key by its first {...}: one in the prefix would put every bucket in one slot.
+      throw new IllegalArgumentException("the key prefix '" + keyPrefix + "' holds a brace, which on a Redis "
+          + "Cluster would put every bucket on one master: leave { and } out of it");
+    }
   }
 
   /** The atomic script strategy with TLS only as the URL asks. */
@@ -68,7 +80,7 @@ public record RedisStoreSettings(
       String url, RedisTopology topology, Optional<String> password, String keyPrefix, Duration timeout,
       int maxInFlight) {
     this(url, topology, password, keyPrefix, timeout, maxInFlight, RedisStrategy.ATOMIC_SCRIPT,
-        RedisTlsSettings.FROM_URL, DEFAULT_DEADLINE_MARGIN);
+        RedisTlsSettings.FROM_URL, DEFAULT_DEADLINE_MARGIN, false);
   }
 
   public static RedisStoreSettings standalone(String url) {
@@ -81,42 +93,56 @@ public record RedisStoreSettings(
   }
 
   public RedisStoreSettings withPassword(String secret) {
-    return new RedisStoreSettings(url, topology, Optional.of(secret), keyPrefix, timeout, maxInFlight, strategy, tls, deadlineMargin);
+    return new RedisStoreSettings(url, topology, Optional.of(secret), keyPrefix, timeout, maxInFlight, strategy, tls,
+        deadlineMargin, legacyClusterKeys);
   }
 
   public RedisStoreSettings withKeyPrefix(String prefix) {
-    return new RedisStoreSettings(url, topology, password, prefix, timeout, maxInFlight, strategy, tls, deadlineMargin);
+    return new RedisStoreSettings(url, topology, password, prefix, timeout, maxInFlight, strategy, tls,
+        deadlineMargin, legacyClusterKeys);
   }
 
   public RedisStoreSettings withTimeout(Duration limit) {
-    return new RedisStoreSettings(url, topology, password, keyPrefix, limit, maxInFlight, strategy, tls, deadlineMargin);
+    return new RedisStoreSettings(url, topology, password, keyPrefix, limit, maxInFlight, strategy, tls,
+        deadlineMargin, legacyClusterKeys);
   }
 
   public RedisStoreSettings withMaxInFlight(int calls) {
-    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, calls, strategy, tls, deadlineMargin);
+    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, calls, strategy, tls, deadlineMargin,
+        legacyClusterKeys);
   }
 
   public RedisStoreSettings withStrategy(RedisStrategy chosen) {
-    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, maxInFlight, chosen, tls, deadlineMargin);
+    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, maxInFlight, chosen, tls,
+        deadlineMargin, legacyClusterKeys);
   }
 
   public RedisStoreSettings withTls(RedisTlsSettings tlsSettings) {
-    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, maxInFlight, strategy, tlsSettings, deadlineMargin);
+    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, maxInFlight, strategy, tlsSettings,
+        deadlineMargin, legacyClusterKeys);
   }
 
   public RedisStoreSettings withUrl(String address) {
     return new RedisStoreSettings(address, topology, password, keyPrefix, timeout, maxInFlight, strategy, tls,
-        deadlineMargin);
+        deadlineMargin, legacyClusterKeys);
   }
 
   public RedisStoreSettings withDeadlineMargin(Duration margin) {
-    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, maxInFlight, strategy, tls, margin);
+    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, maxInFlight, strategy, tls, margin,
+        legacyClusterKeys);
+  }
+
+  public RedisStoreSettings withLegacyClusterKeys(boolean spendThem) {
+    return new RedisStoreSettings(url, topology, password, keyPrefix, timeout, maxInFlight, strategy, tls,
+        deadlineMargin,
+        spendThem);
   }
 
   @Override
   public String toString() {
     return "RedisStoreSettings[url=" + Redaction.redact(url) + ", topology=" + topology + ", password="
         + (password.isPresent() ? "<redacted>" : "<none>") + ", keyPrefix=" + keyPrefix + ", timeout=" + timeout
-        + ", maxInFlight=" + maxInFlight + ", strategy=" + strategy + ", tls=" + tls + ", deadlineMargin=" + deadlineMargin + "]";
+        + ", maxInFlight=" + maxInFlight + ", strategy=" + strategy + ", tls=" + tls
+        + ", deadlineMargin=" + deadlineMargin + ", legacyClusterKeys=" + legacyClusterKeys + "]";
   }
 }

@@ -4,10 +4,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
-/** Runs the token-bucket script on whatever Redis topology is configured. */
+/** Runs the token-bucket script, and the give-back script, on whatever Redis topology is configured. */
 interface ScriptRunner extends AutoCloseable {
-  /** Runs the script; its reply is the flat array of integers {@code token-buckets.lua} returns. */
-  CompletionStage<long[]> run(String[] keys, String[] args);
+  /** Runs the token-bucket script; its reply is the flat array of integers {@code token-buckets.lua} returns. */
+  default CompletionStage<long[]> run(String[] keys, String[] args) {
+    return run(TokenBucketScript.LUA, keys, args);
+  }
+
+  /** Runs a script whose reply is an integer or a flat array of them. */
+  CompletionStage<long[]> run(LuaScript script, String[] keys, String[] args);
 
   /** Runs the script as a read-only call (EVALSHA_RO), which Redis refuses to let write. */
   CompletionStage<long[]> runReadOnly(String[] keys, String[] args);

@@ -41,7 +41,7 @@ public final class ScriptStores {
     RedisConnection<String> connection = RedisConnector.connect(settings, StringCodec.UTF8);
     loadScript(connection, settings);
     alsoOn.accept(connection);
-    return new LuaBucketStore(new LettuceScriptRunner(connection), settings.keyPrefix(), time.clientClock(),
+    return new LuaBucketStore(new LettuceScriptRunner(connection), KeyLayout.of(settings), time.clientClock(),
         settings.timeout(), settings.deadlineMargin(), settings.maxInFlight());
   }
 

@@ -5,12 +5,9 @@ import io.egressratelimit.limiter.store.BucketBatch;
 import io.egressratelimit.limiter.store.BucketClaim;
 import io.egressratelimit.limiter.store.BucketSpec;
 import io.egressratelimit.limiter.store.BucketState;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +18,8 @@ import java.util.function.BiFunction;
  * The layout of ARGV and of the reply is documented at the top of {@code token-buckets.lua}.
  */
 final class TokenBucketScript {
-  static final String SOURCE = readSource();
-  static final String SHA1 = ScriptSha.of(SOURCE);
+  static final LuaScript LUA = LuaScript.load("token-buckets.lua");
+  static final String SOURCE = LUA.source();
 
   private TokenBucketScript() {}
 
@@ -97,12 +94,26 @@ final class TokenBucketScript {
     return a.shard().equals(b.shard()) && a.claims().equals(b.claims());
   }
 
-  private static void addShape(List<String> shapes, BucketSpec spec) {
+  /** A bucket's shape as both scripts take it: capacity, refill tokens, period (us), style, initial tokens. */
+  static void addShape(List<String> shapes, BucketSpec spec) {
     shapes.add(Long.toString(spec.capacity()));
     shapes.add(Long.toString(spec.refillTokens()));
     shapes.add(Long.toString(spec.refillPeriod().toNanos() / 1000));
     shapes.add(spec.style() == BucketSpec.RefillStyle.GREEDY ? "0" : "1");
     shapes.add(Long.toString(spec.initialTokens()));
+  }
+
+  /**
+   * The call, leaving a receipt for the parts of requests over several slots it carries (see
+   * {@code give-back.lua}): the receipt's key comes last among the keys, its lifetime last among the
+   * arguments.
+   */
+  static Call withReceipt(Call call, String receiptKey, long lifetimeMillis) {
+    String[] keys = Arrays.copyOf(call.keys(), call.keys().length + 1);
+    keys[keys.length - 1] = receiptKey;
+    String[] args = Arrays.copyOf(call.args(), call.args().length + 1);
+    args[args.length - 1] = Long.toString(lifetimeMillis);
+    return new Call(keys, args);
   }
 
   /**
@@ -115,7 +126,7 @@ final class TokenBucketScript {
         .toList();
     BucketBatch read = new BucketBatch(reads, batch.shard());
     Call call = encode(List.of(read), nowMicros, redisKey);
-    String[] args = java.util.Arrays.copyOf(call.args(), call.args().length + 1);
+    String[] args = Arrays.copyOf(call.args(), call.args().length + 1);
     args[args.length - 1] = "peek";
     return new Call(call.keys(), args);
   }
@@ -153,16 +164,5 @@ final class TokenBucketScript {
 
   private static Duration micros(long micros) {
     return micros == 0 ? Duration.ZERO : Duration.ofNanos(micros * 1000);
-  }
-
-  private static String readSource() {
-    try (InputStream in = TokenBucketScript.class.getResourceAsStream("token-buckets.lua")) {
-      if (in == null) {
-        throw new IllegalStateException("token-buckets.lua is missing from the classpath");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -75,6 +75,14 @@ final class RedisOptions {
           + "Env: REDIS_MAX_IN_FLIGHT.")
   int maxInFlight;
 
+  @Option(names = "--redis-cluster-legacy-keys", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+      showDefaultValue = Help.Visibility.ALWAYS, converter = BooleanConverter.class,
+      defaultValue = "${env:REDIS_CLUSTER_LEGACY_KEYS:-false}",
+      description = "On a Redis Cluster, also spend each bucket's domain-tagged key, as versions before the buckets "
+          + "spread over the masters wrote it: on while a fleet is upgraded from such a version, so both halves keep "
+          + "one count; off once no replica of it is left (docs/redis.md, Upgrading). Env: REDIS_CLUSTER_LEGACY_KEYS.")
+  boolean legacyClusterKeys;
+
   /** Registers the password wherever it was given, before anything can log it. */
   void registerSecrets() {
     Redaction.addUrlPassword(url);
@@ -93,7 +101,7 @@ final class RedisOptions {
     try {
       return Optional.of(new RedisStoreSettings(url.trim(), RedisTopology.parse(type),
           Optional.ofNullable(auth).filter(a -> !a.isEmpty()), keyPrefix, backendTimeout, maxInFlight,
-          RedisStrategy.parse(strategy), tlsSettings(), deadlineMargin));
+          RedisStrategy.parse(strategy), tlsSettings(), deadlineMargin, legacyClusterKeys));
     } catch (IllegalArgumentException e) {
       throw new SettingsException(Redaction.redact(e.getMessage()));
     }

@@ -1,7 +1,8 @@
 -- Decides a batch of rate limit requests in one atomic step, so concurrent replicas can never
 -- spend the same token and one round trip serves every request queued behind the previous one.
 --
--- KEYS: the distinct buckets this batch touches (all in one cluster slot).
+-- KEYS: the distinct buckets this batch touches (all in one cluster slot), then, when some request
+--       of the batch is one slot's part of a request over several slots, a receipt key (same slot).
 -- ARGV[1]: now in microseconds, or -1 to read the Redis server's own clock (the default: every
 --          replica then shares one time line, whatever its local clock says).
 -- ARGV[2]: the number of buckets, one per key. Then per bucket, in KEYS order, its shape: capacity,
@@ -10,6 +11,9 @@
 --          key's group is one run). Per run: how many requests, the claim count, then per claim 4
 --          numbers: bucket index, required, consume, enforced (1/0).
 --          A last argument 'peek' reads only: nothing is written (the call may run as EVAL_RO).
+--          With a receipt key, the last argument is the receipt's lifetime in ms: when a request of
+--          the batch took tokens, the receipt records the time they were taken (field t), so that
+--          give-back.lua can return them, once, and only if this call's writes are really there.
 -- Returns, per request: admitted (1/0), then per claim: passed (1/0), remaining tokens,
 --          microseconds until the claim would pass, microseconds until the bucket is full.
 --
@@ -99,6 +103,7 @@ local function until_tokens(b, n)
 end
 
 local out = {}
+local taken = false
 local runs = tonumber(ARGV[pos])
 pos = pos + 1
 for _ = 1, runs do
@@ -131,6 +136,7 @@ for _ = 1, runs do
         local ask = asks[c]
         if passed[c] and ask.consume > 0 then
           take(ask.b, ask.consume)
+          taken = true
         end
       end
     end
@@ -163,6 +169,12 @@ for index, b in pairs(buckets) do
     end
     redis.call('SET', KEYS[index], value, 'PX', math.floor(ttl_us / 1000) + 1000)
   end
+end
+
+local receipt = KEYS[tonumber(ARGV[2]) + 1]
+if receipt and taken then
+  redis.call('HSET', receipt, 't', string.format('%d', now))
+  redis.call('PEXPIRE', receipt, ARGV[#ARGV])
 end
 
 return out

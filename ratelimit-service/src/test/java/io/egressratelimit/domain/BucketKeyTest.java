@@ -29,4 +29,20 @@ class BucketKeyTest {
     assertEquals("geocode|generic_key=geocode#f20/60b20",
         BucketKey.withPolicy(key, LimitPolicy.fixedWindow(20, RateUnit.MINUTE)));
   }
+
+  @Test
+  void onOneNodeABucketKeepsItsDomainAsTheHashTagItAlwaysHad() {
+    assertEquals("ratelimit:{geocode}geocode|user=alice#t10/60b10",
+        BucketKey.inStore("ratelimit:", "geocode", "geocode|user=alice#t10/60b10"));
+    assertEquals("p:{a(b)}k", BucketKey.inStore("p:", "a{b}", "k"), "a brace would end the tag early");
+  }
+
+  @Test
+  void onAClusterABucketIsTaggedByItsOwnHashOfEightHexDigits() {
+    // The CRC-32 of the key, as zlib.crc32 and every CRC-32 tool compute it: a layout others can check.
+    assertEquals("ratelimit:{a97efbdb}geocode|user=alice#t10/60b10",
+        BucketKey.spreadInStore("ratelimit:", "geocode|user=alice#t10/60b10"));
+    assertEquals("p:{8cdc1683}x", BucketKey.spreadInStore("p:", "x"));
+    assertEquals(8, BucketKey.spreadInStore("", "k").indexOf('}') - 1, "a short hash is padded to eight digits");
+  }
 }

@@ -49,7 +49,7 @@ class CoalescingQueueTest {
   private final AtomicInteger calls = new AtomicInteger();
 
   /** Answers each batch with its own number as the remaining tokens, so a misrouted answer shows. */
-  private CompletionStage<List<BatchOutcome>> fakeRedis(List<BucketBatch> batches) {
+  private CompletionStage<List<BatchOutcome>> fakeRedis(List<BucketBatch> batches, List<Hold> holds) {
     calls.incrementAndGet();
     mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     largestCall.accumulateAndGet(batches.stream().mapToInt(b -> b.claims().size()).sum(), Math::max);
@@ -131,7 +131,7 @@ class CoalescingQueueTest {
   @Test
   void eachRequestFailsAtItsOwnDeadlineQueuedOrOnTheWireAndTheLongerOnesWait() throws Exception {
     List<CompletableFuture<List<BatchOutcome>>> hung = new ArrayList<>();
-    CoalescingQueue queue = new CoalescingQueue(1, MAX_CLAIMS_PER_CALL, batches -> {
+    CoalescingQueue queue = new CoalescingQueue(1, MAX_CLAIMS_PER_CALL, (batches, holds) -> {
       CompletableFuture<List<BatchOutcome>> call = new CompletableFuture<>();
       hung.add(call);
       return call;
@@ -159,7 +159,7 @@ class CoalescingQueueTest {
   @Test
   void aCallRedisNeverAnswersGivesItsSlotToTheNextGroupAndItsLateAnswerIsDropped() throws Exception {
     List<CompletableFuture<List<BatchOutcome>>> calls = new CopyOnWriteArrayList<>();
-    CoalescingQueue queue = new CoalescingQueue(1, MAX_CLAIMS_PER_CALL, batches -> {
+    CoalescingQueue queue = new CoalescingQueue(1, MAX_CLAIMS_PER_CALL, (batches, holds) -> {
       CompletableFuture<List<BatchOutcome>> call = new CompletableFuture<>();
       calls.add(call);
       return call;
@@ -180,7 +180,7 @@ class CoalescingQueueTest {
   @Test
   void theAnswersOfOneCallReachEachCallerThreadInOneTask() throws Exception {
     List<CompletableFuture<List<BatchOutcome>>> calls = new CopyOnWriteArrayList<>();
-    CoalescingQueue queue = new CoalescingQueue(1, 1000, batches -> {
+    CoalescingQueue queue = new CoalescingQueue(1, 1000, (batches, holds) -> {
       CompletableFuture<List<BatchOutcome>> call = new CompletableFuture<>();
       calls.add(call);
       return call.thenApply(done -> batches.stream().map(b -> new BatchOutcome(true, List.of())).toList());

@@ -95,4 +95,13 @@ class RedisSettingsTest {
     assertEquals("the Redis timeout must be positive, got 0 ms", assertThrows(IllegalArgumentException.class,
         () -> RedisStoreSettings.standalone("redis://h:1").withTimeout(Duration.ZERO)).getMessage());
   }
+
+  @Test
+  void onAClusterTheKeyPrefixMayNotHoldABrace() {
+    assertEquals("the key prefix 'rl:{x}:' holds a brace, which on a Redis Cluster would put every bucket on one "
+        + "master: leave { and } out of it", assertThrows(IllegalArgumentException.class,
+        () -> RedisStoreSettings.of("h:1", RedisTopology.CLUSTER).withKeyPrefix("rl:{x}:")).getMessage());
+    assertEquals("rl:{x}:", RedisStoreSettings.standalone("h:1").withKeyPrefix("rl:{x}:").keyPrefix(),
+        "one node has no slots");
+  }
 }

@@ -3,6 +3,7 @@ package io.egressratelimit.redis;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.redis.cas.CasStores;
+import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 
 /** Redis stores as the tests build them. */
@@ -31,5 +32,17 @@ final class TestStores {
       case ATOMIC_SCRIPT -> ScriptStores.connect(settings, time);
       case BUCKET4J_CAS -> CasStores.connect(settings, time);
     };
+  }
+
+  /**
+   * The script store of versions before the buckets spread: every key tagged by its domain, also on
+   * a Cluster. The script and the format of what it stores are those of this version; only the keys
+   * differ.
+   */
+  static BucketStore domainTaggedAtClientTime(String url, RedisTopology topology, NanoClock clock) {
+    RedisStoreSettings settings = settings(url, topology, RedisStrategy.ATOMIC_SCRIPT);
+    return new LuaBucketStore(new LettuceScriptRunner(RedisConnector.connect(settings, StringCodec.UTF8)),
+        new KeyLayout(settings.keyPrefix(), false, false), DecisionTime.client(clock).clientClock(),
+        settings.timeout(), settings.deadlineMargin(), settings.maxInFlight());
   }
 }

@@ -103,6 +103,9 @@ class MainTest {
             new String[] {"--redis-url", "redis://127.0.0.1:1", "--redis-type", "ring"}),
         Arguments.of("REDIS_STRATEGY must be script or bucket4j, got 'paxos'",
             new String[] {"--redis-url", "redis://127.0.0.1:1", "--redis-strategy", "paxos"}),
+        Arguments.of("REDIS_CLUSTER_LEGACY_KEYS applies to REDIS_TYPE=cluster with REDIS_STRATEGY=script only: "
+            + "elsewhere bucket keys kept their format",
+            new String[] {"--redis-url", "redis://127.0.0.1:1", "--redis-cluster-legacy-keys"}),
         Arguments.of("--redis-tls-cacert (REDIS_TLS_CACERT): no such file: /nonexistent/ca.pem",
             new String[] {"--redis-url", "redis://127.0.0.1:1", "--redis-tls-cacert", "/nonexistent/ca.pem"}),
         Arguments.of("a Redis TLS client certificate needs its key and a key its certificate (REDIS_TLS_CLIENT_CERT "

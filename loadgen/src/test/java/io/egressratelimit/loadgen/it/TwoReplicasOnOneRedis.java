@@ -4,6 +4,8 @@ import io.egressratelimit.loadgen.cli.LoadgenCommand;
 import io.egressratelimit.loadgen.upstream.StubUpstream;
 import io.egressratelimit.loadgen.upstream.UpstreamStats;
 import io.egressratelimit.testing.ServiceProcess;
+import io.egressratelimit.testing.redis.ClusterFixture;
+import io.egressratelimit.testing.redis.RedisNode;
 import io.egressratelimit.testing.redis.RedisServerProcess;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,20 +17,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The fleet the end-to-end tests judge the budget on: a real redis-server, two service replicas
- * started from the packaged jar as a user would start them, sharing one limits file for the domain
- * {@code geocode}, and the stub upstream that times every call that got through.
+ * The fleet the end-to-end tests judge the budget on: a real redis-server (or a Redis Cluster of
+ * three masters), two service replicas started from the packaged jar as a user would start them,
+ * sharing one limits file for the domain {@code geocode}, and the stub upstream that times every
+ * call that got through.
  */
 final class TwoReplicasOnOneRedis implements AutoCloseable {
   /** What one loadgen run printed and how it exited. */
   record Run(int exit, String output) {}
 
-  private final RedisServerProcess redis;
+  private final AutoCloseable redis;
   private final ServiceProcess first;
   private final ServiceProcess second;
   private final StubUpstream upstream;
 
-  private TwoReplicasOnOneRedis(RedisServerProcess redis, ServiceProcess first, ServiceProcess second,
+  private TwoReplicasOnOneRedis(AutoCloseable redis, ServiceProcess first, ServiceProcess second,
       StubUpstream upstream) {
     this.redis = redis;
     this.first = first;
@@ -38,19 +41,45 @@ final class TwoReplicasOnOneRedis implements AutoCloseable {
 
   /** Starts the fleet with the rule {@code [generic_key=geocode]} limited by {@code rateLimitLines}. */
   static TwoReplicasOnOneRedis start(Path dir, String... rateLimitLines) throws Exception {
+    return start(dir, List.of(), OneServer::new, rateLimitLines);
+  }
+
+  /**
+   * Starts the fleet on a Redis Cluster of three masters, with the rule {@code [generic_key=geocode]}
+   * limited by {@code rateLimitLines} and the further descriptors {@code moreRules} (limits-file
+   * lines, at the depth of a descriptor).
+   */
+  static TwoReplicasOnOneRedis startOnCluster(Path dir, List<String> moreRules, String... rateLimitLines)
+      throws Exception {
+    return start(dir, moreRules, ClusterOfThree::start, rateLimitLines);
+  }
+
+  /** Where the replicas keep their buckets. */
+  private interface RedisUnderTest extends AutoCloseable {
+    /** The replicas' Redis flags. */
+    List<String> flags();
+  }
+
+  private interface RedisStarter {
+    RedisUnderTest start() throws Exception;
+  }
+
+  private static TwoReplicasOnOneRedis start(Path dir, List<String> moreRules, RedisStarter redisStarter,
+      String... rateLimitLines) throws Exception {
     Path limits = Files.createDirectory(dir.resolve("limits"));
     List<String> yaml = new ArrayList<>(List.of("domain: geocode", "descriptors:", "  - key: generic_key",
         "    value: geocode", "    rate_limit:"));
     for (String line : rateLimitLines) {
       yaml.add("      " + line);
     }
+    yaml.addAll(moreRules);
     yaml.add("");
     Files.writeString(limits.resolve("geocode.yaml"), String.join("\n", yaml));
     List<AutoCloseable> started = new ArrayList<>();
     try {
-      RedisServerProcess redis = remember(started, RedisServerProcess.start());
-      ServiceProcess first = remember(started, replica("replica-1", dir, limits, redis.url()));
-      ServiceProcess second = remember(started, replica("replica-2", dir, limits, redis.url()));
+      RedisUnderTest redis = remember(started, redisStarter.start());
+      ServiceProcess first = remember(started, replica("replica-1", dir, limits, redis.flags()));
+      ServiceProcess second = remember(started, replica("replica-2", dir, limits, redis.flags()));
       StubUpstream upstream = remember(started, StubUpstream.start("127.0.0.1", 0, 4));
       return new TwoReplicasOnOneRedis(redis, first, second, upstream);
     } catch (Exception | Error e) {
@@ -66,9 +95,15 @@ final class TwoReplicasOnOneRedis implements AutoCloseable {
     return part;
   }
 
-  private static ServiceProcess replica(String name, Path dir, Path limits, String redisUrl) {
-    return ServiceProcess.fromPackagedJarOnFreePorts(name, dir, List.of(), "--config", limits.toString(),
-        "--redis-url", redisUrl);
+  private static ServiceProcess replica(String name, Path dir, Path limits, List<String> redisFlags) {
+    List<String> args = new ArrayList<>(List.of("--config", limits.toString()));
+    args.addAll(redisFlags);
+    return ServiceProcess.fromPackagedJarOnFreePorts(name, dir, List.of(), args.toArray(String[]::new));
+  }
+
+  /** The masters of the cluster, when the fleet runs on one; empty on a single redis-server. */
+  List<RedisNode> masters() {
+    return redis instanceof ClusterOfThree cluster ? cluster.fixture.masters() : List.of();
   }
 
   /** Replica targets in order, each after {@code flag}: {@code --rls A --rls B}. */
@@ -98,6 +133,40 @@ final class TwoReplicasOnOneRedis implements AutoCloseable {
   public void close() throws Exception {
     try (redis; first; second; upstream) {
       // closes in reverse order: the upstream and the replicas first, Redis last
+    }
+  }
+
+  /** One redis-server process. */
+  private static final class OneServer implements RedisUnderTest {
+    private final RedisServerProcess server = RedisServerProcess.start();
+
+    @Override
+    public List<String> flags() {
+      return List.of("--redis-url", server.url());
+    }
+
+    @Override
+    public void close() {
+      server.close();
+    }
+  }
+
+  /** A Redis Cluster of three masters. */
+  private static final class ClusterOfThree implements RedisUnderTest {
+    private final ClusterFixture fixture = ClusterFixture.start();
+
+    static ClusterOfThree start() {
+      return new ClusterOfThree();
+    }
+
+    @Override
+    public List<String> flags() {
+      return List.of("--redis-type", "cluster", "--redis-url", fixture.seeds());
+    }
+
+    @Override
+    public void close() {
+      fixture.close();
     }
   }
 }

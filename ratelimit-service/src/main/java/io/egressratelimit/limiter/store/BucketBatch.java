@@ -8,8 +8,8 @@ import java.util.concurrent.Executor;
  * Every claim of one request, applied all or nothing.
  *
  * @param claims the claims, in descriptor order
- * @param shard keeps a batch's buckets together where a store partitions keys (a Redis Cluster
- *     hash tag): the request's domain, since one request never spans domains
+ * @param shard the request's domain (one request never spans domains): what its buckets' activity is
+ *     shown under, and, on one Redis node, their keys' hash tag
  * @param callerWaitNanos how much longer the caller waits for the answer (what its deadline has
  *     left when the request arrives); {@link #NO_CALLER_DEADLINE} when it set none. A store that
  *     can be slow gives up early enough for the failure policy's answer to arrive in time

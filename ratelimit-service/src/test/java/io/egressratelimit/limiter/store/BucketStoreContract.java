@@ -76,6 +76,15 @@ public abstract class BucketStoreContract {
     return new BucketClaim(key(name), spec, 1, 1, true);
   }
 
+  /**
+   * Names of buckets that live apart where the store places buckets apart (on a Redis Cluster, on
+   * different masters), so that a request over them is decided part by part; a store that keeps
+   * every bucket in one place takes the names as they are.
+   */
+  protected List<String> apart(String... names) {
+    return List.of(names);
+  }
+
   @Test
   void aFixedWindowAdmitsItsBudgetThenDenies() {
     for (int i = 1; i <= 10; i++) {
@@ -101,9 +110,10 @@ public abstract class BucketStoreContract {
       consume(hit("a", TEN_PER_MINUTE_WINDOW));
     }
     BucketState afterFour = consume(hit("a", TEN_PER_MINUTE_WINDOW)).states().get(0);
-    List<BucketLevel> first = peek(hit("a", TEN_PER_MINUTE_WINDOW), hit("g", BUCKET_4_REFILL_60_PER_MINUTE));
+    String apart = apart("a", "g").get(1);
+    List<BucketLevel> first = peek(hit("a", TEN_PER_MINUTE_WINDOW), hit(apart, BUCKET_4_REFILL_60_PER_MINUTE));
     assertEquals(List.of(new BucketLevel(6, afterFour.untilFull()), new BucketLevel(4, Duration.ZERO)), first);
-    assertEquals(first, peek(hit("a", TEN_PER_MINUTE_WINDOW), hit("g", BUCKET_4_REFILL_60_PER_MINUTE)),
+    assertEquals(first, peek(hit("a", TEN_PER_MINUTE_WINDOW), hit(apart, BUCKET_4_REFILL_60_PER_MINUTE)),
         "a peek takes nothing");
     assertEquals(5, consume(hit("a", TEN_PER_MINUTE_WINDOW)).states().get(0).remaining());
   }
@@ -174,26 +184,75 @@ public abstract class BucketStoreContract {
 
   @Test
   void aDeniedBatchConsumesNothingFromItsOtherBuckets() {
+    List<String> names = apart("big", "small");
     for (int i = 0; i < 5; i++) {
-      consume(hit("small", FIVE_PER_MINUTE_WINDOW));
+      consume(hit(names.get(1), FIVE_PER_MINUTE_WINDOW));
     }
-    BatchOutcome denied = consume(hit("big", TEN_PER_MINUTE_WINDOW), hit("small", FIVE_PER_MINUTE_WINDOW));
+    BatchOutcome denied = consume(hit(names.get(0), TEN_PER_MINUTE_WINDOW), hit(names.get(1), FIVE_PER_MINUTE_WINDOW));
     assertFalse(denied.admitted());
     assertTrue(denied.states().get(0).passed(), "the big bucket had tokens");
     assertFalse(denied.states().get(1).passed());
     assertEquals(10, denied.states().get(0).remaining(), "nothing taken from the big bucket");
-    assertEquals(9, consume(hit("big", TEN_PER_MINUTE_WINDOW)).states().get(0).remaining());
+    assertEquals(9, consume(hit(names.get(0), TEN_PER_MINUTE_WINDOW)).states().get(0).remaining());
+  }
+
+  @Test
+  void aBatchOverThreeBucketsApartThatOneDeniesLeavesTheOtherTwoAsTheyWere() {
+    List<String> names = apart("window", "greedy", "strict");
+    consume(hit(names.get(2), STRICT_20_PER_10S_BURST_10)); // born empty, refilling from now on
+    clock.advance(Duration.ofSeconds(3));
+    for (int i = 0; i < 4; i++) {
+      consume(hit(names.get(1), BUCKET_4_REFILL_60_PER_MINUTE));
+    }
+    BatchOutcome denied = consume(hit(names.get(0), TEN_PER_MINUTE_WINDOW), hit(names.get(1), BUCKET_4_REFILL_60_PER_MINUTE),
+        hit(names.get(2), STRICT_20_PER_10S_BURST_10));
+    assertFalse(denied.admitted(), "the greedy bucket is empty");
+    assertEquals(List.of(true, false, true), denied.states().stream().map(BucketState::passed).toList());
+    assertEquals(9, consume(hit(names.get(0), TEN_PER_MINUTE_WINDOW)).states().get(0).remaining(),
+        "the window lost only this one token");
+    int strict = 0;
+    while (consume(hit(names.get(2), STRICT_20_PER_10S_BURST_10)).admitted()) {
+      strict++;
+    }
+    assertEquals(3, strict, "three seconds of refill, none of it kept by the denied batch");
+  }
+
+  @Test
+  void aBatchApartThatAStrictBucketDeniesTakesNothingFromTheOthers() {
+    List<String> names = apart("window", "strict");
+    for (int i = 0; i < 3; i++) {
+      BatchOutcome denied = consume(hit(names.get(0), FIVE_PER_MINUTE_WINDOW), hit(names.get(1), STRICT_20_PER_10S_BURST_10));
+      assertFalse(denied.admitted(), "a strict bucket is born empty");
+    }
+    clock.advance(Duration.ofSeconds(1));
+    assertTrue(consume(hit(names.get(0), FIVE_PER_MINUTE_WINDOW), hit(names.get(1), STRICT_20_PER_10S_BURST_10)).admitted(),
+        "one token refilled in a second");
+    assertEquals(3, consume(hit(names.get(0), FIVE_PER_MINUTE_WINDOW)).states().get(0).remaining(),
+        "the window paid for the admitted batch and this hit only");
   }
 
   @Test
   void aShadowModeClaimNeverDeniesAndConsumesOnlyWhenItHasTokens() {
-    BucketClaim shadow = new BucketClaim(key("shadow"), FIVE_PER_MINUTE_WINDOW, 1, 1, false);
+    List<String> names = apart("enforced", "shadow");
+    BucketClaim shadow = new BucketClaim(key(names.get(1)), FIVE_PER_MINUTE_WINDOW, 1, 1, false);
     for (int i = 0; i < 7; i++) {
-      BatchOutcome outcome = consume(hit("enforced", TEN_PER_MINUTE_WINDOW), shadow);
+      BatchOutcome outcome = consume(hit(names.get(0), TEN_PER_MINUTE_WINDOW), shadow);
       assertTrue(outcome.admitted(), "hit " + i);
       assertEquals(i < 5, outcome.states().get(1).passed(), "shadow passes only while it has tokens, hit " + i);
     }
-    assertEquals(2, consume(hit("enforced", TEN_PER_MINUTE_WINDOW)).states().get(0).remaining(), "seven taken, then one more");
+    assertEquals(2, consume(hit(names.get(0), TEN_PER_MINUTE_WINDOW)).states().get(0).remaining(), "seven taken, then one more");
+  }
+
+  @Test
+  void aShadowModeClaimApartTakesNothingWhenTheBatchIsDenied() {
+    List<String> names = apart("shadow", "enforced");
+    for (int i = 0; i < 5; i++) {
+      consume(hit(names.get(1), FIVE_PER_MINUTE_WINDOW));
+    }
+    BucketClaim shadow = new BucketClaim(key(names.get(0)), TEN_PER_MINUTE_WINDOW, 1, 1, false);
+    assertFalse(consume(shadow, hit(names.get(1), FIVE_PER_MINUTE_WINDOW)).admitted());
+    assertEquals(9, consume(hit(names.get(0), TEN_PER_MINUTE_WINDOW)).states().get(0).remaining(),
+        "the denied batch's shadow claim kept nothing");
   }
 
   @Test
@@ -244,11 +303,28 @@ public abstract class BucketStoreContract {
 
   @Test
   void concurrentBatchesOverTwoBucketsStayAllOrNothing() throws Exception {
+    List<String> names = apart("wide", "narrow");
     int admitted = admittedConcurrently(
-        50, () -> List.of(hit("wide", TEN_PER_MINUTE_WINDOW), hit("narrow", FIVE_PER_MINUTE_WINDOW)));
+        50, () -> List.of(hit(names.get(0), TEN_PER_MINUTE_WINDOW), hit(names.get(1), FIVE_PER_MINUTE_WINDOW)));
     assertEquals(5, admitted);
-    assertEquals(5, consume(hit("wide", TEN_PER_MINUTE_WINDOW)).states().get(0).remaining() + 1,
+    assertEquals(5, consume(hit(names.get(0), TEN_PER_MINUTE_WINDOW)).states().get(0).remaining() + 1,
         "the wide bucket lost only the five admitted tokens");
+  }
+
+  @Test
+  void concurrentBatchesOverAGreedyAndAStrictBucketApartAdmitTheNarrowerExactly() throws Exception {
+    List<String> names = apart("greedy", "strict");
+    clock.advance(Duration.ofSeconds(1));
+    consume(hit(names.get(1), STRICT_20_PER_10S_BURST_10));
+    clock.advance(Duration.ofSeconds(7)); // seven tokens in the strict bucket, four in the greedy one
+    int admitted = admittedConcurrently(
+        60, () -> List.of(hit(names.get(1), STRICT_20_PER_10S_BURST_10), hit(names.get(0), BUCKET_4_REFILL_60_PER_MINUTE)));
+    assertEquals(4, admitted);
+    int strictLeft = 0;
+    while (consume(hit(names.get(1), STRICT_20_PER_10S_BURST_10)).admitted()) {
+      strictLeft++;
+    }
+    assertEquals(3, strictLeft, "the strict bucket paid for the four admitted batches only");
   }
 
   protected int admittedConcurrently(int requests, java.util.function.Supplier<List<BucketClaim>> claims)
