@@ -42,6 +42,12 @@ public final class RlqsMetrics implements QuotaMetrics {
         .description("Ledger writes that found the ledger changed by another replica and were tried again "
             + "(compare-and-set retries)")
         .register(registry);
+    // every answer's series from the start, so a dashboard shows zeros rather than nothing
+    for (String kind : new String[] {"token_bucket", "deny_all"}) {
+      counter(kind, true);
+      counter(kind, false);
+    }
+    counter("abandon", false);
   }
 
   @Override
@@ -56,13 +62,16 @@ public final class RlqsMetrics implements QuotaMetrics {
 
   @Override
   public void assignmentSent(String kind, boolean renewed) {
-    String key = kind + (renewed ? "/renewed" : "/new");
-    assignments.computeIfAbsent(key, k -> Counter.builder("ratelimit.rlqs.assignments")
+    counter(kind, renewed).increment();
+  }
+
+  private Counter counter(String kind, boolean renewed) {
+    return assignments.computeIfAbsent(kind + (renewed ? "/renewed" : "/new"), k -> Counter.builder("ratelimit.rlqs.assignments")
         .description("Answers sent to Envoys: token_bucket, deny_all or abandon; renewed when the same share was sent "
             + "again (Envoy keeps its bucket), new when it changed (Envoy builds a new bucket)")
         .tag("kind", kind)
         .tag("change", renewed ? "renewed" : "new")
-        .register(registry)).increment();
+        .register(registry));
   }
 
   @Override
