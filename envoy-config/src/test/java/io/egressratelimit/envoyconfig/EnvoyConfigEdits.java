@@ -24,6 +24,12 @@ final class EnvoyConfigEdits {
     return rateLimits;
   }
 
+  /** The rate_limits of a route's RateLimitPerRoute config, to add to or change. */
+  static List<Map<String, Object>> perRouteRateLimits(Map<String, Object> tree, String listener, String routeName) {
+    Map<String, Object> perFilter = map(route(tree, listener, routeName), "typed_per_filter_config");
+    return list(map(perFilter, "envoy.filters.http.ratelimit"), "rate_limits");
+  }
+
   /**
    * Sets the ratelimit filter's timeout on a listener. For tests of what Envoy does with the
    * service's answers: on a loaded test machine an answer can miss the shipped 20 ms, and the call

@@ -15,6 +15,8 @@ final class EnvoyFiles {
   static final String RLQS_LOCAL = "envoy-rlqs-local.yaml";
   static final List<String> RLQS_BOTH = List.of(RLQS, RLQS_LOCAL);
   static final List<String> ALL = List.of(PRODUCTION, LOCAL, RLQS, RLQS_LOCAL);
+  /** The example for a usage-priced API: requests and tokens per minute, tokens charged at stream done. */
+  static final String LLM_LOCAL = "envoy-llm-local.yaml";
 
   private EnvoyFiles() {}
 

@@ -2,6 +2,7 @@ package io.egressratelimit.envoyconfig;
 
 import io.egressratelimit.loadgen.upstream.StubUpstream;
 import io.egressratelimit.loadgen.upstream.UpstreamStats;
+import io.egressratelimit.loadgen.upstream.UsageCost;
 import io.egressratelimit.testing.ServiceProcess;
 import io.egressratelimit.testing.envoy.EnvoyProcess;
 import io.egressratelimit.testing.redis.RedisServerProcess;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -29,9 +31,11 @@ final class EnvoyFleet implements AutoCloseable {
   private final List<EnvoyProcess> envoys;
   private final List<ServiceProcess> replicas;
   private final Map<String, StubUpstream> upstreams;
+  private final StubUpstream upstream;
 
   private EnvoyFleet(List<AutoCloseable> started, Path logs, RedisServerProcess redis, List<String> serviceArgs,
-      List<EnvoyProcess> envoys, List<ServiceProcess> replicas, Map<String, StubUpstream> upstreams) {
+      List<EnvoyProcess> envoys, List<ServiceProcess> replicas, Map<String, StubUpstream> upstreams,
+      StubUpstream upstream) {
     this.started = started;
     this.logs = logs;
     this.redis = redis;
@@ -39,6 +43,7 @@ final class EnvoyFleet implements AutoCloseable {
     this.envoys = envoys;
     this.replicas = replicas;
     this.upstreams = upstreams;
+    this.upstream = upstream;
   }
 
   /**
@@ -49,6 +54,16 @@ final class EnvoyFleet implements AutoCloseable {
   static EnvoyFleet start(String test, String limitsYaml, int envoyCount, String envoyFile,
       Consumer<Map<String, Object>> edit) throws Exception {
     return builder(test, limitsYaml, envoyFile).envoys(envoyCount).edit(edit).start();
+  }
+
+  /**
+   * @param upstreamCluster the Envoy cluster that leads to the stub upstream
+   * @param usage when present, the stub answers as a usage-priced API whose calls cost this
+   */
+  static EnvoyFleet start(String test, String limitsYaml, int envoyCount, String envoyFile, String upstreamCluster,
+      Optional<UsageCost> usage, Consumer<Map<String, Object>> edit) throws Exception {
+    return builder(test, limitsYaml, envoyFile).envoys(envoyCount).upstreamCluster(upstreamCluster, usage).edit(edit)
+        .start();
   }
 
   static Builder builder(String test, String limitsYaml, String envoyFile) {
@@ -63,7 +78,9 @@ final class EnvoyFleet implements AutoCloseable {
     private int envoyCount = 1;
     private Consumer<Map<String, Object>> edit = tree -> {};
     private final List<String> serviceArgs = new ArrayList<>();
-    private final List<String> upstreamClusters = new ArrayList<>(List.of(UPSTREAM));
+    private String upstreamCluster = UPSTREAM;
+    private Optional<UsageCost> usage = Optional.empty();
+    private final List<String> moreUpstreams = new ArrayList<>();
     private boolean ownAddresses;
 
     private Builder(String test, String limitsYaml, String envoyFile) {
@@ -97,9 +114,16 @@ final class EnvoyFleet implements AutoCloseable {
       return this;
     }
 
+    /** The cluster that leads to the stub upstream ({@link #UPSTREAM} by default), and what its calls cost. */
+    Builder upstreamCluster(String cluster, Optional<UsageCost> cost) {
+      this.upstreamCluster = cluster;
+      this.usage = cost;
+      return this;
+    }
+
     /** One more stub upstream, behind a cluster of that name which the edit adds to the config. */
     Builder upstream(String cluster) {
-      upstreamClusters.add(cluster);
+      moreUpstreams.add(cluster);
       return this;
     }
 
@@ -120,7 +144,9 @@ final class EnvoyFleet implements AutoCloseable {
               args.toArray(String[]::new))));
         }
         Map<String, StubUpstream> upstreams = new LinkedHashMap<>();
-        for (String cluster : upstreamClusters) {
+        StubUpstream upstream = remember(started, StubUpstream.start("127.0.0.1", 0, 8, usage));
+        upstreams.put(upstreamCluster, upstream);
+        for (String cluster : moreUpstreams) {
           upstreams.put(cluster, remember(started, StubUpstream.start("127.0.0.1", 0, 8)));
         }
         List<EnvoyProcess> envoys = new ArrayList<>();
@@ -136,7 +162,7 @@ final class EnvoyFleet implements AutoCloseable {
           upstreams.forEach((cluster, upstream) -> envoy.cluster(cluster, upstream.port()));
           envoys.add(remember(started, envoy.start()));
         }
-        return new EnvoyFleet(started, logs, redis, args, envoys, replicas, upstreams);
+        return new EnvoyFleet(started, logs, redis, args, envoys, replicas, upstreams, upstream);
       } catch (Exception | Error e) {
         closeAll(started);
         throw e;
@@ -205,16 +231,21 @@ final class EnvoyFleet implements AutoCloseable {
 
   /** Geocode calls through one Envoy. */
   GatewayCalls calls(int envoy) {
-    return new GatewayCalls(envoys.get(envoy).url("egress"), "http://127.0.0.1:" + upstreams.get(UPSTREAM).port());
+    return new GatewayCalls(envoys.get(envoy).url("egress"), "http://127.0.0.1:" + upstream.port());
+  }
+
+  /** The stub upstream's own port, for its /stats. */
+  int upstreamPort() {
+    return upstream.port();
   }
 
   /** What reached the upstream, in sliding windows of this length, less a grace for transit jitter. */
   UpstreamStats seen(Duration window) {
-    return seen(UPSTREAM, window);
+    return upstreamStats(window, Duration.ofMillis(100));
   }
 
   UpstreamStats upstreamStats(Duration window, Duration grace) {
-    return upstreams.get(UPSTREAM).arrivals().stats(window, grace, 0);
+    return upstream.arrivals().stats(window, grace, 0);
   }
 
   /** What reached the stub upstream behind one cluster. */

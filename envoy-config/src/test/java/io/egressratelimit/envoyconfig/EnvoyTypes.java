@@ -10,6 +10,7 @@ import io.envoyproxy.envoy.extensions.filters.http.cache.v3.CacheConfig;
 import io.envoyproxy.envoy.extensions.filters.http.rate_limit_quota.v3.RateLimitQuotaBucketSettings;
 import io.envoyproxy.envoy.extensions.filters.http.rate_limit_quota.v3.RateLimitQuotaFilterConfig;
 import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit;
+import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.formatter.req_without_query.v3.ReqWithoutQuery;
@@ -33,6 +34,7 @@ final class EnvoyTypes {
       HttpConnectionManager.getDefaultInstance(),
       Router.getDefaultInstance(),
       RateLimit.getDefaultInstance(),
+      RateLimitPerRoute.getDefaultInstance(),
       RateLimitQuotaFilterConfig.getDefaultInstance(),
       RateLimitQuotaBucketSettings.getDefaultInstance(),
       HttpRequestHeaderMatchInput.getDefaultInstance(),

@@ -76,7 +76,7 @@ class LimitsCoverageTest {
     EnvoyConfigException error = assertThrows(EnvoyConfigException.class,
         () -> LimitsCoverage.check(descriptors, limits, "limits/"));
     assertTrue(error.getMessage().endsWith(".route.rate_limits[0] sends domain 'geocoding', which limits/"
-        + " does not define; its domains: [geocode]"), error.getMessage());
+        + " does not define; its domains: [geocode, llm]"), error.getMessage());
   }
 
   private static DescriptorEntry entry(String key, String value) {

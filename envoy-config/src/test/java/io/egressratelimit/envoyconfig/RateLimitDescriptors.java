@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.route.v3.RateLimit;
 import io.envoyproxy.envoy.config.route.v3.RateLimit.Action;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRoute;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import java.util.ArrayList;
@@ -18,8 +19,13 @@ import java.util.Set;
 
 /**
  * The descriptors a config's {@code rate_limits} can make Envoy send, for the entries that start
- * with a {@code generic_key} (a named budget). A descriptor the limits config has no rule for is
+ * with a {@code generic_key} (a named budget): a virtual host's and a route's own, and the ratelimit
+ * filter's per-route config (RateLimitPerRoute). A descriptor the limits config has no rule for is
  * simply admitted by the service, so every one of these must meet a rule.
+ *
+ * <p>Envoy 1.40's ratelimit filter ignores {@code hits_addend} on a route's own rate_limits (every
+ * call then counts 1) and reads it only in RateLimitPerRoute; a cost or a stream-done charge placed
+ * there is refused here rather than silently counted as one hit.
  *
  * <p>Where the value comes from the request, a sample value stands in for it; a key-only rule
  * ({@code key: caller}) matches any value, a rule with a fixed value matches only that one.
@@ -61,8 +67,33 @@ final class RateLimitDescriptors {
       for (int i = 0; i < host.getRoutesCount(); i++) {
         Route route = host.getRoutes(i);
         String routeName = route.getName().isEmpty() ? String.valueOf(i) : route.getName();
-        addAll(hostPath + ".routes[" + routeName + "].route.rate_limits",
-            route.getRoute().getRateLimitsList(), domainByStage, out, problems);
+        String routePath = hostPath + ".routes[" + routeName + "]";
+        refuseCostsEnvoyIgnores(routePath + ".route.rate_limits", route.getRoute().getRateLimitsList(), problems);
+        addAll(routePath + ".route.rate_limits", route.getRoute().getRateLimitsList(), domainByStage, out, problems);
+        addPerRoute(routePath, route.getTypedPerFilterConfigMap(), domainByStage, out, problems);
+      }
+    }
+  }
+
+  /** The ratelimit filter's per-route rate_limits; a per-route {@code domain} replaces the filter's. */
+  private void addPerRoute(String routePath, Map<String, com.google.protobuf.Any> perFilter,
+      Map<Integer, String> domainByStage, List<ProducibleDescriptor> out, List<String> problems) {
+    for (Map.Entry<String, com.google.protobuf.Any> entry : perFilter.entrySet()) {
+      if (EnvoyTypes.unpack(entry.getValue()) instanceof RateLimitPerRoute perRoute && perRoute.getRateLimitsCount() > 0) {
+        Map<Integer, String> domains = perRoute.getDomain().isEmpty() ? domainByStage : Map.of(0, perRoute.getDomain());
+        addAll(routePath + ".typed_per_filter_config[" + entry.getKey() + "].rate_limits", perRoute.getRateLimitsList(),
+            domains, out, problems);
+      }
+    }
+  }
+
+  private static void refuseCostsEnvoyIgnores(String listPath, List<RateLimit> rateLimits, List<String> problems) {
+    for (int i = 0; i < rateLimits.size(); i++) {
+      RateLimit rateLimit = rateLimits.get(i);
+      if (rateLimit.hasHitsAddend() || rateLimit.getApplyOnStreamDone()) {
+        problems.add(listPath + "[" + i + "]: " + (rateLimit.hasHitsAddend() ? "hits_addend" : "apply_on_stream_done")
+            + " on a route's own rate_limits: Envoy's ratelimit filter ignores hits_addend there and counts every call"
+            + " as 1; put this entry in the filter's per-route config (RateLimitPerRoute.rate_limits)");
       }
     }
   }

@@ -116,7 +116,8 @@ final class DescriptorTreeBuilder {
         block.name().map(NamedRef::name),
         block.replaces().stream().map(NamedRef::name).toList(),
         metadata(descriptor.get("metadata")),
-        block.rlqs());
+        block.rlqs(),
+        block.postPaid());
     rules.add(rule);
     return rule;
   }

@@ -121,7 +121,7 @@ final class LimitPolicyReader {
     return new LimitPolicy(requests, period, RateUnit.ofLength(period), Algorithm.STRICT, burst);
   }
 
-  private static long count(YamlValue value) throws ConfigException {
+  static long count(YamlValue value) throws ConfigException {
     BigInteger number = value.asWholeNumber();
     if (number.signum() < 0) {
       throw value.error("must not be negative, got " + number);

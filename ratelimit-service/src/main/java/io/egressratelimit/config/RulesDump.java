@@ -30,6 +30,7 @@ public final class RulesDump {
     rule.policy().ifPresent(policy -> appendAlgorithm(line, policy));
     appendIf(line, rule.unlimited(), "unlimited: true");
     appendIf(line, rule.quotaMode(), "quota_mode: true");
+    rule.postPaid().ifPresent(postPaid -> line.append(", post_paid: true, reservation: ").append(postPaid.reservation()));
     appendIf(line, rule.detailedMetric(), "detailed_metric: true");
     appendIf(line, rule.valueToMetric(), "value_to_metric: true");
     appendIf(line, rule.shareThreshold(), "share_threshold: true");

@@ -12,9 +12,16 @@ import java.util.OptionalLong;
  * @param limitOverride a limit sent by Envoy that replaces the configured one
  * @param hitsAddend a per-descriptor hits addend; when present it overrides the request's, and 0
  *     means "check without consuming"
+ * @param refund Envoy's {@code is_negative_hits}: the hits are given back to the bucket (never past
+ *     its capacity) instead of taken
  */
 public record RequestDescriptor(
-    List<DescriptorEntry> entries, Optional<LimitOverride> limitOverride, OptionalLong hitsAddend) {
+    List<DescriptorEntry> entries, Optional<LimitOverride> limitOverride, OptionalLong hitsAddend, boolean refund) {
+
+  /** A descriptor that takes its hits. */
+  public RequestDescriptor(List<DescriptorEntry> entries, Optional<LimitOverride> limitOverride, OptionalLong hitsAddend) {
+    this(entries, limitOverride, hitsAddend, false);
+  }
 
   public RequestDescriptor {
     entries = List.copyOf(entries);

@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param metadata any YAML map, as plain Java (see {@link MetadataValues}); reported in /rlconfig and, with
  *     response dynamic metadata on, for the descriptors that passed
  * @param rlqs the rule is also a budget the Rate Limit Quota Service splits between Envoys (docs/rlqs.md)
+ * @param postPaid hits are charged after the call, and the request-time check admits on the balance
+ *     (docs/usage-priced.md); empty for an ordinary rule
  */
 public record Rule(
     String domain,
@@ -36,7 +38,8 @@ public record Rule(
     Optional<String> name,
     List<String> replaces,
     Map<String, Object> metadata,
-    boolean rlqs) {
+    boolean rlqs,
+    Optional<PostPaid> postPaid) {
 
   /** A rule that RLQS does not serve. */
   public Rule(String domain, String fullKey, Optional<LimitPolicy> policy, boolean shadowMode, boolean quotaMode,
@@ -46,11 +49,20 @@ public record Rule(
         replaces, metadata, false);
   }
 
+  /** A rule that is not post-paid. */
+  public Rule(String domain, String fullKey, Optional<LimitPolicy> policy, boolean shadowMode, boolean quotaMode,
+      boolean detailedMetric, boolean valueToMetric, boolean shareThreshold, Optional<String> name,
+      List<String> replaces, Map<String, Object> metadata, boolean rlqs) {
+    this(domain, fullKey, policy, shadowMode, quotaMode, detailedMetric, valueToMetric, shareThreshold, name,
+        replaces, metadata, rlqs, Optional.empty());
+  }
+
   public Rule {
     Objects.requireNonNull(domain, "domain");
     Objects.requireNonNull(fullKey, "fullKey");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(postPaid, "postPaid");
     replaces = List.copyOf(replaces);
     metadata = MetadataValues.freeze(metadata);
   }

@@ -1,5 +1,6 @@
 package io.egressratelimit.grpc;
 
+import com.google.protobuf.UnknownFieldSet;
 import io.egressratelimit.domain.DescriptorEntry;
 import io.egressratelimit.domain.LimitOverride;
 import io.egressratelimit.domain.LimitRequest;
@@ -15,6 +16,9 @@ import java.util.OptionalLong;
 
 /** Envoy's RateLimitRequest → the engine's plain request. */
 final class RequestTranslator {
+  /** RateLimitDescriptor.is_negative_hits in Envoy's rls.proto (1.38+). */
+  static final int IS_NEGATIVE_HITS_FIELD = 4;
+
   private RequestTranslator() {}
 
   static LimitRequest toDomain(RateLimitRequest request) {
@@ -39,7 +43,18 @@ final class RequestTranslator {
     OptionalLong hits = descriptor.hasHitsAddend()
         ? OptionalLong.of(descriptor.getHitsAddend().getValue())
         : OptionalLong.empty();
-    return new RequestDescriptor(entries, override, hits);
+    return new RequestDescriptor(entries, override, hits, isNegativeHits(descriptor));
+  }
+
+  /**
+   * Envoy 1.38+ sends {@code is_negative_hits} (field 4, a bool) for a refund. The api jar's
+   * RateLimitDescriptor predates it, so protobuf keeps it among the unknown fields; read there, a
+   * refund is given back instead of charged as a hit. Proto3 keeps the last value of a repeated scalar.
+   */
+  static boolean isNegativeHits(RateLimitDescriptor descriptor) {
+    UnknownFieldSet.Field field = descriptor.getUnknownFields().getField(IS_NEGATIVE_HITS_FIELD);
+    List<Long> values = field.getVarintList();
+    return !values.isEmpty() && values.get(values.size() - 1) != 0;
   }
 
   private static RateUnit unitOf(int index, io.envoyproxy.envoy.type.v3.RateLimitUnit unit) {

@@ -67,7 +67,8 @@ final class ResponseTranslator {
    */
   private static void addHeaders(RateLimitResponse.Builder response, RateLimitHeaders names, DescriptorStatus status) {
     long limit = status.currentLimit().orElseThrow().requestsPerPeriod();
-    long remaining = status.code() == Code.OVER_LIMIT ? 0 : status.limitRemaining();
+    // A post-paid budget in debt holds fewer than zero tokens; a header says none are left.
+    long remaining = status.code() == Code.OVER_LIMIT ? 0 : Math.max(0, status.limitRemaining());
     Duration reset = status.durationUntilReset();
     long resetSeconds = reset.getSeconds() + (reset.getNano() > 0 ? 1 : 0);
     response.addResponseHeadersToAdd(header(names.limit(), limit))

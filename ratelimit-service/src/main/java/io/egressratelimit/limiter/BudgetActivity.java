@@ -56,6 +56,9 @@ public final class BudgetActivity extends ForwardingBucketStore {
         continue;
       }
       bucket.lastSecond = second;
+      if (claim.settles()) {
+        continue; // a charge or refund settles a call counted when it was admitted
+      }
       if (outcome.admitted()) {
         bucket.admitted.increment(second);
       } else if (!outcome.states().get(i).passed() && claim.enforced()) {

@@ -55,6 +55,38 @@ record DescriptorPlan(
     return new DescriptorPlan(rule, metricKey, Optional.of(policy), claim, enforced, quota);
   }
 
+  /**
+   * A descriptor that settles a call already made, on the bucket of {@code policy}: a post-paid
+   * charge or a refund ({@link BucketClaim.Kind}). It never denies, whatever the bucket holds.
+   */
+  static DescriptorPlan settling(Optional<Rule> rule, String metricKey, LimitPolicy policy, String descriptorKey,
+      BucketClaim.Kind kind, long hits) {
+    Optional<BucketClaim> claim = Optional.empty();
+    if (policy.requestsPerPeriod() > 0) {
+      String key = BucketKey.withPolicy(descriptorKey, policy);
+      BucketSpec spec = BucketSpecs.of(policy);
+      claim = Optional.of(kind == BucketClaim.Kind.CHARGE
+          ? BucketClaim.charge(key, spec, hits) : BucketClaim.refund(key, spec, hits));
+    }
+    return new DescriptorPlan(rule, metricKey, Optional.of(policy), claim, false, false);
+  }
+
+  /**
+   * The request-time check of a post-paid budget: passes while the bucket holds {@code reservation}
+   * tokens, and takes none (the call's cost is charged when it is known).
+   */
+  static DescriptorPlan balanceCheck(Optional<Rule> rule, String metricKey, LimitPolicy policy, String descriptorKey,
+      long reservation, boolean enforced, boolean quota) {
+    Optional<BucketClaim> claim = Optional.empty();
+    if (policy.requestsPerPeriod() > 0) {
+      BucketSpec spec = BucketSpecs.of(policy);
+      if (reservation <= spec.capacity()) {
+        claim = Optional.of(new BucketClaim(BucketKey.withPolicy(descriptorKey, policy), spec, reservation, 0, enforced));
+      }
+    }
+    return new DescriptorPlan(rule, metricKey, Optional.of(policy), claim, enforced, quota);
+  }
+
   /** A limit no bucket can satisfy: zero requests allowed, or more hits than the bucket holds. */
   boolean impossible() {
     return policy.isPresent() && claim.isEmpty();

@@ -7,6 +7,7 @@ import io.egressratelimit.domain.LimitPolicy;
 import io.egressratelimit.domain.LimitRequest;
 import io.egressratelimit.domain.RequestDescriptor;
 import io.egressratelimit.domain.Rule;
+import io.egressratelimit.limiter.store.BucketClaim;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -66,6 +67,9 @@ final class DescriptorPlanner {
       LimitPolicy policy = LimitPolicy.fixedWindow(override.requestsPerUnit(), override.unit());
       String key = BucketKey.of(request.domain(), descriptor.entries());
       String overrideMetricKey = metricKey.isEmpty() ? request.domain() + "." + descriptor : metricKey;
+      if (descriptor.refund()) {
+        return DescriptorPlan.settling(rule, overrideMetricKey, policy, key, BucketClaim.Kind.REFUND, hits);
+      }
       return DescriptorPlan.limited(rule, overrideMetricKey, policy, key, hits,
           !shadowModeForAll && !quotaModeForAll, quotaModeForAll);
     }
@@ -82,7 +86,18 @@ final class DescriptorPlanner {
     }
     boolean counts = !shadowModeForAll && !matched.shadowMode();
     boolean quota = counts && (quotaModeForAll || matched.quotaMode());
-    return DescriptorPlan.limited(rule, metricKey, matched.policy().orElseThrow(), match.get().bucketKey(), hits,
-        counts && !quota, quota);
+    LimitPolicy policy = matched.policy().orElseThrow();
+    String bucketKey = match.get().bucketKey();
+    if (descriptor.refund()) {
+      return DescriptorPlan.settling(rule, metricKey, policy, bucketKey, BucketClaim.Kind.REFUND, hits);
+    }
+    if (matched.postPaid().isPresent()) {
+      // A post-paid budget: hits_addend 0 is the request-time check, any other count a charge.
+      return hits == 0
+          ? DescriptorPlan.balanceCheck(rule, metricKey, policy, bucketKey, matched.postPaid().get().reservation(),
+              counts && !quota, quota)
+          : DescriptorPlan.settling(rule, metricKey, policy, bucketKey, BucketClaim.Kind.CHARGE, hits);
+    }
+    return DescriptorPlan.limited(rule, metricKey, policy, bucketKey, hits, counts && !quota, quota);
   }
 }

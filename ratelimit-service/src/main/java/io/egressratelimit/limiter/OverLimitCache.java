@@ -65,6 +65,9 @@ public final class OverLimitCache extends ForwardingBucketStore {
     List<BucketState> states = new ArrayList<>(claims.size());
     boolean denied = false;
     for (BucketClaim claim : claims) {
+      if (claim.settles()) {
+        return null; // a charge or refund must reach the store, whatever this request's answer
+      }
       Long until = emptyUntil.get(claim.key());
       if (until != null && until <= now) {
         emptyUntil.remove(claim.key(), until);

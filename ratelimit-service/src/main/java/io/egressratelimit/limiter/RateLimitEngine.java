@@ -187,6 +187,8 @@ public final class RateLimitEngine {
       for (int c = 0; c < claimed.size(); c++) {
         BucketClaim claim = claimed.get(c).claim().orElseThrow();
         claim = deniedAlready ? claim.checkOnly() : claim;
+        // A charge or refund was applied by the first attempt; a retry only reads its bucket.
+        claim = attempts > 1 && claim.settles() ? claim.readOnly() : claim;
         claims.add(c == enforcedQuota ? claim.enforcing() : claim);
       }
       return new BucketBatch(claims, domain, callerWaitLeft(), callerThread);

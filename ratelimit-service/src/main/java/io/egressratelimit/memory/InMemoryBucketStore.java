@@ -133,6 +133,11 @@ public final class InMemoryBucketStore implements BucketStore {
     boolean admitted = true;
     for (int i = 0; i < claims.size(); i++) {
       BucketClaim claim = claims.get(i);
+      if (claim.settles()) {
+        settle(locked.get(claim.key()).bucket, claim);
+        passed[i] = true;
+        continue;
+      }
       long available = locked.get(claim.key()).bucket.getAvailableTokens() - pending.getOrDefault(claim.key(), 0L);
       passed[i] = available >= claim.required();
       if (passed[i]) {
@@ -144,7 +149,7 @@ public final class InMemoryBucketStore implements BucketStore {
     if (admitted) {
       for (int i = 0; i < claims.size(); i++) {
         BucketClaim claim = claims.get(i);
-        if (passed[i] && claim.consume() > 0) {
+        if (passed[i] && !claim.settles() && claim.consume() > 0) {
           locked.get(claim.key()).bucket.tryConsume(claim.consume());
         }
       }
@@ -161,6 +166,18 @@ public final class InMemoryBucketStore implements BucketStore {
       states.add(new BucketState(passed[i], remaining, untilPassing, RefillMath.untilFull(claim.spec(), remaining, now)));
     }
     return new BatchOutcome(admitted, states);
+  }
+
+  /** Applies a charge (bucket4j lets it overdraw: negative tokens, repaid by refill) or a refund (capped at capacity). */
+  private static void settle(LocalBucket bucket, BucketClaim claim) {
+    if (claim.consume() == 0) {
+      return;
+    }
+    if (claim.kind() == BucketClaim.Kind.CHARGE) {
+      bucket.consumeIgnoringRateLimits(claim.consume());
+    } else {
+      bucket.addTokens(claim.consume());
+    }
   }
 
   private LocalBucket newBucket(BucketSpec spec) {
@@ -198,7 +215,8 @@ public final class InMemoryBucketStore implements BucketStore {
         return false;
       }
       try {
-        retired = now - lastUsedNanos >= spec.timeToFill().toNanos();
+        // A bucket in debt takes longer than timeToFill to be full: dropping it would forgive the debt.
+        retired = now - lastUsedNanos >= spec.timeToFill().toNanos() && bucket.getAvailableTokens() >= spec.capacity();
         return retired;
       } finally {
         lock.unlock();

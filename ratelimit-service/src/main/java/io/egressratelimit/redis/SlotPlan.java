@@ -71,7 +71,7 @@ final class SlotPlan {
       for (String key : layout.keysOf(request, claim)) {
         int slot = slotOf.applyAsInt(key);
         claimsBySlot.computeIfAbsent(slot, s -> new ArrayList<>())
-            .add(new BucketClaim(key, claim.spec(), claim.required(), claim.consume(), claim.enforced()));
+            .add(claim.withKey(key));
         originsBySlot.computeIfAbsent(slot, s -> new ArrayList<>()).add(i);
         routes++;
       }
@@ -142,7 +142,8 @@ final class SlotPlan {
       List<BucketClaim> claims = new ArrayList<>();
       for (int j = 0; j < part.origins().length; j++) {
         BucketClaim claim = part.batch().claims().get(j);
-        if (outcome.states().get(j).passed() && claim.consume() > 0) {
+        // A charge or refund settles a call already made: it stays whatever the request's outcome.
+        if (outcome.states().get(j).passed() && claim.consume() > 0 && !claim.settles()) {
           claims.add(claim);
         }
       }
@@ -173,7 +174,7 @@ final class SlotPlan {
 
   /** A bucket's state once a claim's tokens are back: what the answer reports, as if they had never been taken. */
   private static BucketState givenBack(BucketClaim claim, BucketState state) {
-    if (!state.passed() || claim.consume() == 0) {
+    if (!state.passed() || claim.consume() == 0 || claim.settles()) {
       return state;
     }
     long remaining = Math.min(claim.spec().capacity(), state.remaining() + claim.consume());

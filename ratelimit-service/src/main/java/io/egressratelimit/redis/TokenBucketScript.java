@@ -69,7 +69,7 @@ final class TokenBucketScript {
         runs.add(index.toString());
         runs.add(Long.toString(claim.required()));
         runs.add(Long.toString(claim.consume()));
-        runs.add(claim.enforced() ? "1" : "0");
+        runs.add(kindArgument(claim));
       }
     }
     if (countAt >= 0) {
@@ -87,6 +87,15 @@ final class TokenBucketScript {
       args[at++] = run;
     }
     return new Call(keys.toArray(String[]::new), args);
+  }
+
+  /** The claim's kind as the script reads it: 1 enforced, 0 not, 2 a charge, 3 a refund. */
+  private static String kindArgument(BucketClaim claim) {
+    return switch (claim.kind()) {
+      case TAKE -> claim.enforced() ? "1" : "0";
+      case CHARGE -> "2";
+      case REFUND -> "3";
+    };
   }
 
   /** Whether two requests ask the same tokens of the same buckets (same shard, keys, shapes and asks). */

@@ -9,7 +9,11 @@
 --          refill tokens, refill period (us), style (0 = greedy, 1 = aligned to the epoch), initial
 --          tokens. Then the number of runs: a run is requests that ask alike, in arrival order (a hot
 --          key's group is one run). Per run: how many requests, the claim count, then per claim 4
---          numbers: bucket index, required, consume, enforced (1/0).
+--          numbers: bucket index, required, consume, kind: 1 enforced, 0 not enforced (shadow or
+--          quota mode), 2 a post-paid charge, 3 a refund. A charge takes consume whatever the bucket
+--          holds (it may go below zero: debt, repaid by refill before anything passes again); a
+--          refund gives consume back, never past capacity. Both settle calls already made: they
+--          apply whether or not the request is admitted, always pass and never deny.
 --          A last argument 'peek' reads only: nothing is written (the call may run as EVAL_RO).
 --          With a receipt key, the last argument is the receipt's lifetime in ms: when a request of
 --          the batch took tokens, the receipt records the time they were taken (field t), so that
@@ -51,7 +55,7 @@ local function load(index, cap, refill, period, style, initial)
     local window = math.floor(now / period)
     local w, tokens = nil, nil
     if raw then
-      w, tokens = string.match(raw, '^a(%-?%d+):(%d+)$')
+      w, tokens = string.match(raw, '^a(%-?%d+):(%-?%d+)$')
     end
     if w then
       w = tonumber(w)
@@ -91,6 +95,17 @@ local function take(b, n)
   b.dirty = true
 end
 
+-- A refund: a greedy bucket's arrival time moves back, never before now (a full bucket); an
+-- aligned one gains tokens up to its capacity.
+local function give_back(b, n)
+  if b.style == 0 then
+    b.tat = math.max(now, b.tat - n * b.interval)
+  else
+    b.tokens = math.min(b.cap, b.tokens + n)
+  end
+  b.dirty = true
+end
+
 local function until_tokens(b, n)
   if b.style == 0 then
     return math.max(0, math.max(b.tat, now) + (n - b.cap) * b.interval - now)
@@ -112,8 +127,9 @@ for _ = 1, runs do
   pos = pos + 2
   local asks = {}
   for c = 1, count do
+    local kind = ARGV[pos + 3]
     asks[c] = { b = buckets[tonumber(ARGV[pos])], required = tonumber(ARGV[pos + 1]),
-      consume = tonumber(ARGV[pos + 2]), enforced = ARGV[pos + 3] == '1' }
+      consume = tonumber(ARGV[pos + 2]), enforced = kind == '1', charge = kind == '2', settles = kind >= '2' }
     pos = pos + 4
   end
   for _ = 1, repeats do
@@ -123,18 +139,25 @@ for _ = 1, runs do
     for c = 1, count do
       local ask = asks[c]
       local b = ask.b
-      local ok = available(b) - (pending[b] or 0) >= ask.required
-      if ok then
-        pending[b] = (pending[b] or 0) + ask.consume
-      elseif ask.enforced then
-        admitted = false
+      local ok = true
+      if ask.settles then
+        if ask.consume > 0 then
+          if ask.charge then take(b, ask.consume) else give_back(b, ask.consume) end
+        end
+      else
+        ok = available(b) - (pending[b] or 0) >= ask.required
+        if ok then
+          pending[b] = (pending[b] or 0) + ask.consume
+        elseif ask.enforced then
+          admitted = false
+        end
       end
       passed[c] = ok
     end
     if admitted then
       for c = 1, count do
         local ask = asks[c]
-        if passed[c] and ask.consume > 0 then
+        if passed[c] and ask.consume > 0 and not ask.settles then
           take(ask.b, ask.consume)
           taken = true
         end

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.domain.Algorithm;
 import io.egressratelimit.domain.LimitPolicy;
+import io.egressratelimit.domain.PostPaid;
 import io.egressratelimit.domain.RateUnit;
 import io.egressratelimit.domain.Rule;
 import java.time.Duration;
@@ -72,6 +73,19 @@ class RuleTreeTest {
     assertTrue(model.quotaMode());
     assertFalse(model.shadowMode(), "a quota denies once every quota of the request is over");
     assertEquals(Map.of("backend", "pool-a", "tier", 2), model.metadata(), "a number stays a number");
+  }
+
+  @Test
+  void postPaidAndItsReservationLandOnTheRule() throws ConfigException {
+    RateLimitConfig usage = Fixtures.valid("usage.yaml");
+
+    assertEquals(Optional.of(new PostPaid(4000)), rule(usage, "usage.generic_key_tokens").postPaid());
+    assertEquals(Optional.of(PostPaid.WHILE_POSITIVE), rule(usage, "usage.generic_key_while_positive").postPaid(),
+        "without a reservation, a call is admitted while the budget is positive");
+    assertEquals(Optional.empty(), rule(Fixtures.valid("edge.yaml"), "edge.remote_address").postPaid());
+    assertEquals("usage.generic_key_tokens: unit=MINUTE requests_per_unit=100000, shadow_mode: false, algorithm: strict,"
+        + " burst: 20000, post_paid: true, reservation: 4000, name: tokens-per-minute",
+        RulesDump.line(rule(usage, "usage.generic_key_tokens")));
   }
 
   @Test

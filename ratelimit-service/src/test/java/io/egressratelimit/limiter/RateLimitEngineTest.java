@@ -14,6 +14,7 @@ import io.egressratelimit.domain.DescriptorStatus;
 import io.egressratelimit.domain.LimitOverride;
 import io.egressratelimit.domain.LimitPolicy;
 import io.egressratelimit.domain.LimitRequest;
+import io.egressratelimit.domain.PostPaid;
 import io.egressratelimit.domain.RateUnit;
 import io.egressratelimit.domain.RequestDescriptor;
 import io.egressratelimit.domain.Rule;
@@ -51,6 +52,61 @@ class RateLimitEngineTest {
 
   private static RequestDescriptor withHits(long hits, DescriptorEntry... entries) {
     return new RequestDescriptor(List.of(entries), Optional.empty(), OptionalLong.of(hits));
+  }
+
+  private static final DescriptorEntry TOKENS = new DescriptorEntry("generic_key", "tokens");
+
+  /** Tokens per minute, post-paid: a bucket of 10 refilled at 10 per minute; a call needs 4 left. */
+  private void postPaidTokens() {
+    Rule plain = rule("test.generic_key_tokens",
+        new LimitPolicy(10, Duration.ofMinutes(1), Optional.of(RateUnit.MINUTE), Algorithm.TOKEN_BUCKET, 10));
+    config.with(new Rule(plain.domain(), plain.fullKey(), plain.policy(), false, false, false, false, false,
+        Optional.empty(), List.of(), Map.of(), false, Optional.of(new PostPaid(4))), TOKENS);
+  }
+
+  @Test
+  void aPostPaidBudgetAdmitsWhileItHoldsItsReservationAndRecordsEveryCharge() {
+    postPaidTokens();
+    Decision check = decide(0, withHits(0, TOKENS));
+    assertEquals(Code.OK, check.overallCode());
+    assertEquals(10, check.statuses().get(0).limitRemaining(), "the check takes nothing");
+    Decision charged = decide(0, withHits(8, TOKENS));
+    assertEquals(Code.OK, charged.overallCode());
+    assertEquals(2, charged.statuses().get(0).limitRemaining());
+    assertEquals(Code.OVER_LIMIT, decide(0, withHits(0, TOKENS)).overallCode(), "2 left, the reservation is 4");
+    Decision overdrawn = decide(0, withHits(5, TOKENS));
+    assertEquals(Code.OK, overdrawn.overallCode(), "a charge is never denied: the call was made");
+    assertEquals(-3, overdrawn.statuses().get(0).limitRemaining(), "recorded as debt");
+    Decision blocked = decide(0, withHits(0, TOKENS));
+    assertEquals(Code.OVER_LIMIT, blocked.overallCode());
+    assertEquals(Duration.ofSeconds(42), blocked.statuses().get(0).durationUntilReset(),
+        "3 owed and 4 to hold, at one token per 6 s");
+    clock.advance(Duration.ofSeconds(42));
+    assertEquals(Code.OK, decide(0, withHits(0, TOKENS)).overallCode());
+  }
+
+  @Test
+  void aRefundGivesHitsBackButNeverPastTheBucketsCapacity() {
+    assertEquals(0, decide(3, RequestDescriptor.of(GEOCODE)).statuses().get(0).limitRemaining());
+    Decision refund = decide(0, new RequestDescriptor(List.of(GEOCODE), Optional.empty(), OptionalLong.of(2), true));
+    assertEquals(Code.OK, refund.overallCode());
+    assertEquals(2, refund.statuses().get(0).limitRemaining(), "is_negative_hits gives 2 back, not charged");
+    Decision tooMuch = decide(0, new RequestDescriptor(List.of(GEOCODE), Optional.empty(), OptionalLong.of(50), true));
+    assertEquals(3, tooMuch.statuses().get(0).limitRemaining(), "a bucket of 3 holds 3 at most");
+    postPaidTokens();
+    decide(0, withHits(15, TOKENS));
+    Decision repaid = decide(0, new RequestDescriptor(List.of(TOKENS), Optional.empty(), OptionalLong.of(7), true));
+    assertEquals(2, repaid.statuses().get(0).limitRemaining(), "a refund repays debt first: -5 + 7");
+  }
+
+  @Test
+  void aChargeInARequestDeniedByAnotherDescriptorIsStillRecorded() {
+    postPaidTokens();
+    decide(3, RequestDescriptor.of(GEOCODE));
+    Decision denied = decide(0, RequestDescriptor.of(GEOCODE), withHits(6, TOKENS));
+    assertEquals(Code.OVER_LIMIT, denied.overallCode());
+    assertEquals(Code.OK, denied.statuses().get(1).code());
+    assertEquals(4, denied.statuses().get(1).limitRemaining(), "charged though the request was denied");
   }
 
   @Test

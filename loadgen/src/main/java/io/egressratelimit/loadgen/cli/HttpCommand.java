@@ -33,6 +33,11 @@ final class HttpCommand extends LoadCommand {
       description = "The stub upstream behind the target, e.g. http://127.0.0.1:8090: its /stats give the verdict. Without it the verdict counts this client's 2xx answers.")
   URI upstream;
 
+  @Option(names = "--path", order = 3, defaultValue = HttpCaller.GEOCODE_PATH, paramLabel = "PATH",
+      description = "The API path to call, e.g. /v1/chat/completions for the usage-priced example route"
+          + " (envoy-llm-local.yaml, with `loadgen upstream --usage`) (default: ${DEFAULT-VALUE}).")
+  String path;
+
   @Override
   Optional<URI> upstream() {
     return Optional.ofNullable(upstream);
@@ -45,12 +50,15 @@ final class HttpCommand extends LoadCommand {
 
   @Override
   Caller openCaller(HttpClient http, Optional<ApiKey> apiKey) {
+    if (!path.startsWith("/")) {
+      throw new UserError("--path must start with /, got '" + path + "'");
+    }
     if (targets.size() == 1) {
-      return new HttpCaller(http, targets.get(0), apiKey, traffic.timeout, Clock.systemUTC());
+      return new HttpCaller(http, targets.get(0), apiKey, traffic.timeout, Clock.systemUTC(), path);
     }
     List<Caller> callers = new ArrayList<>();
     for (URI target : targets) {
-      callers.add(new HttpCaller(http, target, apiKey, traffic.timeout, Clock.systemUTC()));
+      callers.add(new HttpCaller(http, target, apiKey, traffic.timeout, Clock.systemUTC(), path));
     }
     spread = new SpreadCaller(targets.stream().map(URI::toString).toList(), callers);
     return spread;

@@ -1,6 +1,7 @@
 package io.egressratelimit.loadgen.cli;
 
 import io.egressratelimit.loadgen.upstream.StubUpstream;
+import io.egressratelimit.loadgen.upstream.UsageCost;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -23,6 +24,10 @@ import picocli.CommandLine.Spec;
       "  GET /stats?window=10s[&grace=100ms][&since=EPOCH_MS]",
       "      {\"total\":N,\"maxInWindow\":M,\"windowSeconds\":S,\"graceMillis\":G}",
       "  GET /healthz                                        200 once listening",
+      "",
+      "With --usage MIN-MAX it stands in for a usage-priced API instead: every other path answers 200",
+      "with the call's cost, uniform from MIN to MAX, in x-usage-tokens, and /stats adds totalCost,",
+      "maxCostInWindow (the most cost served in any window) and maxCost (the largest call).",
       ""
     },
     footer = {"", "Exit status: 0 after a stop, 2 when the address cannot be listened on."})
@@ -41,6 +46,14 @@ final class UpstreamCommand implements Callable<Integer> {
       description = "Request-handling threads (default: ${DEFAULT-VALUE}).")
   int threads;
 
+  @Option(names = "--usage", paramLabel = "MIN-MAX",
+      description = "Answer as a usage-priced API: each call costs MIN to MAX (uniform), e.g. 50-4000.")
+  String usage;
+
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
+      description = "Seed for the --usage draws, so a run can be repeated (default: ${DEFAULT-VALUE}).")
+  long seed;
+
   @Override
   public Integer call() throws InterruptedException {
     if (port < 0 || port > 65_535) {
@@ -49,9 +62,15 @@ final class UpstreamCommand implements Callable<Integer> {
     if (threads < 1) {
       throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
     }
+    java.util.Optional<UsageCost> cost;
+    try {
+      cost = usage == null ? java.util.Optional.empty() : java.util.Optional.of(UsageCost.parse(usage, seed));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--usage: " + e.getMessage());
+    }
     StubUpstream stub;
     try {
-      stub = StubUpstream.start(bind, port, threads);
+      stub = StubUpstream.start(bind, port, threads, cost);
     } catch (IOException e) {
       throw new UserError("cannot listen on " + bind + ":" + port + ": " + e.getMessage());
     }

@@ -27,8 +27,15 @@ public final class HttpCaller implements Caller {
   private final Optional<ApiKey> apiKey;
   private final Duration timeout;
   private final Clock clock;
+  private final String path;
 
   public HttpCaller(HttpClient client, URI base, Optional<ApiKey> apiKey, Duration timeout, Clock clock) {
+    this(client, base, apiKey, timeout, clock, GEOCODE_PATH);
+  }
+
+  /** @param path the API path called under {@code base}, e.g. {@code /v1/chat/completions} for a usage-priced route */
+  public HttpCaller(HttpClient client, URI base, Optional<ApiKey> apiKey, Duration timeout, Clock clock, String path) {
+    this.path = Objects.requireNonNull(path, "path");
     this.client = Objects.requireNonNull(client, "client");
     this.base = Objects.requireNonNull(base, "base");
     this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
@@ -71,7 +78,7 @@ public final class HttpCaller implements Caller {
     StringBuilder query = new StringBuilder("latlng=").append(latLng);
     apiKey.ifPresent(k -> query.append("&key=").append(URLEncoder.encode(k.reveal(), StandardCharsets.UTF_8)));
     String prefix = base.getRawPath() == null ? "" : stripTrailingSlash(base.getRawPath());
-    return URI.create(base.getScheme() + "://" + base.getRawAuthority() + prefix + GEOCODE_PATH + "?" + query);
+    return URI.create(base.getScheme() + "://" + base.getRawAuthority() + prefix + path + "?" + query);
   }
 
   static Outcome outcomeOf(int status) {

@@ -1,9 +1,13 @@
 package io.egressratelimit.loadgen.upstream;
 
+
 import io.egressratelimit.loadgen.stats.ArrivalTimes;
 import io.egressratelimit.loadgen.stats.SlidingWindow;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -17,6 +21,8 @@ public final class ArrivalLog {
   private final long originNanoTime;
   private final long originEpochNanos;
   private final ArrivalTimes times = new ArrivalTimes();
+  /** Calls that reported a cost (a usage-priced stub): when each was served, and what it cost. */
+  private final List<long[]> costs = new ArrayList<>();
 
   public ArrivalLog(Clock wallClock, LongSupplier nanoTime) {
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
@@ -29,8 +35,52 @@ public final class ArrivalLog {
   }
 
   public void recordNow() {
-    times.add(originEpochNanos + (nanoTime.getAsLong() - originNanoTime));
+    times.add(now());
   }
+
+  /** A call served now that cost {@code cost} (tokens, elements...): counted as a call and as cost. */
+  public void recordNow(long cost) {
+    long at = now();
+    times.add(at);
+    synchronized (costs) {
+      costs.add(new long[] {at, cost});
+    }
+  }
+
+  private long now() {
+    return originEpochNanos + (nanoTime.getAsLong() - originNanoTime);
+  }
+
+  /**
+   * The cost served: in total, the most in any sliding window (as {@link #stats}), and the largest
+   * single call's, from {@code sinceEpochMillis} on.
+   */
+  public CostStats costStats(Duration window, Duration grace, long sinceEpochMillis) {
+    long counted = window.minus(grace).toNanos();
+    long since = sinceEpochMillis * 1_000_000L;
+    List<long[]> served;
+    synchronized (costs) {
+      served = costs.stream().filter(c -> c[0] >= since).sorted(Comparator.comparingLong(c -> c[0])).toList();
+    }
+    long total = 0;
+    long largest = 0;
+    long inWindow = 0;
+    long most = 0;
+    int first = 0;
+    for (long[] call : served) {
+      total += call[1];
+      largest = Math.max(largest, call[1]);
+      inWindow += call[1];
+      while (call[0] - served.get(first)[0] >= counted) {
+        inWindow -= served.get(first++)[1];
+      }
+      most = Math.max(most, inWindow);
+    }
+    return new CostStats(total, most, largest);
+  }
+
+  /** Cost served, in the unit the stub reports it. */
+  public record CostStats(long total, long maxInWindow, long maxCall) {}
 
   /**
    * @param window the length of the windows to count in

@@ -27,6 +27,11 @@ import java.util.concurrent.Executors;
  *   <li>{@code GET /healthz}: 200 once listening.
  * </ul>
  *
+ * <p>Started with a {@link UsageCost}, it stands in for a usage-priced API instead: every other
+ * path answers 200 with the call's cost, drawn from that distribution, in {@code x-usage-tokens}
+ * (and in the body, as LLM APIs report usage), and {@code /stats} adds the cost served:
+ * {@code totalCost}, {@code maxCostInWindow} and {@code maxCost} (the largest single call).
+ *
  * <p>Nothing about a request is logged: its URI carries the caller's API key.
  */
 public final class StubUpstream implements AutoCloseable {
@@ -41,20 +46,30 @@ public final class StubUpstream implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final ArrivalLog arrivals;
+  private final Optional<UsageCost> usage;
 
-  private StubUpstream(HttpServer server, ExecutorService executor, ArrivalLog arrivals) {
+  private StubUpstream(HttpServer server, ExecutorService executor, ArrivalLog arrivals, Optional<UsageCost> usage) {
     this.server = server;
     this.executor = executor;
     this.arrivals = arrivals;
+    this.usage = usage;
   }
 
   /**
    * @param port 0 for any free port
    */
   public static StubUpstream start(String bindAddress, int port, int threads) throws IOException {
+    return start(bindAddress, port, threads, Optional.empty());
+  }
+
+  /**
+   * @param usage when present, a usage-priced API whose calls cost what this draws
+   */
+  public static StubUpstream start(String bindAddress, int port, int threads, Optional<UsageCost> usage)
+      throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 128);
     ExecutorService executor = Executors.newFixedThreadPool(threads);
-    StubUpstream stub = new StubUpstream(server, executor, ArrivalLog.systemClock());
+    StubUpstream stub = new StubUpstream(server, executor, ArrivalLog.systemClock(), usage);
     server.createContext("/", stub::handle);
     server.setExecutor(executor);
     server.start();
@@ -72,7 +87,11 @@ public final class StubUpstream implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
-      if (!"GET".equals(exchange.getRequestMethod())) {
+      boolean own = "/stats".equals(path) || "/healthz".equals(path);
+      if (usage.isPresent() && !own) {
+        exchange.getRequestBody().readAllBytes();
+        usedTokens(exchange, usage.get().draw());
+      } else if (!"GET".equals(exchange.getRequestMethod())) {
         respond(exchange, 405, error("only GET is served"));
       } else if (HttpCaller.GEOCODE_PATH.equals(path)) {
         arrivals.recordNow();
@@ -100,19 +119,38 @@ public final class StubUpstream implements AutoCloseable {
     }
   }
 
+  /** A usage-priced call: served now at this cost, reported the way the gateway reads it. */
+  private void usedTokens(HttpExchange exchange, long tokens) throws IOException {
+    arrivals.recordNow(tokens);
+    exchange.getResponseHeaders().set(UsageCost.HEADER, Long.toString(tokens));
+    JsonObject totals = new JsonObject();
+    totals.addProperty("total_tokens", tokens);
+    JsonObject body = new JsonObject();
+    body.add("usage", totals);
+    respond(exchange, 200, body.toString());
+  }
+
   private void stats(HttpExchange exchange) throws IOException {
     QueryParams params = new QueryParams(exchange.getRequestURI());
-    UpstreamStats stats;
+    String json;
     try {
       Duration window = params.get("window").map(v -> positive("window", v)).orElse(DEFAULT_WINDOW);
       Duration grace = params.get("grace").map(Durations::parse).orElse(Duration.ZERO);
       long since = params.get("since").map(StubUpstream::epochMillis).orElse(0L);
-      stats = arrivals.stats(window, grace, since);
+      json = arrivals.stats(window, grace, since).toJson();
+      if (usage.isPresent()) {
+        ArrivalLog.CostStats cost = arrivals.costStats(window, grace, since);
+        JsonObject withCost = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
+        withCost.addProperty("totalCost", cost.total());
+        withCost.addProperty("maxCostInWindow", cost.maxInWindow());
+        withCost.addProperty("maxCost", cost.maxCall());
+        json = withCost.toString();
+      }
     } catch (IllegalArgumentException e) {
       respond(exchange, 400, error(e.getMessage()));
       return;
     }
-    respond(exchange, 200, stats.toJson());
+    respond(exchange, 200, json);
   }
 
   private static Duration positive(String name, String text) {

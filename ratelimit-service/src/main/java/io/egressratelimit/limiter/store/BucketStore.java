@@ -13,6 +13,10 @@ import java.util.concurrent.CompletionStage;
  *       {@code required} tokens. Then every enforced claim consumes its tokens, and each claim
  *       that is not enforced (shadow or quota mode) consumes its tokens if it has them. Otherwise
  *       nothing is consumed.
+ *   <li>Settlements ({@link BucketClaim.Kind#CHARGE}, {@link BucketClaim.Kind#REFUND}) settle calls
+ *       already made: each is applied whatever the batch's outcome, always passes and never denies.
+ *       A charge is recorded even when it takes the bucket below zero; that debt is repaid by refill
+ *       before any claim can find tokens again. A refund never fills a bucket past its capacity.
  *   <li>Exact under concurrency: two batches never both spend the same token.
  *   <li>A failure completes the stage exceptionally with {@link StoreUnavailableException}; the
  *       engine turns it into the configured failure policy.

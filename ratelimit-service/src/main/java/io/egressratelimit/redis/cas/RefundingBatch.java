@@ -38,10 +38,35 @@ final class RefundingBatch {
   }
 
   CompletableFuture<BatchOutcome> run() {
-    return takeEnforced(0).thenCompose(admitted -> {
+    return settleCalls().thenCompose(settled -> takeEnforced(0)).thenCompose(admitted -> {
       CompletableFuture<Void> rest = admitted ? settleNotEnforced() : refundAndReport();
       return rest.thenApply(done -> outcome(admitted));
     });
+  }
+
+  /**
+   * Charges and refunds first: they settle calls already made, so they apply whatever the batch's
+   * outcome. bucket4j's {@code consumeIgnoringRateLimits} lets a charge overdraw (debt that refill
+   * repays); {@code addTokens} never fills past capacity.
+   */
+  private CompletableFuture<Void> settleCalls() {
+    List<CompletableFuture<Void>> pending = new ArrayList<>();
+    for (int i = 0; i < claims.size(); i++) {
+      BucketClaim claim = claims.get(i);
+      if (!claim.settles()) {
+        continue;
+      }
+      int index = i;
+      AsyncBucketProxy bucket = buckets.get(i);
+      CompletableFuture<?> applied = claim.consume() == 0
+          ? CompletableFuture.completedFuture(null)
+          : claim.kind() == BucketClaim.Kind.CHARGE
+              ? bucket.consumeIgnoringRateLimits(claim.consume())
+              : bucket.addTokens(claim.consume());
+      pending.add(applied.thenCompose(done -> bucket.getAvailableTokens())
+          .thenAccept(tokens -> results[index] = new ClaimResult(true, tokens, 0, 0)));
+    }
+    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
   }
 
   /** Takes the enforced claims from {@code index} on; completes with false at the first that fails. */

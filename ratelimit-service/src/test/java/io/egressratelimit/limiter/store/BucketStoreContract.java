@@ -297,6 +297,74 @@ public abstract class BucketStoreContract {
   }
 
   @Test
+  void aPostPaidChargeIsRecordedWhenItOverdrawsAndTheDebtBlocksUntilRepaid() {
+    BucketClaim check = new BucketClaim(key("g"), BUCKET_4_REFILL_60_PER_MINUTE, 1, 0, true);
+    BatchOutcome charged = consume(BucketClaim.charge(key("g"), BUCKET_4_REFILL_60_PER_MINUTE, 10));
+    assertTrue(charged.admitted(), "a charge never denies");
+    assertTrue(charged.states().get(0).passed());
+    assertEquals(-6, charged.states().get(0).remaining(), "4 held, 10 charged: 6 owed");
+    assertEquals(Duration.ofSeconds(10), charged.states().get(0).untilFull(), "6 owed and 4 to hold, at 1 per second");
+    BatchOutcome blocked = consume(check);
+    assertFalse(blocked.admitted(), "nothing is admitted while in debt");
+    assertEquals(Duration.ofSeconds(7), blocked.states().get(0).untilPassing(), "until the debt is repaid and one token is back");
+    clock.advance(Duration.ofSeconds(6));
+    assertFalse(consume(check).admitted(), "repaid, but empty");
+    clock.advance(Duration.ofSeconds(1));
+    assertTrue(consume(check).admitted(), "repaid and one token refilled");
+  }
+
+  @Test
+  void aFixedWindowCarriesItsDebtIntoTheNextWindow() {
+    BatchOutcome charged = consume(BucketClaim.charge(key("w"), TEN_PER_MINUTE_WINDOW, 13));
+    assertEquals(-3, charged.states().get(0).remaining());
+    assertEquals(Duration.ofSeconds(90), charged.states().get(0).untilFull(), "the window after next is full again");
+    clock.advance(Duration.ofSeconds(30));
+    BatchOutcome next = consume(hit("w", TEN_PER_MINUTE_WINDOW));
+    assertTrue(next.admitted());
+    assertEquals(6, next.states().get(0).remaining(), "the new window's 10 less the 3 owed, less this one");
+  }
+
+  @Test
+  void aRefundNeverLiftsABucketAboveItsCapacity() {
+    for (BucketSpec spec : List.of(TEN_PER_MINUTE_WINDOW, BUCKET_4_REFILL_60_PER_MINUTE, STRICT_20_PER_10S_BURST_10)) {
+      String name = "r" + spec.capacity() + spec.style();
+      consume(BucketClaim.charge(key(name), spec, 2));
+      BatchOutcome refunded = consume(BucketClaim.refund(key(name), spec, 1));
+      long start = spec.initialTokens();
+      assertEquals(start - 1, refunded.states().get(0).remaining(), "1 of the 2 charged given back, " + spec);
+      BatchOutcome tooMuch = consume(BucketClaim.refund(key(name), spec, 1_000));
+      assertTrue(tooMuch.admitted());
+      assertEquals(spec.capacity(), tooMuch.states().get(0).remaining(), "filled to capacity, no further: " + spec);
+      assertEquals(Duration.ZERO, tooMuch.states().get(0).untilFull());
+    }
+  }
+
+  @Test
+  void settlementsApplyWhenTheBatchIsDeniedAndChecksSeeThem() {
+    for (int i = 0; i < 5; i++) {
+      consume(hit("full", FIVE_PER_MINUTE_WINDOW));
+    }
+    BatchOutcome denied = consume(hit("full", FIVE_PER_MINUTE_WINDOW),
+        BucketClaim.charge(key("charged"), TEN_PER_MINUTE_WINDOW, 4),
+        BucketClaim.refund(key("refunded"), TEN_PER_MINUTE_WINDOW, 1));
+    assertFalse(denied.admitted());
+    assertTrue(denied.states().get(1).passed() && denied.states().get(2).passed(), "settlements always pass");
+    assertEquals(6, denied.states().get(1).remaining(), "the charge was recorded though the request was denied");
+    BatchOutcome afterCharge = consume(BucketClaim.charge(key("charged"), TEN_PER_MINUTE_WINDOW, 3),
+        new BucketClaim(key("charged"), TEN_PER_MINUTE_WINDOW, 4, 4, true));
+    assertFalse(afterCharge.admitted(), "a check in the same batch sees the charge before it: 3 left, 4 needed");
+    assertEquals(3, afterCharge.states().get(1).remaining());
+  }
+
+  @Test
+  void concurrentChargesAreAllRecorded() throws Exception {
+    int admitted = admittedConcurrently(50, () -> List.of(BucketClaim.charge(key("many"), TEN_PER_MINUTE_WINDOW, 3)));
+    assertEquals(50, admitted, "a charge never denies");
+    assertEquals(10 - 150 - 1, consume(BucketClaim.charge(key("many"), TEN_PER_MINUTE_WINDOW, 1)).states().get(0).remaining(),
+        "every charge recorded, none lost to a race");
+  }
+
+  @Test
   void fiftyConcurrentRequestsAgainstALimitOfTenAdmitExactlyTen() throws Exception {
     assertEquals(10, admittedConcurrently(50, () -> List.of(hit("hot", TEN_PER_MINUTE_WINDOW))));
   }
