@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.loadgen.upstream.StubUpstream;
 import io.egressratelimit.testing.envoy.EnvoyProcess;
+import io.egressratelimit.testing.envoy.EnvoyValidation;
 import io.egressratelimit.testing.rlqs.BucketBehaviour;
 import io.egressratelimit.testing.rlqs.QuotaFilter;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.BucketId;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * One scenario, played on a real Envoy's rate_limit_quota filter and on test-support's model of it
@@ -149,6 +151,23 @@ class RateLimitQuotaModelIT {
       }
       assertEquals(modelSteps, envoySteps);
     }
+  }
+
+  /** Per-route settings for the filter (RateLimitQuotaOverride) are refused at load, not ignored (envoyproxy/envoy#46929). */
+  @Test
+  void envoyRefusesAPerRouteConfigForTheFilter() throws Exception {
+    Map<String, Object> tree = new Yaml().load(Files.readString(EnvoyFiles.envoyFile(EnvoyFiles.RLQS_LOCAL)));
+    EnvoyConfigEdits.route(tree, "egress_limited", "geocode").put("typed_per_filter_config", Map.of(
+        "envoy.filters.http.rate_limit_quota", Map.of(
+            "@type", "type.googleapis.com/envoy.extensions.filters.http.rate_limit_quota.v3.RateLimitQuotaOverride",
+            "domain", "another")));
+    Path config = Files.createDirectories(EnvoyFiles.moduleDir().resolve("target/it-logs/rlqs-model"))
+        .resolve("per-route.yaml");
+    Files.writeString(config, new Yaml().dump(tree));
+    EnvoyValidation validation = EnvoyValidation.of(config);
+    assertTrue(!validation.ok() && validation.output().contains(
+        "The filter envoy.filters.http.rate_limit_quota doesn't support virtual host or route specific configurations"),
+        validation.output());
   }
 
   /** The filter's one bucket, plus two picked by the x-bucket header, each with settings of its own. */
