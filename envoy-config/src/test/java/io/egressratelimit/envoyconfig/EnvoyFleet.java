@@ -159,7 +159,7 @@ final class EnvoyFleet implements AutoCloseable {
             String source = address(i - 1);
             envoy.edit(tree -> bindTo(tree, "ratelimit", source));
           }
-          upstreams.forEach((cluster, upstream) -> envoy.cluster(cluster, upstream.port()));
+          upstreams.forEach((cluster, stub) -> envoy.cluster(cluster, stub.port()));
           envoys.add(remember(started, envoy.start()));
         }
         return new EnvoyFleet(started, logs, redis, args, envoys, replicas, upstreams, upstream);
