@@ -91,7 +91,7 @@ class RateLimitQuotaModelIT {
       Thread.sleep(1600);
       step("and the skipped action's TTL is never armed", GEOCODE, 3);
       assign(GEOCODE, assignment(blanket(BlanketRule.ALLOW_ALL), 1, 800_000_000));
-      Thread.sleep(700);
+      Thread.sleep(1100); // 1.4 s after it was sent: past 1 s on either side, not yet 1.8 s
       step("a TTL of 1.8s ends after 1s: back to DENY_ALL", GEOCODE, 3);
       assign(GEOCODE, assignment(blanket(BlanketRule.ALLOW_ALL), 0, 900_000_000));
       step("a TTL under a second ends at once", GEOCODE, 3);
