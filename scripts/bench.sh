@@ -5,7 +5,9 @@
 # `loadgen bench` (reads every answer; its rows say GrpcLoad); h2load adds one hot-key row per store as the
 # cheapest client there is, to show whether the driver or the service sets the pace. Per store it
 # also runs a low rate, a cold start, bursts and 80% of max throughput, and every row has the
-# service's (and redis-server's) CPU per decision from /proc/PID/stat. Every call carries Envoy's
+# service's (and redis-server's) CPU per decision from /proc/PID/stat. The latency rows of a fresh
+# replica (cold start: three on Redis, one in memory) and at 10 calls/s are driven by h2load, a C
+# client, so that no client JVM's own warm-up is in them. Every call carries Envoy's
 # default 20 ms deadline, as Envoy sends it. It prints figures and ratios from this one run and
 # writes them to --json FILE; it is not a test and asserts nothing.
 #
@@ -42,6 +44,15 @@ PIDS=()
 # One benchmark at a time on this machine: two would share the fixed ports and each other's CPU.
 exec 9>"${TMPDIR:-/tmp}/ratelimit-bench.lock"
 flock -n 9 || { echo "bench: another benchmark is running on this machine; wait for it to end" >&2; exit 1; }
+
+# A service left listening on these ports would answer in place of the one under test.
+for port in "$GRPC_PORT" "$HTTP_PORT" "$REDIS_PORT"; do
+  if { exec {probe}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
+    exec {probe}>&-
+    echo "bench: 127.0.0.1:$port is already in use; move the benchmark with BENCH_GRPC_PORT, BENCH_HTTP_PORT and BENCH_REDIS_PORT" >&2
+    exit 1
+  fi
+done
 
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -97,9 +108,22 @@ done
 redis-cli -p "$REDIS_PORT" flushall >/dev/null
 
 # --- 2. the service, on each store ---------------------------------------------------------------
+# Replicas start as the demo starts them: from the JDK 25 AOT cache when a JDK 25 is found (recorded
+# once per build, on Redis, the product path), else on the default java, as the summary says.
+AOT_CACHE="$OUT/ratelimit-service.aot"
+AOT_JAVA="$("$ROOT/scripts/aot-cache.sh" "$JAR" "$AOT_CACHE" "$ROOT/scripts/bench" --redis-url "redis://127.0.0.1:$REDIS_PORT")"
+if [ -n "$AOT_JAVA" ]; then
+  SERVICE_JAVA=("$AOT_JAVA" -XX:AOTCache="$AOT_CACHE")
+else
+  SERVICE_JAVA=(java)
+fi
+say "service JVM: ${SERVICE_JAVA[*]}"
+echo "{\"service_java\": \"${SERVICE_JAVA[*]}\"}" > "$OUT/service-java.json"
+redis-cli -p "$REDIS_PORT" flushall >/dev/null
+
 start_service() { # extra args...
   STARTED_MS="$(date +%s%3N)"
-  java -XX:+UseParallelGC -jar "$JAR" --config "$ROOT/scripts/bench/limits.yaml" --host 127.0.0.1 \
+  "${SERVICE_JAVA[@]}" -XX:+UseParallelGC -jar "$JAR" --config "$ROOT/scripts/bench/limits.yaml" --host 127.0.0.1 \
     --grpc-port "$GRPC_PORT" --http-port "$HTTP_PORT" --over-limit-cache-size 0 "$@" > "$OUT/service-$STORE.log" 2>&1 &
   PIDS+=("$!")
   SERVICE_PID="$!"
@@ -151,14 +175,87 @@ service_args() {
   if [ "$STORE" = redis ]; then echo "--redis-url redis://127.0.0.1:$REDIS_PORT"; fi
 }
 
-for STORE in memory redis; do
-  # A fresh replica: how long until its gRPC health says SERVING, then its first 1,000 calls at 200/s.
-  say "$STORE: cold start, then 1000 calls at 200/s"
+# --- latency rows from a C client: h2load's per-call log (start us, HTTP status, us to the end) ---
+RLS_URL="http://127.0.0.1:$GRPC_PORT/envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit"
+# Calls at a fixed rate, each at its own time offset, so a stalled call does not hold back the next.
+timing_script() { # FILE CALLS INTERVAL_MS
+  awk -v n="$2" -v every="$3" -v url="$RLS_URL" 'BEGIN { for (i = 0; i < n; i++) printf "%d.000\t%s\n", i * every, url }' > "$1"
+}
+# h2load on one connection, Envoy's 20 ms filter timeout as every call's grpc-timeout.
+h2load_calls() { # LOG h2load-flags...
+  local log="$1"; shift
+  rm -f "$log" # h2load appends to its log
+  h2load -c 1 -m 100 -t 1 -d "$HOT_FRAME" -H 'content-type: application/grpc' -H 'te: trailers' \
+    -H 'grpc-timeout: 20m' --log-file "$log" "$@" > "$log.out" 2>&1 || true
+}
+# Latency figures of one h2load log as JSON: the first call (by start time), calls over 20 ms, percentiles.
+latency_json() { # LOG
+  local first
+  first="$(sort -n -k1,1 "$1" | awk 'NR == 1 { printf "%.3f", $3 / 1000 }')"
+  sort -n -k3,3 "$1" | awk -v first="$first" '
+    { ms = $3 / 1000; if (ms > 20) over++; if ($2 != 200) failed++; lat[NR] = ms }
+    END {
+      printf "{\"sent\": %d, \"first_ms\": %s, \"over_20ms\": %d, \"http_errors\": %d, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"p999_ms\": %.3f, \"max_ms\": %.3f}\n",
+        NR, first, over, failed, lat[int((NR - 1) * 0.5) + 1], lat[int((NR - 1) * 0.99) + 1], lat[int((NR - 1) * 0.999) + 1], lat[NR]
+    }'
+}
+# Decisions the service counted (its ratelimit_requests_total), to tell calls answered from calls failed.
+decided_total() {
+  curl -fs "http://127.0.0.1:$HTTP_PORT/metrics" | awk '/^ratelimit_requests_total\{/ { n += $2 } END { printf "%d", n }'
+}
+# Waits for the first /healthcheck 200 and prints the milliseconds since STARTED_MS. It polls every
+# 5 ms through bash's own /dev/tcp and a read timeout: no process forked, so nothing takes CPU from
+# the starting JVM.
+serving_ms() {
+  local code nap
+  exec {nap}<> <(:)
+  for _ in $(seq 3000); do
+    if { exec {http}<>"/dev/tcp/127.0.0.1/$HTTP_PORT"; } 2>/dev/null; then
+      printf 'GET /healthcheck HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n' >&"$http"
+      code=0; read -r _ code _ <&"$http" || true
+      exec {http}>&-
+      if [ "$code" = 200 ]; then echo $(( $(date +%s%3N) - STARTED_MS )); exec {nap}>&-; return 0; fi
+    fi
+    read -r -t 0.005 -u "$nap" _ || true
+  done
+  echo "bench: the service did not report SERVING; see $OUT/service-$STORE.log" >&2
+  exit 1
+}
+# A fresh replica: how long until it says SERVING, then its first 1,000 calls at 200/s.
+cold_start() { # RUN
+  local log="$OUT/cold-$STORE-$1.log" serving decided
   # shellcheck disable=SC2046 # the store's flags are words on purpose
   start_service $(service_args)
-  record "$STORE" cold-start cold-start "$DRIVER" "$(measured --await-serving-since "$STARTED_MS" --workload hot \
-    --connections 1 --rate 200 --duration 5s)"
+  serving="$(serving_ms)"
+  h2load_calls "$log" --timing-script-file "$OUT/timing-200.txt"
+  decided="$(decided_total)"
   stop_service
+  node -e 'const r = JSON.parse(process.argv[1]); r.serving_ms = Number(process.argv[2]); r.run = Number(process.argv[3]);
+           r.decisions = Number(process.argv[4]); r.errors = r.sent - r.decisions; r.seconds = 5;
+           r.rps = Math.round(r.decisions / r.seconds); console.log(JSON.stringify(r));' \
+    "$(latency_json "$log")" "$serving" "$1" "$decided"
+}
+# 10 calls/s for 20 s on a warm replica, with the service's CPU per call.
+low_rate() {
+  local log="$OUT/low-rate-$STORE.log" before redis_before decided_before
+  timing_script "$OUT/timing-10.txt" 200 100
+  before="$(cpu_ticks "$SERVICE_PID")"; redis_before="$(cpu_ticks "$REDIS_PID")"; decided_before="$(decided_total)"
+  h2load_calls "$log" --timing-script-file "$OUT/timing-10.txt"
+  node -e 'const r = JSON.parse(process.argv[1]); r.seconds = 20; r.decisions = Number(process.argv[2]);
+           r.errors = r.sent - r.decisions; r.rps = Math.round(r.decisions / r.seconds); r.service_cpu_ticks = Number(process.argv[3]);
+           if (process.argv[4] !== "") r.redis_cpu_ticks = Number(process.argv[4]); console.log(JSON.stringify(r));' \
+    "$(latency_json "$log")" "$(( $(decided_total) - decided_before ))" "$(( $(cpu_ticks "$SERVICE_PID") - before ))" \
+    "$([ "$STORE" = redis ] && echo $(( $(cpu_ticks "$REDIS_PID") - redis_before )))"
+}
+timing_script "$OUT/timing-200.txt" 1000 5
+
+for STORE in memory redis; do
+  # Three fresh replicas on Redis, one in memory (its start has no network step that varies).
+  runs=1; [ "$STORE" = redis ] && runs=3
+  for run in $(seq "$runs"); do
+    say "$STORE: cold start $run of $runs, then 1000 calls at 200/s (h2load)"
+    record "$STORE" cold-start cold-start h2load "$(cold_start "$run")"
+  done
 
   # shellcheck disable=SC2046
   start_service $(service_args)
@@ -190,8 +287,8 @@ for STORE in memory redis; do
       record "$STORE" "$workload" half "$DRIVER" "$(drive "$workload" "$half")"
     fi
   done
-  say "$STORE: 10 calls/s for 20 s"
-  record "$STORE" hot low-rate "$DRIVER" "$(measured --workload hot --connections 1 --rate 10 --duration 20s)"
+  say "$STORE: 10 calls/s for 20 s (h2load)"
+  record "$STORE" hot low-rate h2load "$(low_rate)"
   say "$STORE: 200 bursts of 50 concurrent calls, each burst on a fresh key"
   record "$STORE" bursts bursts "$DRIVER" "$(measured --bursts 200 --burst-size 50)"
   stop_service

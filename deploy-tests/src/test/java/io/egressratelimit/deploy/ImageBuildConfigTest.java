@@ -49,6 +49,38 @@ class ImageBuildConfigTest {
     }
   }
 
+  /**
+   * The image with the JVM's ahead-of-time cache: a JRE 25 base, and an entrypoint that starts the
+   * very jar the build recorded the cache with (a cache is only valid for that jar), from the cache.
+   */
+  @Test
+  void theAotProfileStartsTheRecordedJarFromItsCacheOnAJre25() throws Exception {
+    Element profile = null;
+    Document pom = pom(RepoLayout.root().resolve("ratelimit-service").resolve("pom.xml"));
+    for (Element each : children(child(pom.getDocumentElement(), "profiles"), "profile")) {
+      if (text(each, "id").equals("aot")) {
+        profile = each;
+      }
+    }
+    assertTrue(profile != null, "ratelimit-service has an aot profile");
+    assertEquals("aot.java", text(profile, "activation/property/name"), "on only when a JDK 25 is named");
+    assertTrue(text(profile, "properties/aot.base.image").matches("eclipse-temurin:25[.0-9_]*-jre"),
+        text(profile, "properties/aot.base.image"));
+    Element jib = null;
+    for (Element plugin : children(child(child(profile, "build"), "plugins"), "plugin")) {
+      if (JIB.equals(text(plugin, "artifactId"))) {
+        jib = child(plugin, "configuration");
+      }
+    }
+    assertTrue(jib != null, "the profile configures Jib");
+    assertEquals("${aot.base.image}", text(jib, "from/image"));
+    List<String> entrypoint = children(child(child(jib, "container"), "entrypoint"), "arg").stream()
+        .map(arg -> arg.getTextContent().trim()).toList();
+    String into = text(jib, "extraDirectories/paths/path/into");
+    assertEquals(List.of("java", "-XX:AOTCache=" + into + "/ratelimit-service.aot", "-jar",
+        into + "/ratelimit-service.jar"), entrypoint);
+  }
+
   @Test
   void theChartsDefaultImagesAreTheOnesJibBuilds() throws Exception {
     Element root = pom(RepoLayout.root().resolve("pom.xml")).getDocumentElement();

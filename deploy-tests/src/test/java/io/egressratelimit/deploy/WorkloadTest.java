@@ -105,6 +105,7 @@ class WorkloadTest {
     assertEquals("redis://" + PREFIX + "redis:6379", env.get("REDIS_URL").getValue());
     assertEquals("single", env.get("REDIS_TYPE").getValue());
     assertEquals("INFO", env.get("LOG_LEVEL").getValue());
+    assertEquals("loopback", env.get("JSON_ENDPOINT").getValue(), "/json, which spends budget, stays in the pod");
     assertTrue(env.containsKey("REDIS_AUTH"));
     assertFalse(env.containsKey("REDIS_CLUSTER_LEGACY_KEYS"), "the service's own default, off");
   }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -29,10 +30,14 @@ public final class ConfigReloader implements AutoCloseable {
     default void onLoaded(RateLimitConfig config) {}
 
     default void onRejected(ConfigException error) {}
+
+    /** A new config was refused because it would remove these domains (told after {@link #onRejected}). */
+    default void onDomainRemovalRefused(java.util.Set<String> domains) {}
   }
 
   private final Path path;
   private final boolean mergeDomains;
+  private final boolean allowDomainRemoval;
   private final Listener listener;
   private final Duration debounce;
   private final AtomicReference<RateLimitConfig> current;
@@ -42,10 +47,11 @@ public final class ConfigReloader implements AutoCloseable {
   private ScheduledFuture<?> pendingReload;
   private DirectoryWatch watch;
 
-  private ConfigReloader(Path path, boolean mergeDomains, Listener listener, Duration debounce,
-      List<ConfigSource> sources, RateLimitConfig initial) {
+  private ConfigReloader(Path path, boolean mergeDomains, boolean allowDomainRemoval, Listener listener,
+      Duration debounce, List<ConfigSource> sources, RateLimitConfig initial) {
     this.path = path;
     this.mergeDomains = mergeDomains;
+    this.allowDomainRemoval = allowDomainRemoval;
     this.listener = listener;
     this.debounce = debounce;
     this.lastSources = sources;
@@ -67,16 +73,18 @@ public final class ConfigReloader implements AutoCloseable {
    */
   public static ConfigReloader start(Path path, Duration pollInterval, Duration debounce, Listener listener)
       throws ConfigException {
-    return start(path, pollInterval, debounce, listener, false);
+    return start(path, pollInterval, debounce, listener, false, false);
   }
 
   /**
    * As {@link #start(Path, Duration, Duration, Listener)}.
    *
    * @param mergeDomains MERGE_DOMAIN_CONFIG: a domain in several files merges instead of being refused
+   * @param allowDomainRemoval ALLOW_DOMAIN_REMOVAL: a reload may remove a domain that has rules
+   *     (see {@link DomainRemoval})
    */
   public static ConfigReloader start(Path path, Duration pollInterval, Duration debounce, Listener listener,
-      boolean mergeDomains) throws ConfigException {
+      boolean mergeDomains, boolean allowDomainRemoval) throws ConfigException {
     Objects.requireNonNull(listener, "listener");
     List<ConfigSource> sources;
     RateLimitConfig initial;
@@ -88,7 +96,8 @@ public final class ConfigReloader implements AutoCloseable {
       throw e;
     }
     listener.onLoaded(initial);
-    ConfigReloader reloader = new ConfigReloader(path, mergeDomains, listener, debounce, sources, initial);
+    ConfigReloader reloader = new ConfigReloader(path, mergeDomains, allowDomainRemoval, listener, debounce, sources,
+        initial);
     reloader.watch = DirectoryWatch.start(path, reloader::scheduleReload);
     if (!pollInterval.isZero()) {
       long millis = pollInterval.toMillis();
@@ -134,6 +143,14 @@ public final class ConfigReloader implements AutoCloseable {
       // A reload must never take the last good config down with it, whatever went wrong.
       reject(new ConfigException(path + ": " + e, e));
       return false;
+    }
+    if (!allowDomainRemoval) {
+      Optional<DomainRemoval.Refusal> refusal = DomainRemoval.refusal(current.get(), loaded, path.toString());
+      if (refusal.isPresent()) {
+        reject(refusal.get().error());
+        listener.onDomainRemovalRefused(refusal.get().domains());
+        return false;
+      }
     }
     current.set(loaded);
     listener.onLoaded(loaded);

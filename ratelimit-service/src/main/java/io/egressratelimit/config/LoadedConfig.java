@@ -87,4 +87,37 @@ final class LoadedConfig implements RateLimitConfig {
   public List<Rule> rules() {
     return rules;
   }
+
+  @Override
+  public Map<String, List<List<DescriptorEntry>>> examples() {
+    Map<String, List<List<DescriptorEntry>>> examples = new LinkedHashMap<>();
+    domains.forEach((name, domain) -> {
+      List<List<DescriptorEntry>> found = new ArrayList<>();
+      addExamples(domain.root(), new ArrayList<>(), found);
+      // A descriptor the tree leads to may match another rule (a wildcard listed before this one),
+      // or none (a wildcard listed before a nested one); the matching itself says.
+      found.removeIf(entries -> match(name, entries).isEmpty());
+      examples.put(name, List.copyOf(found));
+    });
+    return Collections.unmodifiableMap(examples);
+  }
+
+  private static void addExamples(DescriptorLevel level, List<DescriptorEntry> path, List<List<DescriptorEntry>> found) {
+    for (DescriptorNode node : level.nodes()) {
+      path.add(new DescriptorEntry(node.key(), exampleValue(node)));
+      if (node.rule().isPresent()) {
+        found.add(List.copyOf(path));
+      }
+      addExamples(node.children(), path, found);
+      path.remove(path.size() - 1);
+    }
+  }
+
+  /** A value the node matches: its own, its pattern with every {@code *} matching nothing, or any for a key alone. */
+  private static String exampleValue(DescriptorNode node) {
+    if (node.isKeyOnly()) {
+      return "warmup";
+    }
+    return node.isWildcard() ? node.value().replace("*", "") : node.value();
+  }
 }

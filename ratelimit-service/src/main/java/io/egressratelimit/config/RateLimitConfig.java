@@ -2,6 +2,7 @@ package io.egressratelimit.config;
 
 import io.egressratelimit.domain.DescriptorEntry;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,4 +22,13 @@ public interface RateLimitConfig {
 
   /** Every rule, for /rlconfig and for checks that cross-reference the config. */
   List<io.egressratelimit.domain.Rule> rules();
+
+  /**
+   * One descriptor per rule that this config matches to that rule, per domain, in file order: what
+   * a replica's warm-up sends to walk the real matching of every rule before it serves. Wildcard
+   * and key-only entries get a value of their own making.
+   */
+  default Map<String, List<List<DescriptorEntry>>> examples() {
+    return Map.of();
+  }
 }

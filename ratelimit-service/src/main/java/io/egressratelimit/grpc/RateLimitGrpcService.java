@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
 /** Envoy's RateLimitService over gRPC: translates, asks the engine, translates back. */
 public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitServiceImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimitGrpcService.class);
+  /**
+   * Set on the calls the replica sends itself before SERVING (the server recognises them): they are
+   * decided as warm-up rehearsals, which spend no real budget (see {@link RateLimitEngine#rehearse}).
+   */
+  public static final Context.Key<Boolean> REHEARSAL = Context.key("ratelimit-rehearsal");
 
   private final RateLimitEngine engine;
   private final Optional<RateLimitHeaders> headers;
@@ -51,7 +56,9 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
   @Override
   public void shouldRateLimit(RateLimitRequest request, StreamObserver<RateLimitResponse> responses) {
     // Envoy sends its filter timeout as the call's deadline (grpc-timeout).
-    decide(request, callerWaitNanos(Context.current().getDeadline()), callerThread()).whenComplete((response, failure) -> {
+    Context context = Context.current();
+    decide(request, callerWaitNanos(context.getDeadline()), callerThread(), Boolean.TRUE.equals(REHEARSAL.get(context)))
+        .whenComplete((response, failure) -> {
       if (failure == null) {
         responses.onNext(response);
         responses.onCompleted();
@@ -67,14 +74,20 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
    * {@link StoreUnavailableException} when the store cannot answer and the policy says UNAVAILABLE.
    */
   public CompletionStage<RateLimitResponse> decide(RateLimitRequest request) {
-    return decide(request, BucketBatch.NO_CALLER_DEADLINE, BucketBatch.ANY_THREAD);
+    return decide(request, BucketBatch.NO_CALLER_DEADLINE, BucketBatch.ANY_THREAD, false);
+  }
+
+  /** A warm-up rehearsal of {@link #decide(RateLimitRequest)}, for a warm-up that cannot use the socket. */
+  public CompletionStage<RateLimitResponse> rehearse(RateLimitRequest request) {
+    return decide(request, BucketBatch.NO_CALLER_DEADLINE, BucketBatch.ANY_THREAD, true);
   }
 
   private CompletionStage<RateLimitResponse> decide(RateLimitRequest request, long callerWaitNanos,
-      Executor callerThread) {
+      Executor callerThread, boolean rehearsal) {
     // An invalid request throws before it reaches the engine; the caller still sees one failed stage.
-    return Completions.calling(() -> engine.shouldRateLimit(
-            RequestTranslator.toDomain(request), callerWaitNanos, callerThread))
+    return Completions.calling(() -> rehearsal
+            ? engine.rehearse(RequestTranslator.toDomain(request), callerWaitNanos, callerThread)
+            : engine.shouldRateLimit(RequestTranslator.toDomain(request), callerWaitNanos, callerThread))
         .thenApply(decision -> ResponseTranslator.toProto(request, decision, headers, responseDynamicMetadata));
   }
 

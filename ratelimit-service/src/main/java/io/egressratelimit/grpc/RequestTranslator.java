@@ -40,9 +40,16 @@ final class RequestTranslator {
           Integer.toUnsignedLong(descriptor.getLimit().getRequestsPerUnit()),
           unitOf(index, descriptor.getLimit().getUnit())));
     }
-    OptionalLong hits = descriptor.hasHitsAddend()
-        ? OptionalLong.of(descriptor.getHitsAddend().getValue())
-        : OptionalLong.empty();
+    OptionalLong hits = OptionalLong.empty();
+    if (descriptor.hasHitsAddend()) {
+      long value = descriptor.getHitsAddend().getValue();
+      if (value < 0) {
+        // A uint64 of 2^63 or more: no budget has that many tokens, and Java's long cannot hold it.
+        throw new InvalidRequestException("descriptors[" + index + "].hits_addend is too large: "
+            + Long.toUnsignedString(value) + " (at most " + Long.MAX_VALUE + ")");
+      }
+      hits = OptionalLong.of(value);
+    }
     return new RequestDescriptor(entries, override, hits, isNegativeHits(descriptor));
   }
 

@@ -23,14 +23,16 @@ public final class AdminHttpServer {
 
   private AdminHttpServer() {}
 
-  public static HttpListener start(String host, int port, AdminEndpoints endpoints) throws IOException {
+  /** @param json who may call {@code /json}, which spends budget */
+  public static HttpListener start(String host, int port, AdminEndpoints endpoints, JsonAccess json)
+      throws IOException {
     return HttpListener.start(new InetSocketAddress(host, port), "admin-http", new Routes(Map.of(
         "/", Routes.immediate(request -> Response.text(200, INDEX)),
         // On the I/O thread: a health check never waits behind a scrape or a /json call.
         "/healthcheck", Routes.immediate(request -> healthcheck(endpoints)),
         "/rlconfig", Routes.readOnly("/rlconfig", Response.TEXT, endpoints.rules()),
         "/metrics", Routes.readOnly("/metrics", Response.PROMETHEUS, endpoints.metrics()),
-        "/json", Routes.onWorker(new JsonEndpoint(endpoints.rateLimit())),
+        "/json", Routes.onWorker(new JsonEndpoint(endpoints.rateLimit(), json)),
         "/budgets", Routes.onWorker(new BudgetsEndpoint(endpoints.budgets(), endpoints.quotaBudgets()))), NOT_FOUND));
   }
 

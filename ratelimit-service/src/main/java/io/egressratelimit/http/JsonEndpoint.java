@@ -31,13 +31,18 @@ final class JsonEndpoint implements Endpoint {
   private static final long TIMEOUT_SECONDS = 10;
 
   private final Function<RateLimitRequest, CompletionStage<RateLimitResponse>> rateLimit;
+  private final JsonAccess access;
 
-  JsonEndpoint(Function<RateLimitRequest, CompletionStage<RateLimitResponse>> rateLimit) {
+  JsonEndpoint(Function<RateLimitRequest, CompletionStage<RateLimitResponse>> rateLimit, JsonAccess access) {
     this.rateLimit = rateLimit;
+    this.access = access;
   }
 
   @Override
   public CompletionStage<Response> answer(Request request) {
+    if (!access.allows(request.peer())) {
+      return done(Response.text(403, access.refusal()));
+    }
     if (!"POST".equals(request.method())) {
       return CompletableFuture.completedFuture(Response.methodNotAllowed("POST", "POST a RateLimitRequest as JSON, "
           + "e.g. {\"domain\":\"geocode\",\"descriptors\":[{\"entries\":[{\"key\":\"generic_key\",\"value\":\"geocode\"}]}]}"));

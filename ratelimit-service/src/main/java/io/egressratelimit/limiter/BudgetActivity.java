@@ -37,9 +37,6 @@ public final class BudgetActivity extends ForwardingBucketStore {
 
   @Override
   public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
-    if (WarmupTraffic.isWarmup(batch.shard())) {
-      return forward(batch); // a replica's calls to itself before SERVING are no budget's activity
-    }
     return forward(batch).whenComplete((outcome, failure) -> {
       if (outcome != null) {
         record(batch, outcome, clock.epochNanos() / NANOS_PER_SECOND);
@@ -93,7 +90,9 @@ public final class BudgetActivity extends ForwardingBucketStore {
     long now = clock.epochNanos() / NANOS_PER_SECOND;
     List<LiveBucket> live = new ArrayList<>();
     for (Bucket bucket : buckets.values()) {
-      if (now - bucket.lastSecond >= SecondCounter.SECONDS) {
+      // A replica's rehearsals before SERVING are recorded like any call, so the first real one
+      // meets this code warm, but they are no budget's activity.
+      if (now - bucket.lastSecond >= SecondCounter.SECONDS || WarmupTraffic.isRehearsalKey(bucket.key)) {
         continue;
       }
       live.add(new LiveBucket(bucket.shard, bucket.key, bucket.spec,

@@ -13,4 +13,10 @@ public interface DecisionListener {
   default void onDecision(LimitRequest request, Decision decision, long elapsedNanos) {}
 
   default void onStoreFailure(LimitRequest request, Throwable cause) {}
+
+  /**
+   * A warm-up rehearsal was decided (see {@link WarmupTraffic}): make ready what a real decision
+   * like it will need, such as its rule's meters, and count nothing.
+   */
+  default void onRehearsal(LimitRequest request, Decision decision) {}
 }

@@ -30,6 +30,7 @@ public final class RateLimitEngine {
   private final Supplier<RateLimitConfig> config;
   private final BucketStore store;
   private final DecisionListener listener;
+  private final DecisionListener rehearsalListener;
   private final LongSupplier nanoTicker;
   private final RequestValidator validator;
   private final FailurePolicies failurePolicies;
@@ -37,9 +38,19 @@ public final class RateLimitEngine {
 
   public RateLimitEngine(Supplier<RateLimitConfig> config, BucketStore store, DecisionListener listener,
       LongSupplier nanoTicker, EngineSettings settings) {
+    this(config, store, listener, DecisionListener.NONE, nanoTicker, settings);
+  }
+
+  /**
+   * @param rehearsalListener hears the warm-up's rehearsals (see {@link #rehearse}) in place of
+   *     {@code listener}, which only gets {@link DecisionListener#onRehearsal} for them
+   */
+  public RateLimitEngine(Supplier<RateLimitConfig> config, BucketStore store, DecisionListener listener,
+      DecisionListener rehearsalListener, LongSupplier nanoTicker, EngineSettings settings) {
     this.config = config;
     this.store = store;
     this.listener = listener;
+    this.rehearsalListener = rehearsalListener;
     this.nanoTicker = nanoTicker;
     this.validator = new RequestValidator(settings.requestLimits());
     this.failurePolicies = settings.failurePolicies();
@@ -73,6 +84,22 @@ public final class RateLimitEngine {
    * the store answers at once.
    */
   public CompletionStage<Decision> shouldRateLimit(LimitRequest request, long callerWaitNanos, Executor callerThread) {
+    return decide(request, callerWaitNanos, callerThread, false);
+  }
+
+  /**
+   * Decides one request as {@link #shouldRateLimit(LimitRequest, long, Executor)} does, rule
+   * matching and store round trip included, but on rehearsal buckets of its own (see
+   * {@link WarmupTraffic}), heard by the rehearsal listener: a replica's warm-up, which must walk
+   * the real path, spend no real budget and show in no metric.
+   */
+  public CompletionStage<Decision> rehearse(LimitRequest request, long callerWaitNanos, Executor callerThread) {
+    return decide(request, callerWaitNanos, callerThread, true);
+  }
+
+  private CompletionStage<Decision> decide(LimitRequest request, long callerWaitNanos, Executor callerThread,
+      boolean rehearsal) {
+    DecisionListener heard = rehearsal ? rehearsalListener : listener;
     long started = nanoTicker.getAsLong();
     validator.validate(request);
     List<DescriptorPlan> plans = planner.plan(request, config.get());
@@ -82,18 +109,22 @@ public final class RateLimitEngine {
     if (claimed.isEmpty()) {
       decision = CompletableFuture.completedFuture(combine(plans, new BatchOutcome(true, List.of())));
     } else {
-      decision = new QuotaAttempts(plans, claimed, started, callerWaitNanos, callerThread).decide(request.domain())
+      decision = new QuotaAttempts(plans, claimed, started, callerWaitNanos, callerThread, rehearsal)
+          .decide(request.domain())
           .handle((done, failure) -> {
         if (failure == null) {
           return done;
         }
-        listener.onStoreFailure(request, failure);
+        heard.onStoreFailure(request, failure);
         return onStoreFailure(request.domain(), plans, failure);
       });
     }
     return decision.whenComplete((done, failure) -> {
       if (done != null) {
-        listener.onDecision(request, done, nanoTicker.getAsLong() - started);
+        heard.onDecision(request, done, nanoTicker.getAsLong() - started);
+        if (rehearsal) {
+          listener.onRehearsal(request, done);
+        }
       }
     });
   }
@@ -116,10 +147,12 @@ public final class RateLimitEngine {
     private final long started;
     private final long callerWaitNanos;
     private final Executor callerThread;
+    private final boolean rehearsal;
     private int attempts;
 
     QuotaAttempts(List<DescriptorPlan> plans, List<DescriptorPlan> claimed, long started, long callerWaitNanos,
-        Executor callerThread) {
+        Executor callerThread, boolean rehearsal) {
+      this.rehearsal = rehearsal;
       this.plans = plans;
       this.claimed = claimed;
       this.started = started;
@@ -189,7 +222,8 @@ public final class RateLimitEngine {
         claim = deniedAlready ? claim.checkOnly() : claim;
         // A charge or refund was applied by the first attempt; a retry only reads its bucket.
         claim = attempts > 1 && claim.settles() ? claim.readOnly() : claim;
-        claims.add(c == enforcedQuota ? claim.enforcing() : claim);
+        claim = c == enforcedQuota ? claim.enforcing() : claim;
+        claims.add(rehearsal ? WarmupTraffic.rehearsalOf(claim) : claim);
       }
       return new BucketBatch(claims, domain, callerWaitLeft(), callerThread);
     }

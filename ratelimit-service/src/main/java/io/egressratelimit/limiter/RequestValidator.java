@@ -65,5 +65,21 @@ final class RequestValidator {
       throw new InvalidRequestException(
           what + " is " + value.length() + " characters long (at most " + limits.maxStringLength() + ")");
     }
+    checkWellFormed(what, value);
+  }
+
+  /**
+   * A lone surrogate (JSON allows {@code "\ud800"}) has no UTF-8 form: gRPC could never carry it,
+   * and a bucket key holding it would be written to Redis as something else.
+   */
+  private static void checkWellFormed(String what, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new InvalidRequestException(what + " is not valid UTF-8: a lone surrogate at character " + i);
+      }
+    }
   }
 }

@@ -30,5 +30,6 @@ public final class Logging {
     } catch (JoranException e) {
       throw new IllegalStateException("the packaged logback.xml is broken: " + e.getMessage(), e);
     }
+    JulBridge.install();
   }
 }

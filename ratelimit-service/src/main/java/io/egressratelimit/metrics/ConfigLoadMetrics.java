@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ConfigLoadMetrics implements ConfigReloader.Listener {
   private final Counter loaded;
   private final Counter rejected;
+  private final Counter removalsRefused;
   private final AtomicInteger lastLoadSucceeded = new AtomicInteger();
   private final AtomicInteger rules = new AtomicInteger();
   private final UpstreamStats upstream;
@@ -28,6 +29,9 @@ public final class ConfigLoadMetrics implements ConfigReloader.Listener {
     this.upstream = upstream;
     this.loaded = loads(registry, "success");
     this.rejected = loads(registry, "failure");
+    this.removalsRefused = Meters.counter(registry, "ratelimit.config.domain.removals.refused",
+        "Reloads refused because they would remove a domain that has rules (ALLOW_DOMAIN_REMOVAL); each is also "
+            + "a failed load", Tags.empty());
     Gauge.builder("ratelimit.config.last.load.success", lastLoadSucceeded, AtomicInteger::get)
         .description("1 when the last config load succeeded, 0 while the files on disk are rejected")
         .register(registry);
@@ -48,6 +52,11 @@ public final class ConfigLoadMetrics implements ConfigReloader.Listener {
     upstream.configLoaded();
     lastLoadSucceeded.set(1);
     rules.set(config.rules().size());
+  }
+
+  @Override
+  public void onDomainRemovalRefused(java.util.Set<String> domains) {
+    removalsRefused.increment();
   }
 
   @Override

@@ -78,6 +78,25 @@ public final class DecisionMetrics implements DecisionListener {
     }
   }
 
+  /**
+   * Registers the meters of the configured rules a warm-up rehearsal matched, at zero, so a
+   * caller's first call finds them made (and a dashboard sees each rule before its first hit, as
+   * Prometheus advises). A rule whose metric key carries request values is left alone: the
+   * rehearsal's values are its own making.
+   */
+  @Override
+  public void onRehearsal(LimitRequest request, Decision decision) {
+    for (int i = 0; i < decision.statuses().size(); i++) {
+      DescriptorStatus status = decision.statuses().get(i);
+      RequestDescriptor descriptor = request.descriptors().get(i);
+      if (status.rule().isPresent() && descriptor.limitOverride().isEmpty()
+          && status.metricKey().equals(status.rule().get().fullKey())) {
+        metersFor(request.domain(), status);
+        upstream.rule(UpstreamStatKey.of(request.domain(), descriptor, status));
+      }
+    }
+  }
+
   @Override
   public void onStoreFailure(LimitRequest request, Throwable cause) {
     storeFailures.increment();

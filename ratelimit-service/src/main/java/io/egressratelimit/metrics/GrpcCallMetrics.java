@@ -29,6 +29,16 @@ public final class GrpcCallMetrics {
     if (serviceError) {
       upstream.serviceError();
     }
+    timerOf(method).record(elapsedNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Registers the method's meters at zero, so its first call finds them made. */
+  public void prepare(String method) {
+    upstream.prepareCall(method);
+    timerOf(method);
+  }
+
+  private Timer timerOf(String method) {
     Timer timer = responseTimes.get(method);
     if (timer == null) {
       timer = responseTimes.computeIfAbsent(method, m -> Timer.builder("ratelimit.service.response.time")
@@ -38,6 +48,6 @@ public final class GrpcCallMetrics {
           .serviceLevelObjectives(LatencyBuckets.ALL)
           .register(registry));
     }
-    timer.record(elapsedNanos, TimeUnit.NANOSECONDS);
+    return timer;
   }
 }

@@ -26,6 +26,13 @@ public final class ServiceMetrics implements AutoCloseable {
   private final UpstreamStats upstream = new UpstreamStats();
 
   public ServiceMetrics() {
+    this(true);
+  }
+
+  private ServiceMetrics(boolean jvmMetrics) {
+    if (!jvmMetrics) {
+      return;
+    }
     new JvmMemoryMetrics().bindTo(registry);
     gcMetrics.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -33,6 +40,14 @@ public final class ServiceMetrics implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
+  }
+
+  /**
+   * A registry and counters of the same kinds, without the JVM's metrics, that nothing scrapes:
+   * where a replica's warm-up is counted, by the code that counts real calls.
+   */
+  public static ServiceMetrics unread() {
+    return new ServiceMetrics(false);
   }
 
   public MeterRegistry registry() {

@@ -16,31 +16,45 @@ import java.util.concurrent.TimeUnit;
 public final class TimedBucketStore extends ForwardingBucketStore {
   private final Timer latency;
   private final Counter errors;
+  private final Timer rehearsalLatency;
+  private final Counter rehearsalErrors;
 
-  public TimedBucketStore(BucketStore delegate, MeterRegistry registry) {
+  /**
+   * @param rehearsalRegistry where the warm-up's rehearsals are timed (see {@link WarmupTraffic}):
+   *     by the same code, in meters nobody reads
+   */
+  public TimedBucketStore(BucketStore delegate, MeterRegistry registry, MeterRegistry rehearsalRegistry) {
     super(delegate);
-    this.latency = Timer.builder("ratelimit.backend")
+    this.latency = latency(registry);
+    this.errors = errors(registry);
+    this.rehearsalLatency = latency(rehearsalRegistry);
+    this.rehearsalErrors = errors(rehearsalRegistry);
+  }
+
+  private static Timer latency(MeterRegistry registry) {
+    return Timer.builder("ratelimit.backend")
         .description("Time for one call to the bucket store (one batch; with Redis, one script round trip "
             + "shared by coalesced requests)")
         .serviceLevelObjectives(LatencyBuckets.ALL)
         .register(registry);
-    this.errors = Meters.counter(registry, "ratelimit.backend.errors",
-        "Calls to the bucket store that failed or timed out", Tags.empty());
+  }
+
+  private static Counter errors(MeterRegistry registry) {
+    return Meters.counter(registry, "ratelimit.backend.errors", "Calls to the bucket store that failed or timed out",
+        Tags.empty());
   }
 
   @Override
   public CompletionStage<BatchOutcome> consume(BucketBatch batch) {
-    if (WarmupTraffic.isWarmup(batch.shard())) {
-      return forward(batch);
-    }
+    boolean rehearsal = WarmupTraffic.isRehearsal(batch);
+    Timer timer = rehearsal ? rehearsalLatency : latency;
+    Counter failures = rehearsal ? rehearsalErrors : errors;
     long started = System.nanoTime();
     return forward(batch).whenComplete((outcome, failure) -> {
-      latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      timer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (failure != null) {
-        errors.increment();
+        failures.increment();
       }
     });
   }
-
-
 }

@@ -114,10 +114,19 @@ public final class UpstreamStats {
     for (CallTimeWatcher watcher : callTimeWatchers) {
       watcher.onCall(method, elapsedNanos);
     }
+    callCounter(method).add(1);
+  }
+
+  /** Registers the method's call counter at zero. */
+  void prepareCall(String method) {
+    callCounter(method);
+  }
+
+  private UpstreamStat callCounter(String method) {
     UpstreamStat existing = calls.get(method);
-    (existing != null ? existing : calls.computeIfAbsent(method, m -> register(new UpstreamStat(
+    return existing != null ? existing : calls.computeIfAbsent(method, m -> register(new UpstreamStat(
         "ratelimit_server." + m + ".total_requests", "ratelimit_service_total_requests",
-        Map.of("grpc_method", m))))).add(1);
+        Map.of("grpc_method", m))));
   }
 
   private UpstreamStat register(UpstreamStat stat) {

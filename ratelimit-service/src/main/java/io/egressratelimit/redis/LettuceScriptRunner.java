@@ -4,7 +4,6 @@ import io.egressratelimit.limiter.store.Completions;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
@@ -45,9 +44,7 @@ final class LettuceScriptRunner implements ScriptRunner {
 
   /** EVAL or EVALSHA as Lettuce lays them out, with a reply read straight into numbers. */
   private CompletionStage<long[]> script(CommandType type, String shaOrSource, String[] keys, String[] args) {
-    CommandArgs<String, String> commandArgs = new CommandArgs<>(StringCodec.UTF8)
-        .add(shaOrSource).add(keys.length).addKeys(keys).addValues(args);
-    return commands.dispatch(type, new ScriptReplyOutput(StringCodec.UTF8), commandArgs);
+    return commands.dispatch(type, new ScriptReplyOutput(StringCodec.UTF8), new ScriptArgs(shaOrSource, keys, args));
   }
 
   private CompletionStage<long[]> withSourceOnNoScript(

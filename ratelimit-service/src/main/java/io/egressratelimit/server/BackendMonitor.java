@@ -12,10 +12,13 @@ import java.util.Optional;
 
 /**
  * Runs every second: keeps the RateLimitService's gRPC health in step with {@link ServingState},
- * and probes an open circuit breaker. The probe matters because a replica out of rotation gets no
- * requests, and without requests the breaker would never try Redis again: it would stay out for
- * good. The overall health ({@code ""}) is left alone: it answers liveness probes, and restarting
- * a replica because Redis is down would only add churn.
+ * and probes the store through the circuit breaker when no call did in the last second, or while
+ * the breaker is not closed. Without requests nothing else would: an idle replica whose Redis
+ * stopped accepting it (a changed password, a dropped ACL user) would stay SERVING until traffic
+ * arrived to fail, and a replica out of rotation, getting no requests, would never try Redis again
+ * and stay out for good. A replica with traffic is not probed: its calls tell already, and a probe
+ * must not share their round trips. A probe costs Redis one script call a second. The overall health ({@code ""}) is left alone: it answers liveness probes, and
+ * restarting a replica because Redis is down would only add churn.
  */
 final class BackendMonitor implements Runnable {
   /** A check of one token that consumes nothing, on a key of its own. */
@@ -26,6 +29,8 @@ final class BackendMonitor implements Runnable {
   private final Optional<CircuitBreakingStore> breaker;
   private final HealthStatusManager health;
   private final String serviceName;
+  /** The breaker's call count at the last run (the warm-up's end runs it once too: a race there only adds a probe). */
+  private volatile long callsSeen = -1;
 
   BackendMonitor(ServingState state, Optional<CircuitBreakingStore> breaker, HealthStatusManager health,
       String serviceName) {
@@ -37,7 +42,13 @@ final class BackendMonitor implements Runnable {
 
   @Override
   public void run() {
-    breaker.filter(b -> b.state() != CircuitBreakingStore.State.CLOSED).ifPresent(b -> b.consume(PROBE));
+    breaker.ifPresent(b -> {
+      boolean idle = b.calls() == callsSeen;
+      if (idle || b.state() != CircuitBreakingStore.State.CLOSED) {
+        b.consume(PROBE);
+      }
+      callsSeen = b.calls();
+    });
     ServingStatus status = state.problem().isEmpty() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
     health.setStatus(serviceName, status);
   }

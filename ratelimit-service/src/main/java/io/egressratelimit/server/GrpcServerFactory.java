@@ -1,5 +1,6 @@
 package io.egressratelimit.server;
 
+import io.egressratelimit.grpc.MalformedRequests;
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -27,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  * client CA is set, optionally requiring a SAN in the client certificate.
  */
 final class GrpcServerFactory {
+  /** SETTINGS_MAX_CONCURRENT_STREAMS, per connection. */
+  static final int MAX_CONCURRENT_STREAMS = 1024;
+
   private GrpcServerFactory() {}
 
   /**
@@ -49,6 +53,9 @@ final class GrpcServerFactory {
       // Netty reads the PEM files here; a wrong format or a key that does not match surfaces so.
       throw new StartupException("the gRPC TLS certificate or key is not usable: " + e.getMessage(), e);
     }
+    // First added runs innermost: a malformed request is answered before the service sees it, and
+    // every other interceptor still sees the call and its INVALID_ARGUMENT.
+    builder.intercept(MalformedRequests.interceptor());
     interceptors.forEach(builder::intercept);
     return builder
         // Decisions never block (the stores answer asynchronously), so they run on the event loop
@@ -58,8 +65,13 @@ final class GrpcServerFactory {
         // replicas of a scale-up get their share (envoyproxy/ratelimit's 24 h and 1 h by default).
         .maxConnectionAge(upstream.grpcMaxConnectionAge().toNanos(), TimeUnit.NANOSECONDS)
         .maxConnectionAgeGrace(upstream.grpcMaxConnectionAgeGrace().toNanos(), TimeUnit.NANOSECONDS)
-        .addService(rateLimit)
-        .addService(quota)
+        // One connection may carry this many calls at once. Envoy's default circuit breaker lets a
+        // cluster have 1024 requests in flight, so one connection carries all that a default
+        // Envoy sends; past the cap Envoy opens another connection rather than queueing. Without
+        // a cap (gRPC's default, and envoyproxy/ratelimit's) one client could open any number.
+        .maxConcurrentCallsPerConnection(MAX_CONCURRENT_STREAMS)
+        .addService(MalformedRequests.parsedLeniently(rateLimit.bindService()))
+        .addService(MalformedRequests.parsedLeniently(quota.bindService()))
         .addService(health)
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();

@@ -27,21 +27,23 @@ record LimitsSource(Supplier<RateLimitConfig> current, BooleanSupplier answering
     boolean mergeDomains = settings.configSemantics().mergeDomainConfig();
     LimitsSettings limits = settings.limits();
     if (limits.xds().isPresent()) {
-      return subscribe(limits.xds().get(), mergeDomains, listener);
+      return subscribe(limits.xds().get(), mergeDomains, limits.allowDomainRemoval(), listener);
     }
     ConfigReloader files;
     try {
-      files = ConfigReloader.start(limits.configPath(), limits.configPollInterval(), debounce, listener, mergeDomains);
+      files = ConfigReloader.start(limits.configPath(), limits.configPollInterval(), debounce, listener, mergeDomains,
+          limits.allowDomainRemoval());
     } catch (ConfigException e) {
       throw new StartupException("invalid limits config: " + e.getMessage(), e);
     }
     return new LimitsSource(files::current, () -> true, Optional::empty, limits.configPath().toString(), files);
   }
 
-  private static LimitsSource subscribe(XdsSettings xds, boolean mergeDomains, ConfigReloader.Listener listener) {
+  private static LimitsSource subscribe(XdsSettings xds, boolean mergeDomains, boolean allowDomainRemoval,
+      ConfigReloader.Listener listener) {
     XdsConfigSubscription subscription;
     try {
-      subscription = XdsConfigSubscription.start(xds, mergeDomains, listener);
+      subscription = XdsConfigSubscription.start(xds, mergeDomains, allowDomainRemoval, listener);
     } catch (IllegalArgumentException e) {
       throw new StartupException(e.getMessage(), e);
     }

@@ -10,7 +10,7 @@ import io.egressratelimit.limiter.BudgetActivity;
 import io.egressratelimit.limiter.BudgetBoard;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
-import io.egressratelimit.limiter.WarmupTraffic;
+import io.egressratelimit.domain.DescriptorEntry;
 import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.metrics.RlqsMetrics;
 import io.egressratelimit.quota.QuotaAssigner;
@@ -37,6 +37,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -84,6 +85,12 @@ public final class RateLimitServer implements AutoCloseable {
   /** Starts, serves until SIGTERM, drains, and exits 0. */
   static int run(ServerSettings settings) {
     RateLimitServer server = start(settings);
+    if (settings.warmup().exitWhenReady()) {
+      boolean ready = server.awaitReady(Duration.ofMinutes(2));
+      server.close();
+      LOG.info("exiting once ready, as asked (--exit-when-ready)");
+      return ready ? 0 : 1;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       // A JVM stopped by a signal exits 143 once its hooks end; a finished drain is a clean stop, so
@@ -130,7 +137,12 @@ public final class RateLimitServer implements AutoCloseable {
     Optional<Tracing> tracing = settings.telemetry().tracing().map(Tracing::start);
     tracing.ifPresent(started::push);
     settings.telemetry().tracing().ifPresent(t -> LOG.info("tracing on: {}", t));
+    // The warm-up's rehearsals are counted by the same code into meters of their own, which nobody
+    // reads: the first real call then meets that code warm.
+    ServiceMetrics rehearsalMetrics = ServiceMetrics.unread();
+    started.push(rehearsalMetrics);
     StoreFactory.Stores stores = StoreFactory.create(settings, housekeeping, metrics.registry(),
+        rehearsalMetrics.registry(),
         tracing.<UnaryOperator<BucketStore>>map(t -> t::traced).orElse(UnaryOperator.identity()));
     started.push(stores.store());
     stores.breaker().ifPresent(breaker -> metrics.watchCircuitBreaker(breaker::state));
@@ -140,8 +152,9 @@ public final class RateLimitServer implements AutoCloseable {
     BudgetBoard budgets = new BudgetBoard(config.current(), activity, activity, settings.store().redis().isPresent(),
         settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
     RateLimitEngine engine = new RateLimitEngine(config.current(), activity,
-        WarmupTraffic.excludedFrom(
-            new DecisionMetrics(metrics.registry(), settings.answers().nearLimitRatio(), metrics.upstream())),
+        new DecisionMetrics(metrics.registry(), settings.answers().nearLimitRatio(), metrics.upstream()),
+        new DecisionMetrics(rehearsalMetrics.registry(), settings.answers().nearLimitRatio(),
+            rehearsalMetrics.upstream()),
         System::nanoTime, settings.engine());
     RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.answers().responseHeaders(),
         settings.configSemantics().responseDynamicMetadata());
@@ -153,6 +166,7 @@ public final class RateLimitServer implements AutoCloseable {
             : "waiting for the first connection: " + stores.store().describe());
     metrics.watchServing(() -> serving.problem().isEmpty());
 
+    Rehearsals rehearsals = new Rehearsals();
     started.push(stores.ledgers());
     if (!settings.rlqs().outlastsEnvoyReports()) {
       LOG.warn("RLQS_ASSIGNMENT_TTL {} s does not outlast Envoy's {} s report interval plus RLQS_DELIVERY_ALLOWANCE {} ms:"
@@ -168,19 +182,19 @@ public final class RateLimitServer implements AutoCloseable {
     RateLimitQuotaGrpcService quota = new RateLimitQuotaGrpcService(config.current(),
         new QuotaAssigner(stores.ledgers(), settings.rlqs(), quotaMetrics), quotaBoard, quotaMetrics);
     Server grpcServer = GrpcServerFactory.build(settings, rateLimit, quota.withEnvoyAddresses(), health.getHealthService(),
-        interceptors(metrics, tracing, new FirstConfigGate(SERVICE_NAME, config.answering(),
+        interceptors(metrics, rehearsals, rehearsalMetrics, tracing, new FirstConfigGate(SERVICE_NAME, config.answering(),
             "no limits config has arrived yet from " + config.origin())), started);
     HttpListener httpServer;
     try {
       grpcServer.start();
       started.push(grpcServer::shutdownNow);
       startPrometheusListener(settings, metrics, started);
-      httpServer = AdminHttpServer.start(settings.listen().host(), settings.listen().httpPort(), new AdminEndpoints(
-          serving::problem, () -> RulesDump.render(config.current().get()), metrics::scrape, rateLimit::decide,
-          budgets::view, quotaBoard::view));
+      httpServer = AdminHttpServer.start(settings.listen().adminHost(), settings.listen().httpPort(),
+          new AdminEndpoints(serving::problem, () -> RulesDump.render(config.current().get()), metrics::scrape,
+              rateLimit::decide, budgets::view, quotaBoard::view), settings.listen().json());
     } catch (IOException e) {
-      throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or " + settings.listen().host()
-          + ": " + e.getMessage(), e);
+      throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or "
+          + settings.listen().adminHost() + ":" + settings.listen().httpPort() + ": " + e.getMessage(), e);
     }
     stores.awaitFirstAttempt().run();
     BackendMonitor monitor = new BackendMonitor(serving, stores.breaker(), health, SERVICE_NAME);
@@ -194,11 +208,20 @@ public final class RateLimitServer implements AutoCloseable {
     started.push(warmup::shutdownNow);
     int grpcPort = grpcServer.getPort();
     CompletableFuture<Void> ready = stores.connected().toCompletableFuture()
-        .thenRunAsync(() -> warmUpThenServe(settings, grpcPort, rateLimit, serving, monitor), warmup);
+        .thenRunAsync(() -> {
+          try {
+            warmUpThenServe(settings, grpcPort, rateLimit, rehearsals, config.current().get().examples(), serving,
+                monitor);
+          } finally {
+            rehearsals.end();
+          }
+        }, warmup);
     LOG.info("ratelimit-service serving gRPC{} on {} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
         settings.listen().grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()),
-        settings.listen().host(), httpServer.port(), stores.store().describe(), config.current().get().domains().size(),
-        config.origin(), settings.engine().shadowModeForAll() ? ", in global shadow mode" : "");
+        settings.listen().adminHost(), httpServer.port(), stores.store().describe(),
+        config.current().get().domains().size(), config.origin(),
+        settings.engine().shadowModeForAll() ? ", in global shadow mode" : "");
+    LOG.info("POST /json on the admin port: {}", settings.listen().json().describe());
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started, ready);
   }
 
@@ -208,15 +231,18 @@ public final class RateLimitServer implements AutoCloseable {
    * policy, the warm-up skips the socket and calls the service directly.
    */
   private static void warmUpThenServe(ServerSettings settings, int grpcPort, RateLimitGrpcService rateLimit,
-      ServingState serving, BackendMonitor monitor) {
+      Rehearsals rehearsals, Map<String, List<List<DescriptorEntry>>> ruleExamples, ServingState serving,
+      BackendMonitor monitor) {
     serving.notReadyBecause("warming up");
     long started = System.nanoTime();
     int calls = 0;
     if (settings.warmup().calls() > 0) {
-      StartupWarmup warmup = new StartupWarmup(settings.warmup());
+      StartupWarmup warmup = new StartupWarmup(settings.warmup(), ruleExamples);
       StartupWarmup.Loopback loopback = StartupWarmup.loopbackChannel(settings, grpcPort);
-      Function<RateLimitRequest, CompletionStage<RateLimitResponse>> call = StartupWarmup.overGrpc(loopback.channel());
+      Function<RateLimitRequest, CompletionStage<RateLimitResponse>> call =
+          StartupWarmup.overGrpc(loopback.channel(), rehearsals.marker());
       try {
+        StartupWarmup.awaitConnected(loopback.channel(), Duration.ofSeconds(5));
         boolean overSocket = true;
         for (int attempt = 1; ; attempt++) {
           StartupWarmup.Outcome outcome = warmup.run(call, serving::draining);
@@ -232,7 +258,7 @@ public final class RateLimitServer implements AutoCloseable {
           }
           if (outcome.failed() == outcome.calls() && settings.listen().grpcTls().isPresent() && overSocket) {
             LOG.info("warm-up over TLS was refused ({}); warming up without the socket", outcome.firstFailure());
-            call = rateLimit::decide;
+            call = rateLimit::rehearse;
             overSocket = false;
             continue;
           }
@@ -270,12 +296,13 @@ public final class RateLimitServer implements AutoCloseable {
   }
 
   /** Tracing, when on, is the outermost, so its span covers the call as the caller sees it. */
-  private static List<ServerInterceptor> interceptors(ServiceMetrics metrics, Optional<Tracing> tracing,
-      FirstConfigGate gate) {
+  private static List<ServerInterceptor> interceptors(ServiceMetrics metrics, Rehearsals rehearsals,
+      ServiceMetrics rehearsalMetrics, Optional<Tracing> tracing, FirstConfigGate gate) {
     List<ServerInterceptor> interceptors = new ArrayList<>();
     // Interceptors run in reverse order: the gate runs last, so call statistics and traces see its UNAVAILABLE.
     interceptors.add(gate);
-    interceptors.add(new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream())));
+    interceptors.add(new CallStatsInterceptor(new GrpcCallMetrics(metrics.registry(), metrics.upstream()), rehearsals,
+        new GrpcCallMetrics(rehearsalMetrics.registry(), rehearsalMetrics.upstream())));
     tracing.ifPresent(t -> interceptors.add(t.serverInterceptor()));
     return interceptors;
   }

@@ -25,8 +25,14 @@ final class RedisOptions {
   String type;
 
   @Option(names = "--redis-auth", defaultValue = "${env:REDIS_AUTH}", showDefaultValue = Help.Visibility.NEVER,
-      paramLabel = "PASSWORD", description = "Redis password, if not in the URL. Never logged. Env: REDIS_AUTH.")
+      paramLabel = "PASSWORD", description = "Redis password (or user:password), if not in the URL. Never logged, "
+          + "but a command-line argument shows in ps: prefer the variable or --redis-auth-file. Env: REDIS_AUTH.")
   String auth;
+
+  @Option(names = "--redis-auth-file", defaultValue = "${env:REDIS_AUTH_FILE}", paramLabel = "FILE",
+      description = "A file holding the Redis password (or user:password), e.g. a mounted Secret; a final line "
+          + "break is dropped. Env: REDIS_AUTH_FILE.")
+  Path authFile;
 
   @Option(names = "--redis-tls", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
       showDefaultValue = Help.Visibility.ALWAYS, converter = BooleanConverter.class,
@@ -87,6 +93,44 @@ final class RedisOptions {
   void registerSecrets() {
     Redaction.addUrlPassword(url);
     Redaction.addSecret(auth);
+    password().ifPresent(Redaction::addSecret);
+  }
+
+  /**
+   * A warning when the password came as a command-line argument, which every user of the machine
+   * can read with ps; the variable REDIS_AUTH (or the same value in both) is not one.
+   */
+  Optional<String> commandLinePasswordWarning(java.util.Map<String, String> environment) {
+    if (auth == null || auth.isEmpty() || auth.equals(environment.get("REDIS_AUTH"))) {
+      return Optional.empty();
+    }
+    return Optional.of("--redis-auth was given on the command line, where ps shows it to every user of the "
+        + "machine; set REDIS_AUTH or --redis-auth-file instead");
+  }
+
+  /** The password from --redis-auth or --redis-auth-file, at most one of them. */
+  private Optional<String> password() {
+    Optional<String> given = Optional.ofNullable(auth).filter(a -> !a.isEmpty());
+    if (authFile == null) {
+      return given;
+    }
+    if (given.isPresent()) {
+      throw new SettingsException("both --redis-auth (REDIS_AUTH) and --redis-auth-file (REDIS_AUTH_FILE) are set; "
+          + "give the password one way");
+    }
+    Path file = SettingChecks.readableFile("--redis-auth-file (REDIS_AUTH_FILE)", authFile);
+    String text;
+    try {
+      text = java.nio.file.Files.readString(file);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      throw new SettingsException("--redis-auth-file (REDIS_AUTH_FILE): cannot read " + file + ": " + e.getMessage());
+    }
+    String password = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
+        : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    if (password.isEmpty()) {
+      throw new SettingsException("--redis-auth-file (REDIS_AUTH_FILE): " + file + " is empty");
+    }
+    return Optional.of(password);
   }
 
   Optional<RedisStoreSettings> toSettings() {
@@ -100,7 +144,7 @@ final class RedisOptions {
     }
     try {
       return Optional.of(new RedisStoreSettings(url.trim(), RedisTopology.parse(type),
-          Optional.ofNullable(auth).filter(a -> !a.isEmpty()), keyPrefix, backendTimeout, maxInFlight,
+          password(), keyPrefix, backendTimeout, maxInFlight,
           RedisStrategy.parse(strategy), tlsSettings(), deadlineMargin, legacyClusterKeys));
     } catch (IllegalArgumentException e) {
       throw new SettingsException(Redaction.redact(e.getMessage()));

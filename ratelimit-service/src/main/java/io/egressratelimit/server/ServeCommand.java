@@ -1,5 +1,6 @@
 package io.egressratelimit.server;
 
+import io.egressratelimit.http.JsonAccess;
 import io.egressratelimit.limiter.EngineSettings;
 import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.limiter.RequestLimits;
@@ -12,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Help;
@@ -47,8 +49,20 @@ public final class ServeCommand implements Callable<Integer> {
   Path configPath;
 
   @Option(names = "--host", defaultValue = "${env:HOST:-0.0.0.0}", paramLabel = "ADDRESS",
-      description = "Address to bind the gRPC and HTTP servers to. Env: HOST.")
+      description = "Address to bind the gRPC server to (unless GRPC_HOST), and the admin HTTP port unless "
+          + "--admin-host. Env: HOST.")
   String host;
+
+  @Option(names = "--admin-host", defaultValue = "${env:ADMIN_HOST}", paramLabel = "ADDRESS",
+      description = "Address to bind the admin HTTP port to, e.g. 127.0.0.1 to keep it on the pod; default: the "
+          + "--host address. Env: ADMIN_HOST.")
+  String adminHost;
+
+  @Option(names = "--json-endpoint", defaultValue = "${env:JSON_ENDPOINT}", paramLabel = "ACCESS",
+      description = "Who may POST /json, which spends budget: loopback (clients on this host, e.g. kubectl "
+          + "port-forward; the default), off (the default when gRPC requires client certificates), or on (any "
+          + "client, as envoyproxy/ratelimit; refused with client certificates required). Env: JSON_ENDPOINT.")
+  String jsonEndpoint;
 
   @Option(names = "--grpc-port", defaultValue = "${env:GRPC_PORT:-8081}", paramLabel = "PORT",
       description = "gRPC port for Envoy's RateLimitService. Env: GRPC_PORT.")
@@ -104,6 +118,14 @@ public final class ServeCommand implements Callable<Integer> {
           + "Env: CONFIG_POLL_INTERVAL.")
   Duration configPollInterval;
 
+  @Option(names = "--allow-domain-removal", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+      showDefaultValue = Help.Visibility.ALWAYS, converter = BooleanConverter.class,
+      defaultValue = "${env:ALLOW_DOMAIN_REMOVAL:-false}",
+      description = "Let a reload remove a domain that has rules. By default such a reload is refused and the last "
+          + "good config kept (a lost limits file would leave the domain's traffic unlimited); a start loads any "
+          + "config. Env: ALLOW_DOMAIN_REMOVAL.")
+  boolean allowDomainRemoval;
+
   @Option(names = "--drain-delay", defaultValue = "${env:DRAIN_DELAY:-2s}", paramLabel = "DURATION",
       converter = DurationConverter.class,
       description = "On SIGTERM, how long to keep answering while health checks already fail, so that load "
@@ -138,6 +160,7 @@ public final class ServeCommand implements Callable<Integer> {
     redis.registerSecrets();
     telemetry.registerSecrets();
     logging.apply();
+    redis.commandLinePasswordWarning(environment).ifPresent(LoggerFactory.getLogger(ServeCommand.class)::warn);
     return RateLimitServer.run(settings());
   }
 
@@ -161,8 +184,9 @@ public final class ServeCommand implements Callable<Integer> {
     var tls = grpcTls.toSettings();
     UpstreamSettings upstreamSettings = upstream.settings(tls.flatMap(GrpcTlsSettings::clientCa).isPresent());
     return new ServerSettings(
-        new LimitsSettings(config, configPollInterval, xds.toSettings()),
-        new ListenSettings(host, grpcPort, httpPort, tls),
+        new LimitsSettings(config, configPollInterval, xds.toSettings(), allowDomainRemoval),
+        new ListenSettings(host, adminHost == null || adminHost.isBlank() ? host : adminHost.trim(), grpcPort,
+            httpPort, tls, jsonAccess(tls.flatMap(GrpcTlsSettings::clientCa).isPresent())),
         new StoreSettings(upstream.redis(redis.toSettings()), cacheSize),
         new EngineSettings(RequestLimits.DEFAULT, failurePolicies(), shadowMode, configSemantics.quotaMode),
         new AnswerSettings(nearLimitRatio, responseHeaders.toSettings()),
@@ -179,6 +203,28 @@ public final class ServeCommand implements Callable<Integer> {
         .filter(Matcher::find)
         .map(matcher -> matcher.group(1))
         .collect(Collectors.toUnmodifiableSet());
+  }
+
+  /**
+   * Who may call /json. With client certificates required on gRPC, /json would be a way around
+   * them: it is off by default then, and open to every client is refused.
+   */
+  private JsonAccess jsonAccess(boolean clientCertificatesRequired) {
+    if (jsonEndpoint == null || jsonEndpoint.isBlank()) {
+      return clientCertificatesRequired ? JsonAccess.OFF : JsonAccess.LOOPBACK;
+    }
+    JsonAccess access;
+    try {
+      access = JsonAccess.parse(jsonEndpoint);
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException("--json-endpoint (JSON_ENDPOINT) " + e.getMessage());
+    }
+    if (access == JsonAccess.ON && clientCertificatesRequired) {
+      throw new SettingsException("--json-endpoint on (JSON_ENDPOINT=on) would let any client that reaches the admin "
+          + "port spend budget without the client certificate gRPC requires (GRPC_CLIENT_TLS_CACERT); use loopback "
+          + "or off");
+    }
+    return access;
   }
 
   private FailurePolicies failurePolicies() {

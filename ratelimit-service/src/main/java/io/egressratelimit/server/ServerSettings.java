@@ -52,7 +52,7 @@ public record ServerSettings(
   /** Settings for a local in-memory service with the documented defaults; tests start from here. */
   public static ServerSettings inMemory(Path configPath, int grpcPort, int httpPort) {
     return new ServerSettings(
-        new LimitsSettings(configPath, Duration.ofSeconds(5), Optional.empty()),
+        new LimitsSettings(configPath, Duration.ofSeconds(5), Optional.empty(), false),
         new ListenSettings("127.0.0.1", grpcPort, httpPort, Optional.empty()),
         new StoreSettings(Optional.empty(), 10_000),
         EngineSettings.DEFAULT,
@@ -130,6 +130,11 @@ public record ServerSettings(
 
     public Builder configPollInterval(Duration value) {
       limits = limits.withConfigPollInterval(value);
+      return this;
+    }
+
+    public Builder allowDomainRemoval(boolean value) {
+      limits = new LimitsSettings(limits.configPath(), limits.configPollInterval(), limits.xds(), value);
       return this;
     }
 

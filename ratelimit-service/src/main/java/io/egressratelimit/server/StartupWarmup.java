@@ -1,11 +1,13 @@
 package io.egressratelimit.server;
 
+import io.egressratelimit.domain.DescriptorEntry;
 import io.egressratelimit.limiter.WarmupTraffic;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.envoyproxy.envoy.type.v3.RateLimitUnit;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
@@ -17,10 +19,13 @@ import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,25 +35,38 @@ import java.util.function.Function;
 import javax.net.ssl.SSLException;
 
 /**
- * The calls a replica sends itself before it reports SERVING: real ShouldRateLimit calls over a
- * loopback socket to its own gRPC port, through the engine and the store (on Redis, real script
- * round trips), in {@link WarmupTraffic#DOMAIN}. Each asks for a limit of its own in the request
- * (a million per second, a fixed window), so no configured rule and no real bucket is touched, and
- * the buckets live one second. Enough of them, several in flight, leave the hot path compiled by
- * the JIT, the classes loaded, the script cached in Redis and the connections open, so the first
- * caller after SERVING meets the same service as the millionth.
+ * The calls a replica sends itself before it reports SERVING: real ShouldRateLimit calls over the
+ * transport Envoy uses (its own gRPC port over HTTP/2, or its unix socket), each with a deadline
+ * as Envoy sends one, through the engine and the store (on Redis, real script round trips). They
+ * are rehearsals (see {@link WarmupTraffic}): one descriptor per configured rule, in the rule's
+ * own domain, so the real rule matching, the rules' meters and the domains' store queues are made
+ * and run; and limits carried in the request, as Envoy can send them, in the reserved warm-up
+ * domain, on distinct keys and on one key every call shares (a hot key). Every claim is moved to a
+ * bucket of the rehearsal's own that lives a second, so no real budget is touched, and what they
+ * count goes where no operator reads it. Enough of them, several in flight, leave the hot path
+ * compiled by the JIT, the classes loaded, the script cached in Redis and the connections open,
+ * so the first caller after SERVING meets the same service as the millionth.
  */
 final class StartupWarmup {
   /** The distinct warm-up buckets, beside one every call shares (a hot key). */
   private static final int KEYS = 32;
-  private static final long DEADLINE_SECONDS = 5;
+  /** Under the backend timeout, so the store fits its wait into the caller's deadline, as for Envoy's calls. */
+  private static final long DEADLINE_MILLIS = 500;
 
   private final WarmupSettings settings;
   private final List<RateLimitRequest> requests;
 
-  StartupWarmup(WarmupSettings settings) {
+  StartupWarmup(WarmupSettings settings, Map<String, List<List<DescriptorEntry>>> ruleExamples) {
     this.settings = settings;
-    this.requests = new ArrayList<>(KEYS);
+    this.requests = new ArrayList<>();
+    ruleExamples.forEach((domain, examples) -> {
+      for (List<DescriptorEntry> entries : examples) {
+        RateLimitDescriptor.Builder descriptor = RateLimitDescriptor.newBuilder();
+        entries.forEach(entry -> descriptor.addEntries(
+            RateLimitDescriptor.Entry.newBuilder().setKey(entry.key()).setValue(entry.value())));
+        requests.add(RateLimitRequest.newBuilder().setDomain(domain).addDescriptors(descriptor).build());
+      }
+    });
     for (int i = 0; i < KEYS; i++) {
       requests.add(RateLimitRequest.newBuilder().setDomain(WarmupTraffic.DOMAIN)
           .addDescriptors(descriptor("warmup_key", "k" + i))
@@ -90,7 +108,7 @@ final class StartupWarmup {
     int sent = 0;
     for (; sent < settings.calls() && !stop.getAsBoolean() && (sent == 0 || System.nanoTime() < end); sent++) {
       permits.acquire();
-      call.apply(requests.get(sent % KEYS)).whenComplete((response, failure) -> {
+      call.apply(requests.get(sent % requests.size())).whenComplete((response, failure) -> {
         if (failure != null || response.getOverallCode() != RateLimitResponse.Code.OK) {
           failed.incrementAndGet();
           firstFailure.compareAndSet(null, failure != null ? String.valueOf(failure.getMessage())
@@ -146,6 +164,24 @@ final class StartupWarmup {
     });
   }
 
+  /**
+   * Waits until the channel has connected, at most {@code max}: the calls' deadlines are for the
+   * server's answer, as Envoy's are, not for a cold client's first connection.
+   */
+  static void awaitConnected(ManagedChannel channel, Duration max) throws InterruptedException {
+    long end = System.nanoTime() + max.toNanos();
+    ConnectivityState state;
+    while ((state = channel.getState(true)) != ConnectivityState.READY) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return; // the calls will say why
+      }
+      CountDownLatch changed = new CountDownLatch(1);
+      channel.notifyWhenStateChanged(state, changed::countDown);
+      changed.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+    }
+  }
+
   /** The address a client on this host reaches the server at: loopback when it binds every address. */
   static String loopbackHost(String bindHost) {
     return switch (bindHost) {
@@ -155,14 +191,13 @@ final class StartupWarmup {
   }
 
   /** ShouldRateLimit over the channel, as a stage. */
-  static Function<RateLimitRequest, CompletionStage<RateLimitResponse>> overGrpc(ManagedChannel channel) {
-    Metadata marked = new Metadata();
-    marked.put(Metadata.Key.of(WarmupTraffic.HEADER, Metadata.ASCII_STRING_MARSHALLER), "1");
+  static Function<RateLimitRequest, CompletionStage<RateLimitResponse>> overGrpc(ManagedChannel channel,
+      Metadata rehearsalMarker) {
     RateLimitServiceGrpc.RateLimitServiceStub stub = RateLimitServiceGrpc.newStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(marked));
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(rehearsalMarker));
     return request -> {
       CompletableFuture<RateLimitResponse> answer = new CompletableFuture<>();
-      stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).shouldRateLimit(request,
+      stub.withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS).shouldRateLimit(request,
           new StreamObserver<>() {
             @Override
             public void onNext(RateLimitResponse response) {

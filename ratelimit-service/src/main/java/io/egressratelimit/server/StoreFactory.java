@@ -7,6 +7,7 @@ import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.memory.InMemoryBucketStore;
 import io.egressratelimit.memory.InMemoryLedgerStore;
 import io.egressratelimit.metrics.TimedBucketStore;
+import io.egressratelimit.logging.LogThrottle;
 import io.egressratelimit.quota.LedgerStore;
 import io.egressratelimit.redis.ConnectingRedisStore;
 import io.egressratelimit.redis.RedisLedgerStore;
@@ -23,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * Builds the bucket store (and the RLQS ledger store on the same backend): the backend, timed for metrics, behind a circuit breaker (Redis only)
- * so a failing backend costs no waiting, behind the over-limit cache so a known-empty bucket costs
+ * Builds the bucket store, and the RLQS ledger store on the same backend: the backend, timed for
+ * metrics, behind a circuit breaker (Redis only) so a failing backend costs no waiting, behind the over-limit cache so a known-empty bucket costs
  * no round trip. A Redis store exists before its first connection does (see {@link ConnectingRedisStore}).
  */
 final class StoreFactory {
@@ -39,9 +40,12 @@ final class StoreFactory {
 
   private StoreFactory() {}
 
-  /** @param aroundBackend wraps the backend itself, inside the timing (tracing's round-trip span) */
+  /**
+   * @param rehearsalRegistry where the warm-up's store calls are timed, apart from the real ones
+   * @param aroundBackend wraps the backend itself, inside the timing (tracing's round-trip span)
+   */
   static Stores create(ServerSettings settings, ScheduledExecutorService housekeeping, MeterRegistry registry,
-      UnaryOperator<BucketStore> aroundBackend) {
+      MeterRegistry rehearsalRegistry, UnaryOperator<BucketStore> aroundBackend) {
     BucketStore store;
     Optional<CircuitBreakingStore> breaker = Optional.empty();
     CompletionStage<Void> connected;
@@ -63,8 +67,12 @@ final class StoreFactory {
           throw new StartupException(e.getMessage(), e);
         }
       };
-      CircuitBreakingStore breaking = new CircuitBreakingStore(new TimedBucketStore(aroundBackend.apply(redis), registry),
-          System::nanoTime, 5, Duration.ofMillis(250), Duration.ofSeconds(1));
+      Duration openFor = Duration.ofSeconds(1);
+      CircuitBreakingStore breaking = new CircuitBreakingStore(
+          new TimedBucketStore(aroundBackend.apply(redis), registry, rehearsalRegistry),
+          System::nanoTime, 5, Duration.ofMillis(250), openFor,
+          new StoreOutageLog(redis::describe, openFor,
+              new LogThrottle(StoreOutageLog.PERIOD)));
       breaker = Optional.of(breaking);
       store = breaking;
       // Calls refused before the first connection may have opened the breaker; Redis answers now.
@@ -72,7 +80,7 @@ final class StoreFactory {
     } else {
       InMemoryBucketStore memory = new InMemoryBucketStore(NanoClock.SYSTEM);
       housekeeping.scheduleWithFixedDelay(memory::evictIdle, 10, 10, TimeUnit.SECONDS);
-      store = new TimedBucketStore(aroundBackend.apply(memory), registry);
+      store = new TimedBucketStore(aroundBackend.apply(memory), registry, rehearsalRegistry);
       connected = CompletableFuture.completedFuture(null);
       ledgers = new InMemoryLedgerStore();
     }

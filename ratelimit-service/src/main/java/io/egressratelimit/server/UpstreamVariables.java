@@ -45,7 +45,7 @@ final class UpstreamVariables {
       + "be decided on two Redis servers, and all or nothing (a denied request consumes from none of its "
       + "descriptors) cannot be atomic across two; keep every limit on one Redis (a Cluster spreads the load)";
   private static final String NO_DEBUG_PORT = "there is no separate debug port: /rlconfig, /json and /metrics "
-      + "are on PORT";
+      + "are on PORT, bound to ADMIN_HOST (default HOST)";
   private static final String PROMETHEUS_ONLY = "metrics are Prometheus only, at /metrics on PORT "
       + "(docs/operations.md)";
   private static final String NO_MEMCACHE = "memcache is not a backend here (BACKEND_TYPE)";

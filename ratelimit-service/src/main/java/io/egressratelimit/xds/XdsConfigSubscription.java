@@ -5,6 +5,7 @@ import com.google.protobuf.Value;
 import io.egressratelimit.config.ConfigException;
 import io.egressratelimit.config.ConfigLoader;
 import io.egressratelimit.config.ConfigReloader;
+import io.egressratelimit.config.DomainRemoval;
 import io.egressratelimit.config.RateLimitConfig;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
@@ -15,6 +16,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,6 +40,7 @@ public final class XdsConfigSubscription implements AutoCloseable {
 
   private final XdsSettings settings;
   private final boolean mergeDomains;
+  private final boolean allowDomainRemoval;
   private final ConfigReloader.Listener listener;
   private final ManagedChannel channel;
   private final Node node;
@@ -51,9 +54,11 @@ public final class XdsConfigSubscription implements AutoCloseable {
   private int failures;
   private boolean closed;
 
-  private XdsConfigSubscription(XdsSettings settings, boolean mergeDomains, ConfigReloader.Listener listener) {
+  private XdsConfigSubscription(XdsSettings settings, boolean mergeDomains, boolean allowDomainRemoval,
+      ConfigReloader.Listener listener) {
     this.settings = settings;
     this.mergeDomains = mergeDomains;
+    this.allowDomainRemoval = allowDomainRemoval;
     this.listener = listener;
     this.channel = XdsChannels.open(settings);
     this.node = node(settings);
@@ -69,11 +74,13 @@ public final class XdsConfigSubscription implements AutoCloseable {
    * update arrives ({@link #hasConfig()}).
    *
    * @param mergeDomains MERGE_DOMAIN_CONFIG: a domain in several resources merges instead of being refused
+   * @param allowDomainRemoval ALLOW_DOMAIN_REMOVAL: an update may remove a domain that has rules in force
    * @throws IllegalArgumentException when the TLS files cannot be used
    */
-  public static XdsConfigSubscription start(XdsSettings settings, boolean mergeDomains,
+  public static XdsConfigSubscription start(XdsSettings settings, boolean mergeDomains, boolean allowDomainRemoval,
       ConfigReloader.Listener listener) {
-    XdsConfigSubscription subscription = new XdsConfigSubscription(settings, mergeDomains, listener);
+    XdsConfigSubscription subscription = new XdsConfigSubscription(settings, mergeDomains, allowDomainRemoval,
+        listener);
     LOG.info("taking the limits config from the xDS server at {} as node '{}'{}", settings.serverUrl(),
         settings.nodeId(), settings.tls().isPresent() ? " over TLS" : "");
     subscription.open();
@@ -125,6 +132,15 @@ public final class XdsConfigSubscription implements AutoCloseable {
       // An update must never take the last good config down with it, whatever went wrong.
       reject(stream, response, new ConfigException("version " + response.getVersionInfo() + ": " + e, e));
       return;
+    }
+    if (!allowDomainRemoval) {
+      Optional<DomainRemoval.Refusal> refusal = DomainRemoval.refusal(current.get(), config,
+          "version " + response.getVersionInfo() + " from the xDS server");
+      if (refusal.isPresent()) {
+        reject(stream, response, refusal.get().error());
+        listener.onDomainRemovalRefused(refusal.get().domains());
+        return;
+      }
     }
     current.set(config);
     received = true;

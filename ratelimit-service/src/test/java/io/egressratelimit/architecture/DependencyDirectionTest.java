@@ -65,7 +65,7 @@ class DependencyDirectionTest {
         may("redis.cas", "domain limiter limiter.store bucket4j redis", "io.lettuce io.github.bucket4j"),
         // io.netty: the adapter reads which of its transport's event loops a call arrived on, and
         // hands it on as a plain Executor.
-        may("grpc", "domain limiter limiter.store", "io.grpc io.netty io.envoyproxy com.google org.slf4j"),
+        may("grpc", "domain limiter limiter.store logging", "io.grpc io.netty io.envoyproxy com.google org.slf4j"),
         may("http", "domain limiter limiter.store quota", "io.envoyproxy com.google io.netty org.slf4j"),
         may("metrics", "domain config limiter limiter.store quota", "io.micrometer"),
         may("tracing", "limiter.store", "io.opentelemetry io.grpc io.envoyproxy"),

@@ -41,6 +41,11 @@ class ConfigReloaderTest {
     public void onRejected(ConfigException error) {
       events.add("rejected " + error.getMessage());
     }
+
+    @Override
+    public void onDomainRemovalRefused(java.util.Set<String> domains) {
+      events.add("removal refused " + domains);
+    }
   };
   private final ListAppender<ILoggingEvent> log = new ListAppender<>();
   private ConfigReloader reloader;
@@ -112,6 +117,48 @@ class ConfigReloaderTest {
     assertFalse(reloader.reloadIfChanged());
     assertEquals(List.of("loaded 5", "rejected no .yaml files in " + config), events);
     assertEquals(5, limitOf(reloader.current()));
+  }
+
+  private static String maps(int requests) {
+    return "domain: maps\ndescriptors:\n  - key: generic_key\n    value: maps\n    rate_limit:\n"
+        + "      unit: minute\n      requests_per_unit: " + requests + "\n";
+  }
+
+  @Test
+  void aReloadThatWouldDropADomainWithRulesIsRefusedAndTheLastGoodConfigStays() throws Exception {
+    Files.writeString(dir.resolve("geocode.yaml"), geocode("minute", 5));
+    Files.writeString(dir.resolve("maps.yaml"), maps(3));
+    reloader = ConfigReloader.start(dir, NO_POLLING, Duration.ofHours(1), recorder);
+
+    Files.delete(dir.resolve("maps.yaml")); // a ConfigMap edit that lost a key
+    assertFalse(reloader.reloadIfChanged());
+    assertEquals(java.util.Set.of("geocode", "maps"), reloader.current().domains(), "the last good config stays");
+    String reason = dir + ": the new config has no domain maps (1 rule) of those in force; removing a domain "
+        + "leaves its traffic unlimited, so the change is refused. To remove it on purpose, restart the service "
+        + "(a start loads any config) or set --allow-domain-removal (ALLOW_DOMAIN_REMOVAL=true)";
+    assertEquals(List.of("loaded 5", "rejected " + reason, "removal refused [maps]"), events);
+    ILoggingEvent line = log.list.get(log.list.size() - 1);
+    assertEquals(Level.WARN, line.getLevel());
+    assertEquals("limits config rejected; the last good config stays in force: " + reason,
+        line.getFormattedMessage());
+
+    assertFalse(reloader.reloadIfChanged(), "the same files are not refused again");
+    assertEquals(3, events.size());
+    Files.writeString(dir.resolve("geocode.yaml"), geocode("minute", 9));
+    assertFalse(reloader.reloadIfChanged(), "other changes wait until the domain is back");
+    Files.writeString(dir.resolve("maps.yaml"), maps(4));
+    assertTrue(reloader.reloadIfChanged(), "with the domain back, the change goes into force");
+    assertEquals(9, limitOf(reloader.current()));
+  }
+
+  @Test
+  void withRemovalAllowedADroppedDomainGoesAsEnvoyproxyRatelimitDropsIt() throws Exception {
+    Files.writeString(dir.resolve("geocode.yaml"), geocode("minute", 5));
+    Files.writeString(dir.resolve("maps.yaml"), maps(3));
+    reloader = ConfigReloader.start(dir, NO_POLLING, Duration.ofHours(1), recorder, false, true);
+    Files.delete(dir.resolve("maps.yaml"));
+    assertTrue(reloader.reloadIfChanged());
+    assertEquals(java.util.Set.of("geocode"), reloader.current().domains());
   }
 
   @Test

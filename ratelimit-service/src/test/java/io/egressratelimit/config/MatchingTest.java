@@ -54,6 +54,20 @@ class MatchingTest {
     assertEquals("maps.path_/maps/*", match(preference, "maps", "path=/maps/").rule().fullKey());
   }
 
+  /** What the warm-up sends to walk the matching: a descriptor per rule, each matched by a rule. */
+  @Test
+  void examplesHaveADescriptorPerRuleThatTheConfigMatches() {
+    assertEquals(List.of(entries("path=warmup"), entries("path=/maps/"), entries("path=/maps/api/"),
+        entries("path=/maps/api/geocode/json")), preference.examples().get("maps"));
+    for (var domain : edge.examples().entrySet()) {
+      assertTrue(!domain.getValue().isEmpty(), domain.getKey());
+      for (var example : domain.getValue()) {
+        assertTrue(edge.match(domain.getKey(), example).isPresent(), domain.getKey() + " " + example);
+      }
+    }
+    assertEquals(edge.domains(), edge.examples().keySet());
+  }
+
   @Test
   void keyOnlyMatchesAnyOtherValue() {
     assertEquals("maps.path", match(preference, "maps", "path=/elevation").rule().fullKey());

@@ -15,7 +15,7 @@ import java.util.Set;
  * JAZZER_FUZZ this replays the corpus in {@code JsonBodyFuzzTestInputs/}.
  */
 class JsonBodyFuzzTest {
-  private static final JsonEndpoint ENDPOINT = new JsonEndpoint(FuzzedService.create(false)::decide);
+  private static final JsonEndpoint ENDPOINT = new JsonEndpoint(FuzzedService.create(false)::decide, JsonAccess.ON);
 
   @FuzzTest
   void answersEveryBody(byte[] body) throws Exception {

@@ -106,4 +106,40 @@ class CircuitBreakingStoreTest {
     assertTrue(!succeeds(), "the probe fails");
     assertEquals(CircuitBreakingStore.State.OPEN, breaker.state());
   }
+
+  @Test
+  void theListenerHearsOfAnOutageOnceWhenItStartsOnceWhenItOpensAndOnceWhenItCloses() {
+    List<String> events = new java.util.ArrayList<>();
+    breaker = new CircuitBreakingStore(flaky, clock::epochNanos, 5, Duration.ofMillis(250), Duration.ofSeconds(1),
+        new CircuitBreakingStore.Listener() {
+          @Override
+          public void onFailing(String reason) {
+            events.add("failing: " + reason);
+          }
+
+          @Override
+          public void onOpened(int failures, Duration failingFor, String lastReason) {
+            events.add("opened after " + failures + " in " + failingFor.toMillis() + " ms: " + lastReason);
+          }
+
+          @Override
+          public void onClosed(Duration openFor) {
+            events.add("closed after " + openFor.toMillis() + " ms");
+          }
+        });
+    for (int i = 0; i < 5; i++) {
+      succeeds();
+    }
+    clock.advance(Duration.ofMillis(300));
+    succeeds();
+    for (int probe = 0; probe < 3; probe++) { // failed probes while open say nothing new
+      clock.advance(Duration.ofSeconds(1));
+      succeeds();
+    }
+    failing.set(false);
+    clock.advance(Duration.ofSeconds(1));
+    assertTrue(succeeds());
+    assertTrue(succeeds());
+    assertEquals(List.of("failing: down", "opened after 6 in 300 ms: down", "closed after 4000 ms"), events);
+  }
 }

@@ -18,6 +18,9 @@ import io.egressratelimit.domain.PostPaid;
 import io.egressratelimit.domain.RateUnit;
 import io.egressratelimit.domain.RequestDescriptor;
 import io.egressratelimit.domain.Rule;
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.memory.InMemoryBucketStore;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +55,64 @@ class RateLimitEngineTest {
 
   private static RequestDescriptor withHits(long hits, DescriptorEntry... entries) {
     return new RequestDescriptor(List.of(entries), Optional.empty(), OptionalLong.of(hits));
+  }
+
+  /**
+   * A warm-up rehearsal matches the real rule and answers as a call would, but on a bucket of its
+   * own: the real budget is untouched, and only the rehearsal listener hears it counted.
+   */
+  @Test
+  void aRehearsalMatchesTheRealRuleOnABucketOfItsOwnAndIsHeardApart() {
+    List<String> heard = new java.util.ArrayList<>();
+    DecisionListener real = new DecisionListener() {
+      @Override
+      public void onDecision(LimitRequest request, Decision decision, long elapsedNanos) {
+        heard.add("real decision");
+      }
+
+      @Override
+      public void onRehearsal(LimitRequest request, Decision decision) {
+        heard.add("real prepares " + decision.statuses().get(0).rule().orElseThrow().fullKey());
+      }
+    };
+    DecisionListener rehearsals = new DecisionListener() {
+      @Override
+      public void onDecision(LimitRequest request, Decision decision, long elapsedNanos) {
+        heard.add("rehearsal decision");
+      }
+    };
+    List<BucketBatch> batches = new java.util.ArrayList<>();
+    BucketStore recording = new BucketStore() {
+      @Override
+      public java.util.concurrent.CompletionStage<BatchOutcome> consume(BucketBatch batch) {
+        batches.add(batch);
+        return store.consume(batch);
+      }
+
+      @Override
+      public String describe() {
+        return "recording";
+      }
+    };
+    RateLimitEngine rehearsing =
+        new RateLimitEngine(() -> config, recording, real, rehearsals, System::nanoTime, EngineSettings.DEFAULT);
+    LimitRequest request = new LimitRequest("test", List.of(RequestDescriptor.of(GEOCODE)), 0);
+
+    for (int i = 0; i < 5; i++) {
+      Decision decision = rehearsing.rehearse(request, BucketBatch.NO_CALLER_DEADLINE, BucketBatch.ANY_THREAD)
+          .toCompletableFuture().join();
+      assertEquals(Code.OK, decision.overallCode(), "a rehearsal bucket always has tokens");
+      assertEquals("test.generic_key_geocode", decision.statuses().get(0).rule().orElseThrow().fullKey());
+    }
+    BucketBatch rehearsed = batches.get(0);
+    assertTrue(WarmupTraffic.isRehearsal(rehearsed));
+    assertEquals("test", rehearsed.shard(), "the real domain's shard: its store queue is the one warmed");
+    assertTrue(rehearsed.claims().get(0).key().contains("generic_key"), rehearsed.claims().get(0).key());
+    assertEquals(List.of("rehearsal decision", "real prepares test.generic_key_geocode"), heard.subList(0, 2));
+    assertFalse(heard.contains("real decision"));
+
+    assertEquals(2, decide(0, RequestDescriptor.of(GEOCODE)).statuses().get(0).limitRemaining(),
+        "the real budget is whole");
   }
 
   private static final DescriptorEntry TOKENS = new DescriptorEntry("generic_key", "tokens");

@@ -76,6 +76,21 @@ class DecisionMetricsTest {
     assertEquals(1, registry.find("ratelimit.descriptors.unmatched").counter().count());
   }
 
+  /** A warm-up rehearsal makes a rule's meters, at zero, unless its metric key carries the rehearsal's own values. */
+  @Test
+  void aRehearsalRegistersTheRulesMetersAtZeroAndCountsNothing() {
+    metrics.onRehearsal(request("warmup", 1), decision(CALLER_RULE.fullKey(), Optional.of(CALLER_RULE), Code.OK));
+    assertEquals(0, counter("ratelimit.hits", CALLER_RULE.fullKey()));
+    assertEquals(0, counter("ratelimit.within.limit", CALLER_RULE.fullKey()));
+    assertEquals(0, registry.find("ratelimit.decision").timer().count());
+    assertEquals(0, registry.find("ratelimit.requests").tag("code", "ok").counter().count());
+
+    String detailed = CALLER_RULE.fullKey() + "_warmup";
+    metrics.onRehearsal(request("warmup", 1), decision(detailed, Optional.of(CALLER_RULE), Code.OK));
+    assertNull(registry.find("ratelimit.hits").tags("key", detailed).counter(),
+        "a value of the rehearsal's making never becomes a label value");
+  }
+
   @Test
   void storeFailuresAreCounted() {
     metrics.onStoreFailure(request("billing", 1), new IllegalStateException("down"));

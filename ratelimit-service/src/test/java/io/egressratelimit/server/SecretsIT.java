@@ -89,6 +89,44 @@ class SecretsIT {
     }
   }
 
+  @Test
+  void aPasswordFromAFileIsUsedAndOneOnTheCommandLineIsWarnedAbout(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    try (RedisServerProcess redis = RedisServerProcess.start()) {
+      assertEquals("+OK", redis.command("CONFIG SET requirepass " + AUTH_SECRET));
+      Path secret = java.nio.file.Files.writeString(dir.resolve("redis-password"), AUTH_SECRET + "\n");
+      int grpcPort = FreePort.find();
+      int httpPort = FreePort.find();
+      Map<String, String> fromFile = env(redis, AUTH_SECRET, grpcPort, httpPort);
+      fromFile.remove("REDIS_AUTH");
+      fromFile.put("REDIS_URL", "redis://127.0.0.1:" + redis.port());
+      fromFile.put("REDIS_AUTH_FILE", secret.toString());
+      try (ServiceProcess service = ServiceProcess.start(fromFile)) {
+        assertTrue(service.awaitServing(httpPort, Duration.ofSeconds(60)), service.output());
+        try (RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
+          assertEquals(RateLimitResponse.Code.OK, rls.askGeocode().getOverallCode(), "the file's password was used");
+        }
+        assertNoSecret("the log", service.output());
+      }
+
+      Map<String, String> both = new HashMap<>(fromFile);
+      both.put("REDIS_AUTH", AUTH_SECRET);
+      try (ServiceProcess refused = ServiceProcess.runToEnd(both)) {
+        assertEquals(2, refused.awaitExit(Duration.ofSeconds(10)), refused.output());
+        assertTrue(refused.output().contains("both --redis-auth (REDIS_AUTH) and --redis-auth-file (REDIS_AUTH_FILE) "
+            + "are set"), refused.output());
+      }
+
+      Map<String, String> onCommandLine = new HashMap<>(fromFile);
+      onCommandLine.remove("REDIS_AUTH_FILE");
+      try (ServiceProcess argument = ServiceProcess.start(onCommandLine, "--redis-auth", AUTH_SECRET)) {
+        assertTrue(argument.awaitServing(httpPort, Duration.ofSeconds(60)), argument.output());
+        assertTrue(argument.output().contains("--redis-auth was given on the command line, where ps shows it to every "
+            + "user of the machine; set REDIS_AUTH or --redis-auth-file instead"), argument.output());
+      }
+    }
+  }
+
   private static void assertEveryLineIsJson(String output) throws Exception {
     List<String> lines = output.lines().filter(line -> !line.isBlank()).toList();
     assertTrue(lines.size() >= 3, output);

@@ -14,7 +14,9 @@ import io.egressratelimit.testing.redis.RespClient;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
+import io.grpc.Metadata;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A fresh replica, a real service process, warms itself up before it reports SERVING: its first
- * burst of concurrent calls after SERVING gets a decision for every call, and the warm-up spent
- * nothing of a real budget (its own Redis keys are elsewhere and expire).
+ * A fresh replica, a real service process, warms itself up before it reports SERVING by rehearsing
+ * every configured rule: its first calls after SERVING, from a client in another process (this
+ * test's), get a decision each, and the warm-up spent nothing of a real budget (its own Redis keys
+ * are elsewhere and expire) and counted nothing in the metrics, where the rules' meters wait at zero.
  */
 class WarmStartIT {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -52,6 +55,21 @@ class WarmStartIT {
             value: burst
             rate_limit: {unit: year, requests_per_unit: %d}
         """.formatted(BUDGET));
+    // Rules of every shape the warm-up must find a descriptor for: a wildcard value, a key alone,
+    // and a nested rule under a key-only parent.
+    Files.writeString(configDir.resolve("shapes.yaml"), """
+        domain: shapes
+        descriptors:
+          - key: path
+            value: /api/*
+            rate_limit: {unit: year, requests_per_unit: %d}
+          - key: user
+            rate_limit: {unit: year, requests_per_unit: %d}
+            descriptors:
+              - key: plan
+                value: gold
+                rate_limit: {unit: year, requests_per_unit: %d}
+        """.formatted(BUDGET, BUDGET, BUDGET));
     Map<String, String> env = new HashMap<>();
     env.put("CONFIG_PATH", configDir.toString());
     env.put("HOST", "127.0.0.1");
@@ -112,6 +130,40 @@ class WarmStartIT {
     assertEquals(ServingStatus.SERVING, rls.health(RateLimitServiceGrpc.SERVICE_NAME));
   }
 
+  /** The first call on each rule of the other shapes: decided, from a budget nobody spent. */
+  private static void assertFirstCallOnEveryShapeDecidedFromAnUntouchedBudget(RlsTestClient rls) {
+    List<RateLimitRequest> firstCalls = List.of(
+        RlsTestClient.request("shapes", RlsTestClient.descriptor("path", "/api/orders")),
+        RlsTestClient.request("shapes", RlsTestClient.descriptor("user", "ada")),
+        RlsTestClient.request("shapes", RlsTestClient.descriptor("user", "ada", "plan", "gold")));
+    for (RateLimitRequest request : firstCalls) {
+      RateLimitResponse response = rls.ask(request);
+      assertEquals(RateLimitResponse.Code.OK, response.getOverallCode(), request.toString());
+      assertEquals(BUDGET - 1, response.getStatuses(0).getLimitRemaining(), "an untouched budget: " + request);
+    }
+  }
+
+  /**
+   * Before any caller's call: every rule's meters are there at zero, and the warm-up's thousands
+   * of decisions, calls and store round trips are counted nowhere an operator reads.
+   */
+  private static void assertRuleMetersWaitAtZero(int httpPort) {
+    String metrics = Http.get(httpPort, "/metrics").body();
+    for (String rule : List.of("burst.generic_key_burst", "shapes.path_/api/*", "shapes.user", "shapes.user.plan_gold")) {
+      assertTrue(metrics.contains("ratelimit_hits_total{domain=\"" + rule.substring(0, rule.indexOf('.'))
+          + "\",key=\"" + rule + "\"} 0.0"), rule + " has its meters at zero:\n" + metrics);
+    }
+    assertTrue(metrics.contains("ratelimit_service_rate_limit_total_hits{domain=\"burst\",key1=\"generic_key_burst\"} 0"),
+        metrics);
+    // (ratelimit_backend counts the store's own readiness probes too, so it is not read here.)
+    for (String count : List.of("ratelimit_decision_seconds_count 0\n", "ratelimit_requests_total{code=\"ok\"} 0.0")) {
+      assertTrue(metrics.contains(count), count + ":\n" + metrics);
+    }
+    assertFalse(metrics.contains("ratelimit_service_response_time_seconds_count{grpc_method=\"ShouldRateLimit\"} 1"),
+        metrics);
+    assertFalse(metrics.contains("_ratelimit_warmup"), "warm-up decisions stay out of the metrics");
+  }
+
   @Test
   void onTheEmbeddedStoreTheFirstBurstAfterServingIsAllDecisions() throws Exception {
     int grpcPort = FreePort.find();
@@ -119,9 +171,33 @@ class WarmStartIT {
     try (ServiceProcess service = ServiceProcess.start(env(grpcPort, httpPort));
         RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
       awaitServing(service, rls, httpPort);
+      assertRuleMetersWaitAtZero(httpPort);
       assertEveryCallDecidedFromAnUntouchedBudget(burst(rls));
+      assertFirstCallOnEveryShapeDecidedFromAnUntouchedBudget(rls);
       assertTrue(service.output().contains("warm-up calls"), service.output());
       assertWarmupLeftNoMetric(httpPort);
+    }
+  }
+
+  /** Only the replica's own warm-up, which holds a secret, is rehearsed: a caller sending the header is limited. */
+  @Test
+  void aCallerThatSendsTheWarmupHeaderSpendsTheRealBudget() throws Exception {
+    int grpcPort = FreePort.find();
+    int httpPort = FreePort.find();
+    try (ServiceProcess service = ServiceProcess.start(env(grpcPort, httpPort));
+        RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
+      awaitServing(service, rls, httpPort);
+      Metadata forged = new Metadata();
+      forged.put(Metadata.Key.of("x-ratelimit-warmup", Metadata.ASCII_STRING_MARSHALLER), "1");
+      RateLimitServiceGrpc.RateLimitServiceBlockingStub stub = RateLimitServiceGrpc.newBlockingStub(rls.channel())
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(forged));
+      RateLimitRequest request = RlsTestClient.request("burst", RlsTestClient.descriptor("generic_key", "burst"));
+      for (int i = 1; i <= 3; i++) {
+        RateLimitResponse response = stub.withDeadlineAfter(10, TimeUnit.SECONDS).shouldRateLimit(request);
+        assertEquals(BUDGET - i, response.getStatuses(0).getLimitRemaining(), "call " + i + " spent the real budget");
+      }
+      assertTrue(Http.get(httpPort, "/metrics").body()
+          .contains("ratelimit_hits_total{domain=\"burst\",key=\"burst.generic_key_burst\"} 3.0"), "and is counted");
     }
   }
 
@@ -135,9 +211,10 @@ class WarmStartIT {
       try (ServiceProcess service = ServiceProcess.start(env);
           RlsTestClient rls = RlsTestClient.plaintext(grpcPort)) {
         awaitServing(service, rls, httpPort);
-        assertEquals(List.of(), keys(redis, "*{burst}*"), "the warm-up touched no bucket of a configured domain");
-        List<String> warmupKeys = keys(redis, "*{_ratelimit_warmup}*");
-        assertFalse(warmupKeys.isEmpty(), "the warm-up ran its calls through Redis");
+        assertEquals(List.of(), realKeys(redis), "the warm-up touched no bucket of a configured rule");
+        List<String> warmupKeys = keys(redis, "*_ratelimit_warmup|*");
+        assertTrue(warmupKeys.stream().anyMatch(key -> key.contains("rehearses=burst")),
+            "the warm-up rehearsed the configured rule through Redis: " + warmupKeys);
         for (String key : warmupKeys) {
           long ttl = (Long) RespClient.call(redis.port(), "PTTL", key);
           assertTrue(ttl == -2 || (ttl > 0 && ttl <= 3000), key + " lives " + ttl + " ms more");
@@ -145,9 +222,11 @@ class WarmStartIT {
         assertEquals(List.of(1L), RespClient.call(redis.port(), "SCRIPT", "EXISTS", tokenBucketScriptSha()),
             "the token bucket script is in Redis's cache");
 
+        assertRuleMetersWaitAtZero(httpPort);
         assertEveryCallDecidedFromAnUntouchedBudget(burst(rls));
+        assertFirstCallOnEveryShapeDecidedFromAnUntouchedBudget(rls);
         assertWarmupLeftNoMetric(httpPort);
-        assertTrue(Eventually.within(DEADLINE, () -> keys(redis, "*{_ratelimit_warmup}*").isEmpty()),
+        assertTrue(Eventually.within(DEADLINE, () -> keys(redis, "*_ratelimit_warmup|*").isEmpty()),
             "the warm-up keys expire");
       }
     }
@@ -157,6 +236,11 @@ class WarmStartIT {
     String metrics = Http.get(httpPort, "/metrics").body();
     assertFalse(metrics.contains("_ratelimit_warmup"), "warm-up decisions stay out of the metrics");
     assertTrue(metrics.contains("domain=\"burst\""), "the burst is counted");
+  }
+
+  /** Keys of real buckets: every key but the warm-up's own. */
+  private static List<String> realKeys(RedisServerProcess redis) {
+    return keys(redis, "*").stream().filter(key -> !key.contains("_ratelimit_warmup|")).toList();
   }
 
   @SuppressWarnings("unchecked")

@@ -135,13 +135,39 @@ class XdsConfigSourceIT {
       assertEquals(1, rls.ask(tiles).getStatuses(0).getCurrentLimit().getRequestsPerUnit());
       assertTrue(Http.get(server.httpPort(), "/rlconfig").body().contains("unit=HOUR requests_per_unit=50"));
 
-      // A removed resource: its domain has no rules any more, the other one stays.
+      // A removed resource would leave geocode unlimited: NACKed, and v3 still decides.
       ads.setSnapshot("v4", TYPE_URL, List.of(any(limit("maps", "maps", "generic_key", "tiles",
           RateLimitUnit.SECOND, 1))));
-      assertTrue(Eventually.within(DEADLINE, () -> limitOf(rls) == -1), "v4 not in force");
+      assertTrue(Eventually.within(DEADLINE, () -> seen(ads, r -> r.request().hasErrorDetail()
+          && "n4".equals(r.request().getResponseNonce()))), "v4 was not NACKed");
+      DiscoveryRequest refused = first(ads, r -> "n4".equals(r.request().getResponseNonce())).request();
+      assertEquals("v3", refused.getVersionInfo());
+      assertTrue(refused.getErrorDetail().getMessage().startsWith("version v4 from the xDS server: the new config has "
+          + "no domain geocode (1 rule) of those in force"), refused.getErrorDetail().getMessage());
+      assertEquals(50, limitOf(rls), "geocode stays limited");
+      assertTrue(Http.get(server.httpPort(), "/metrics").body()
+          .contains("ratelimit_config_domain_removals_refused_total 1.0"));
+    }
+  }
+
+  @Test
+  void withRemovalAllowedARemovedResourceTakesItsDomainAway() {
+    try (AdsManagementServer ads = AdsManagementServer.start(0);
+        RateLimitServer server = RateLimitServer.start(settings(xds(ads.port(), Optional.empty(), false, false))
+            .toBuilder().allowDomainRemoval(true).build());
+        RlsTestClient rls = RlsTestClient.plaintext(server.grpcPort())) {
+      ads.setSnapshot("v1", TYPE_URL, List.of(
+          any(limit("geocode", "geocode", "generic_key", "geocode", RateLimitUnit.HOUR, 50)),
+          any(limit("maps", "maps", "generic_key", "tiles", RateLimitUnit.SECOND, 1))));
+      assertTrue(Eventually.within(DEADLINE, () -> seen(ads, r -> r.isAckOf("v1"))), "v1 was not ACKed");
+      assertEquals(50, limitOf(rls));
+      ads.setSnapshot("v2", TYPE_URL, List.of(any(limit("maps", "maps", "generic_key", "tiles",
+          RateLimitUnit.SECOND, 1))));
+      assertTrue(Eventually.within(DEADLINE, () -> limitOf(rls) == -1), "v2 not in force");
       assertEquals(Code.OK, geocode(rls).getOverallCode(), "no rule: no limit");
+      var tiles = RlsTestClient.request("maps", RlsTestClient.descriptor("generic_key", "tiles"));
       assertTrue(rls.ask(tiles).getStatuses(0).hasCurrentLimit(), "maps is still limited");
-      assertTrue(Eventually.within(DEADLINE, () -> seen(ads, r -> r.isAckOf("v4"))), "v4 was not ACKed");
+      assertTrue(Eventually.within(DEADLINE, () -> seen(ads, r -> r.isAckOf("v2"))), "v2 was not ACKed");
       assertFalse(Http.get(server.httpPort(), "/rlconfig").body().contains("geocode"));
     }
   }

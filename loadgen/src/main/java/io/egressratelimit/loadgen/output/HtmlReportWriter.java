@@ -1,5 +1,6 @@
 package io.egressratelimit.loadgen.output;
 
+import io.egressratelimit.loadgen.stats.CostVerdict;
 import io.egressratelimit.loadgen.stats.RunSummary;
 import io.egressratelimit.loadgen.stats.SecondCounts;
 import io.egressratelimit.loadgen.stats.Verdict;
@@ -45,6 +46,8 @@ public final class HtmlReportWriter {
         .append("<h1>Load run (").append(Html.escape(summary.mode())).append(")</h1>\n")
         .append("<p class=\"verdict ").append(verdict.held() ? "held" : "exceeded").append("\">")
         .append(Html.escape(verdict.line())).append("</p>\n")
+        .append(verdict.cost().map(c -> "<p class=\"verdict " + (c.held() ? "held" : "exceeded") + "\">"
+            + Html.escape(c.line()) + "</p>\n").orElse(""))
         .append("<p>Started ").append(Html.escape(summary.startedAt().truncatedTo(ChronoUnit.SECONDS).toString()))
         .append("; admitted calls counted by the ").append(Html.escape(verdict.source().label()))
         .append(".</p>\n");
@@ -68,6 +71,8 @@ public final class HtmlReportWriter {
         averageRate,
         String.format(Locale.ROOT, "budget %.2f/s on average", averageRate.orElse(0)),
         "calls per second"));
+
+    verdict.cost().filter(c -> !c.perSecond().isEmpty()).ifPresent(cost -> costPerSecond(html, cost));
 
     html.append("<h2>Admitted in the trailing ").append(window).append(" window</h2>\n")
         .append("<p>At each second, how many calls were admitted in the ").append(window)
@@ -99,8 +104,30 @@ public final class HtmlReportWriter {
         .forEach((label, value) -> html.append("<tr><td>").append(Html.escape(label)).append("</td><td>")
             .append(Html.escape(value)).append("</td></tr>\n"));
     html.append("<tr><td>verdict</td><td>").append(Html.escape(verdict.line())).append("</td></tr>\n");
+    verdict.cost().ifPresent(c ->
+        html.append("<tr><td>cost verdict</td><td>").append(Html.escape(c.line())).append("</td></tr>\n"));
     html.append("</table>\n</body>\n</html>\n");
     return html.toString();
+  }
+
+  /** Beside the calls: the cost the usage-priced upstream served each second, against the cost budget's rate. */
+  private static void costPerSecond(StringBuilder html, CostVerdict cost) {
+    html.append("<h2>Cost served per second</h2>\n")
+        .append("<p>What the upstream reported in x-usage-tokens for the calls it served, per second of the run.")
+        .append(" The verdict sums it over every ").append(Durations.format(cost.window()))
+        .append(" window against the bound.</p>\n")
+        .append("<p class=\"legend\"><span style=\"color:#6a1b9a\">&#9632; cost served</span>");
+    OptionalDouble averageRate = OptionalDouble.empty();
+    if (cost.budget().isPresent()) {
+      averageRate = OptionalDouble.of(cost.budget().getAsLong() / (cost.window().toMillis() / 1000.0));
+      html.append("<span style=\"color:#c62828\">- - cost budget as an average rate</span>");
+    }
+    html.append("</p>\n");
+    html.append(SvgChart.stackedBars(
+        List.of(new SvgChart.Series("cost", "#6a1b9a", cost.perSecond().stream().mapToLong(Long::longValue).toArray())),
+        averageRate,
+        String.format(Locale.ROOT, "cost budget %.0f/s on average", averageRate.orElse(0)),
+        "cost served per second"));
   }
 
   private static long[] column(List<SecondCounts> seconds, ToLongFunction<SecondCounts> field) {

@@ -60,6 +60,20 @@ public final class JsonSummaryWriter {
     }
     verdict.addProperty("held", v.held());
     verdict.addProperty("line", v.line());
+    v.cost().ifPresent(served -> {
+      JsonObject cost = new JsonObject();
+      cost.addProperty("total", served.totalCost());
+      cost.addProperty("maxInWindow", served.maxCostInWindow());
+      cost.addProperty("maxCall", served.maxCallCost());
+      served.budget().ifPresent(b -> cost.addProperty("budget", b));
+      served.bound().ifPresent(b -> cost.addProperty("bound", b));
+      cost.addProperty("held", served.held());
+      cost.addProperty("line", served.line());
+      JsonArray costPerSecond = new JsonArray();
+      served.perSecond().forEach(costPerSecond::add);
+      cost.add("perSecond", costPerSecond);
+      verdict.add("cost", cost);
+    });
     root.add("verdict", verdict);
 
     JsonArray perSecond = new JsonArray();

@@ -14,7 +14,7 @@ public final class SummaryPrinter {
     out.println();
     rows.forEach((label, value) -> out.println(pad(label, width) + "  " + value));
     out.println();
-    out.println(summary.verdict().line());
+    out.println(summary.verdict().lines());
     out.flush();
   }
 

@@ -3,6 +3,7 @@ package io.egressratelimit.loadgen.stats;
 import io.egressratelimit.loadgen.units.Durations;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -13,6 +14,7 @@ import java.util.OptionalInt;
  * @param admittedTotal every admitted call the source saw during the run
  * @param grace how much shorter than {@code window} the counting window was, to absorb the transit
  *     jitter between the limiter's decision and the arrival that was timed
+ * @param cost the cost served, when the upstream is usage-priced and reported it
  */
 public record Verdict(
     Source source,
@@ -20,7 +22,8 @@ public record Verdict(
     int maxInWindow,
     Duration window,
     Duration grace,
-    OptionalInt budget) {
+    OptionalInt budget,
+    Optional<CostVerdict> cost) {
 
   /** Who counted the admitted calls. */
   public enum Source {
@@ -43,19 +46,35 @@ public record Verdict(
     Objects.requireNonNull(window, "window");
     Objects.requireNonNull(grace, "grace");
     Objects.requireNonNull(budget, "budget");
+    Objects.requireNonNull(cost, "cost");
   }
 
+  /** A verdict on calls alone, for an upstream that reports no cost. */
+  public Verdict(Source source, long admittedTotal, int maxInWindow, Duration window, Duration grace, OptionalInt budget) {
+    this(source, admittedTotal, maxInWindow, window, grace, budget, Optional.empty());
+  }
+
+  /** Held when the calls stayed within the budget and any cost within its bound. */
   public boolean held() {
+    return callsHeld() && cost.map(CostVerdict::held).orElse(true);
+  }
+
+  public boolean callsHeld() {
     return budget.isEmpty() || maxInWindow <= budget.getAsInt();
   }
 
-  /** The one line a person reads to learn whether the budget held. */
+  /** The call line, then the cost line when there is one. */
+  public String lines() {
+    return cost.map(c -> line() + System.lineSeparator() + c.line()).orElse(line());
+  }
+
+  /** The one line a person reads to learn whether the call budget held. */
   public String line() {
     String window = Durations.format(this.window);
     if (budget.isEmpty()) {
       return "max " + maxInWindow + " admitted in any " + window + " window (no --budget given)";
     }
-    if (held()) {
+    if (callsHeld()) {
       return "budget held: max " + maxInWindow + " admitted in any " + window + " window (budget "
           + budget.getAsInt() + ")";
     }

@@ -6,6 +6,7 @@ import io.egressratelimit.loadgen.stats.SlidingWindow;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -64,11 +65,15 @@ public final class ArrivalLog {
     }
     long total = 0;
     long largest = 0;
+    // Seconds count from the first call served, so a distant (or absent) since costs nothing.
+    long origin = served.isEmpty() ? since : served.get(0)[0];
+    long[] perSecond = new long[served.isEmpty() ? 0 : (int) ((served.get(served.size() - 1)[0] - origin) / 1_000_000_000L) + 1];
     long inWindow = 0;
     long most = 0;
     int first = 0;
     for (long[] call : served) {
       total += call[1];
+      perSecond[(int) ((call[0] - origin) / 1_000_000_000L)] += call[1];
       largest = Math.max(largest, call[1]);
       inWindow += call[1];
       while (call[0] - served.get(first)[0] >= counted) {
@@ -76,11 +81,16 @@ public final class ArrivalLog {
       }
       most = Math.max(most, inWindow);
     }
-    return new CostStats(total, most, largest);
+    return new CostStats(total, most, largest, origin / 1_000_000L, Arrays.stream(perSecond).boxed().toList());
   }
 
-  /** Cost served, in the unit the stub reports it. */
-  public record CostStats(long total, long maxInWindow, long maxCall) {}
+  /**
+   * Cost served, in the unit the stub reports it.
+   *
+   * @param perSecondFromEpochMillis when the first of the {@code perSecond} seconds starts
+   * @param perSecond the cost served in each second, from the first call served on
+   */
+  public record CostStats(long total, long maxInWindow, long maxCall, long perSecondFromEpochMillis, List<Long> perSecond) {}
 
   /**
    * @param window the length of the windows to count in

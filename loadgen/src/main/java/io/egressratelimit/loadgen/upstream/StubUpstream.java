@@ -137,15 +137,14 @@ public final class StubUpstream implements AutoCloseable {
       Duration window = params.get("window").map(v -> positive("window", v)).orElse(DEFAULT_WINDOW);
       Duration grace = params.get("grace").map(Durations::parse).orElse(Duration.ZERO);
       long since = params.get("since").map(StubUpstream::epochMillis).orElse(0L);
-      json = arrivals.stats(window, grace, since).toJson();
+      UpstreamStats calls = arrivals.stats(window, grace, since);
       if (usage.isPresent()) {
         ArrivalLog.CostStats cost = arrivals.costStats(window, grace, since);
-        JsonObject withCost = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
-        withCost.addProperty("totalCost", cost.total());
-        withCost.addProperty("maxCostInWindow", cost.maxInWindow());
-        withCost.addProperty("maxCost", cost.maxCall());
-        json = withCost.toString();
+        calls = new UpstreamStats(calls.total(), calls.maxInWindow(), calls.window(), calls.grace(),
+            Optional.of(new UpstreamStats.ServedCost(cost.total(), cost.maxInWindow(), cost.maxCall(),
+                cost.perSecondFromEpochMillis(), cost.perSecond())));
       }
+      json = calls.toJson();
     } catch (IllegalArgumentException e) {
       respond(exchange, 400, error(e.getMessage()));
       return;
