@@ -71,7 +71,7 @@ final class GrpcServerFactory {
         // a cap (gRPC's default, and envoyproxy/ratelimit's) one client could open any number.
         .maxConcurrentCallsPerConnection(MAX_CONCURRENT_STREAMS)
         .addService(MalformedRequests.parsedLeniently(rateLimit.bindService()))
-        .addService(MalformedRequests.parsedLeniently(quota.bindService()))
+        .addService(MalformedRequests.parsedLeniently(quota))
         .addService(health)
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();
