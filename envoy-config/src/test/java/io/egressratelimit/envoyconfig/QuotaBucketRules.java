@@ -21,7 +21,8 @@ import java.util.Optional;
  *   <li>every bucket's id is a descriptor whose rule in the limits config says {@code rlqs: true}
  *       (the service abandons any other bucket, which then runs on its no-assignment behaviour);
  *   <li>deny before the first assignment and after one expires (Envoy's default is allow);
- *   <li>a reporting interval of whole seconds, at least one (Envoy truncates the seconds).
+ *   <li>a reporting interval of 5s: what Envoy 1.40 does whatever the field says, and what the
+ *       service's assignment TTL is chosen for.
  * </ul>
  */
 final class QuotaBucketRules {

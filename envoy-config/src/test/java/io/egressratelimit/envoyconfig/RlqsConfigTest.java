@@ -101,6 +101,17 @@ class RlqsConfigTest {
   }
 
   @Test
+  void aReportingIntervalOtherThanEnvoysFiveSecondsIsRefused() throws Exception {
+    String text = Files.readString(EnvoyFiles.envoyFile(EnvoyFiles.RLQS_LOCAL))
+        .replace("reporting_interval: 5s", "reporting_interval: 1s");
+    EnvoyConfigException error = assertThrows(EnvoyConfigException.class,
+        () -> QuotaBucketRules.check(BootstrapLoader.parse("every-second.yaml", text), limits, "limits/"));
+    assertTrue(error.getMessage().endsWith(".matcher_list.matchers[0]: reporting_interval must be 5s, the interval"
+        + " Envoy 1.40 reports at whatever this says (envoyproxy/envoy#46033); the service's assignment TTL is chosen"
+        + " for it"), error.getMessage());
+  }
+
+  @Test
   void aBucketWhoseRuleIsNotOpenToRlqsIsRefused() throws Exception {
     java.nio.file.Path dir = Files.createTempDirectory("limits");
     try {
