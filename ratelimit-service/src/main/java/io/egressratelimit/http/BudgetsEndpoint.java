@@ -1,9 +1,9 @@
 package io.egressratelimit.http;
 
 import io.egressratelimit.limiter.BudgetBoard.BudgetsView;
+import io.egressratelimit.limiter.store.Completions;
 import io.egressratelimit.quota.QuotaBoard.LedgerView;
 import java.util.List;
-import io.egressratelimit.limiter.store.Completions;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

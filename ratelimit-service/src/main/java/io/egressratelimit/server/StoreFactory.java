@@ -25,8 +25,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * Builds the bucket store, and the RLQS ledger store on the same backend: the backend, timed for
- * metrics, behind a circuit breaker (Redis only) so a failing backend costs no waiting, behind the over-limit cache so a known-empty bucket costs
- * no round trip. A Redis store exists before its first connection does (see {@link ConnectingRedisStore}).
+ * metrics, behind a circuit breaker (Redis only) so a failing backend costs no waiting, behind the
+ * over-limit cache so a known-empty bucket costs no round trip. A Redis store exists before its
+ * first connection does (see {@link ConnectingRedisStore}); its ledgers run on that connection.
  */
 final class StoreFactory {
   /**
