@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # RLQS through real Envoys, measured: RlqsThroughRealEnvoysIT (three Envoy 1.40 processes, two
 # service replicas, one redis-server; a strict and a token_bucket budget split at once while their
-# demand moves, an Envoy is killed, a replica restarts and Redis loses every ledger) run with longer
+# demand moves, an Envoy is killed, both replicas restart and Redis loses every ledger) run with longer
 # phases and the shipped assignment TTL, as many times as asked. It prints each run's table: the
 # most each budget's upstream saw in any 10 s window against docs/rlqs.md's bound, and how long each
 # share took to follow. Every part runs on free ports on 127.0.0.1; it still wants a quiet machine.
