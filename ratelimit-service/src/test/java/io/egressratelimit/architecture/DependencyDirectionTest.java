@@ -66,8 +66,8 @@ class DependencyDirectionTest {
         // io.netty: the adapter reads which of its transport's event loops a call arrived on, and
         // hands it on as a plain Executor.
         may("grpc", "domain limiter limiter.store logging", "io.grpc io.netty io.envoyproxy com.google org.slf4j"),
-        may("http", "domain limiter limiter.store", "io.envoyproxy com.google io.netty org.slf4j"),
-        may("metrics", "domain config limiter limiter.store", "io.micrometer"),
+        may("http", "domain limiter limiter.store quota", "io.envoyproxy com.google io.netty org.slf4j"),
+        may("metrics", "domain config limiter limiter.store quota", "io.micrometer"),
         may("tracing", "limiter.store", "io.opentelemetry io.grpc io.envoyproxy"),
         may("logging", "", "ch.qos org.slf4j"),
         // The quota core splits budgets between Envoys with no I/O: it sees only the domain's policies.
