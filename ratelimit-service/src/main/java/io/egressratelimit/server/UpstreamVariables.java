@@ -46,8 +46,6 @@ final class UpstreamVariables {
       + "descriptors) cannot be atomic across two; keep every limit on one Redis (a Cluster spreads the load)";
   private static final String NO_DEBUG_PORT = "there is no separate debug port: /rlconfig, /json and /metrics "
       + "are on PORT, bound to ADMIN_HOST (default HOST)";
-  private static final String PROMETHEUS_ONLY = "metrics are Prometheus only, at /metrics on PORT "
-      + "(docs/operations.md)";
   private static final String NO_MEMCACHE = "memcache is not a backend here (BACKEND_TYPE)";
 
   private static final Map<String, Function<String, Verdict>> VARIABLES = new LinkedHashMap<>();
@@ -105,16 +103,12 @@ final class UpstreamVariables {
       inert(name, "REDIS_PERSECOND is off, as it must be here: every limit lives on the one Redis of REDIS_URL");
     }
 
-    // Metrics and tracing
-    for (String name : List.of("USE_STATSD", "STATSD_HOST", "STATSD_PORT", "USE_DOG_STATSD",
-        "USE_DOG_STATSD_MOGRIFIERS", "EXTRA_TAGS", "STATS_FLUSH_INTERVAL", "DISABLE_STATS", "USE_PROMETHEUS",
-        "PROMETHEUS_ADDR", "PROMETHEUS_PATH", "PROMETHEUS_MAPPER_YAML")) {
-      inert(name, PROMETHEUS_ONLY);
-    }
-    for (String name : List.of("TRACING_ENABLED", "TRACING_SERVICE_NAME", "TRACING_SERVICE_NAMESPACE",
-        "TRACING_SERVICE_INSTANCE_ID", "TRACING_EXPORTER_PROTOCOL", "TRACING_SAMPLING_RATE")) {
-      inert(name, "tracing is not part of this build");
-    }
+    // Metrics (statsd, Prometheus and tracing variables are flags of StatsdOptions, TelemetryOptions and
+    // TracingOptions)
+    inert("DISABLE_STATS", "metrics are always kept: nothing is sent unless USE_STATSD is on, and /metrics is "
+        + "read only when scraped");
+    inert("PROMETHEUS_MAPPER_YAML", "the Prometheus names are fixed: envoyproxy/ratelimit's "
+        + "ratelimit_service_* names are exported beside this service's own (docs/operations.md)");
   }
 
   private UpstreamVariables() {}
