@@ -1,6 +1,6 @@
 package io.egressratelimit.http;
 
-import io.egressratelimit.limiter.BudgetBoard.BudgetsView;
+import io.egressratelimit.budgets.BudgetBoard.BudgetsView;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import java.util.Objects;

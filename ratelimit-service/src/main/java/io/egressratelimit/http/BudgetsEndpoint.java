@@ -1,6 +1,6 @@
 package io.egressratelimit.http;
 
-import io.egressratelimit.limiter.BudgetBoard.BudgetsView;
+import io.egressratelimit.budgets.BudgetBoard.BudgetsView;
 import io.egressratelimit.limiter.store.Completions;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;

@@ -1,11 +1,11 @@
 package io.egressratelimit.http;
 
+import io.egressratelimit.budgets.BudgetBoard.BucketView;
+import io.egressratelimit.budgets.BudgetBoard.BudgetsView;
+import io.egressratelimit.budgets.BudgetBoard.RuleView;
+import io.egressratelimit.budgets.Guarantees;
 import io.egressratelimit.domain.LimitPolicy;
 import io.egressratelimit.domain.Rule;
-import io.egressratelimit.limiter.BudgetBoard.BucketView;
-import io.egressratelimit.limiter.BudgetBoard.BudgetsView;
-import io.egressratelimit.limiter.BudgetBoard.RuleView;
-import io.egressratelimit.limiter.Guarantees;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

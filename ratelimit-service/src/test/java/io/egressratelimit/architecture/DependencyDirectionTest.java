@@ -66,7 +66,10 @@ class DependencyDirectionTest {
         // io.netty: the adapter reads which of its transport's event loops a call arrived on, and
         // hands it on as a plain Executor.
         may("grpc", "domain limiter limiter.store logging", "io.grpc io.netty io.envoyproxy com.google org.slf4j"),
-        may("http", "domain limiter limiter.store", "io.envoyproxy com.google io.netty org.slf4j"),
+        // What /budgets shows: live activity and remaining budget per rule, read beside the engine, never
+        // part of a decision.
+        may("budgets", "domain config limiter limiter.store", ""),
+        may("http", "domain limiter limiter.store budgets", "io.envoyproxy com.google io.netty org.slf4j"),
         may("metrics", "domain config limiter limiter.store", "io.micrometer"),
         may("tracing", "limiter.store", "io.opentelemetry io.grpc io.envoyproxy"),
         may("logging", "", "ch.qos org.slf4j"),
@@ -78,7 +81,7 @@ class DependencyDirectionTest {
         // engine, the stores or the server that wires it in.
         may("xds", "config", "com.google io.envoyproxy io.grpc org.slf4j"),
         // The composition root wires everything.
-        may("server", "domain config limiter limiter.store bucket4j memory redis redis.cas grpc http metrics tracing logging "
+        may("server", "domain config limiter limiter.store budgets bucket4j memory redis redis.cas grpc http metrics tracing logging "
             + "xds quota rlqs",
             String.join(" ", LIBRARIES)));
   }

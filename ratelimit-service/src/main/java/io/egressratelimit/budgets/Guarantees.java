@@ -1,4 +1,4 @@
-package io.egressratelimit.limiter;
+package io.egressratelimit.budgets;
 
 import io.egressratelimit.domain.LimitPolicy;
 import java.util.Locale;

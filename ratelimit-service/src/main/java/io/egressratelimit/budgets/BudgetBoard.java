@@ -1,10 +1,12 @@
-package io.egressratelimit.limiter;
+package io.egressratelimit.budgets;
 
+import io.egressratelimit.budgets.BudgetActivity.LiveBucket;
 import io.egressratelimit.config.RateLimitConfig;
 import io.egressratelimit.config.RuleMatch;
 import io.egressratelimit.domain.BucketKey;
 import io.egressratelimit.domain.Rule;
-import io.egressratelimit.limiter.BudgetActivity.LiveBucket;
+import io.egressratelimit.limiter.BucketSpecs;
+import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.store.BucketBatch;
 import io.egressratelimit.limiter.store.BucketClaim;
 import io.egressratelimit.limiter.store.BucketLevel;

@@ -1,5 +1,8 @@
-package io.egressratelimit.limiter;
+package io.egressratelimit.budgets;
 
+import io.egressratelimit.limiter.NanoClock;
+import io.egressratelimit.limiter.SweepGate;
+import io.egressratelimit.limiter.WarmupTraffic;
 import io.egressratelimit.limiter.store.BatchOutcome;
 import io.egressratelimit.limiter.store.BucketBatch;
 import io.egressratelimit.limiter.store.BucketClaim;

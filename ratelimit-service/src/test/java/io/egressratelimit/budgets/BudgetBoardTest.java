@@ -1,22 +1,26 @@
-package io.egressratelimit.limiter;
+package io.egressratelimit.budgets;
 
-import io.egressratelimit.limiter.store.BatchOutcome;
-import io.egressratelimit.limiter.store.BucketBatch;
-import io.egressratelimit.limiter.store.BucketLevel;
-import io.egressratelimit.limiter.store.BucketStore;
-import io.egressratelimit.limiter.store.ForwardingBucketStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.egressratelimit.budgets.BudgetBoard.BucketView;
+import io.egressratelimit.budgets.BudgetBoard.BudgetsView;
+import io.egressratelimit.budgets.BudgetBoard.RuleView;
 import io.egressratelimit.config.ConfigLoader;
 import io.egressratelimit.config.RateLimitConfig;
 import io.egressratelimit.domain.DescriptorEntry;
 import io.egressratelimit.domain.LimitRequest;
 import io.egressratelimit.domain.RequestDescriptor;
-import io.egressratelimit.limiter.BudgetBoard.BucketView;
-import io.egressratelimit.limiter.BudgetBoard.BudgetsView;
-import io.egressratelimit.limiter.BudgetBoard.RuleView;
+import io.egressratelimit.limiter.DecisionListener;
+import io.egressratelimit.limiter.EngineSettings;
+import io.egressratelimit.limiter.ManualClock;
+import io.egressratelimit.limiter.RateLimitEngine;
+import io.egressratelimit.limiter.store.BatchOutcome;
+import io.egressratelimit.limiter.store.BucketBatch;
+import io.egressratelimit.limiter.store.BucketLevel;
+import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.limiter.store.ForwardingBucketStore;
 import io.egressratelimit.memory.InMemoryBucketStore;
 import java.time.Duration;
 import java.util.List;

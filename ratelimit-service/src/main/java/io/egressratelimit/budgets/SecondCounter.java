@@ -1,4 +1,4 @@
-package io.egressratelimit.limiter;
+package io.egressratelimit.budgets;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 
