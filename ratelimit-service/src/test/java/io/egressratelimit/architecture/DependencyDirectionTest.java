@@ -53,7 +53,9 @@ class DependencyDirectionTest {
   static List<Allowed> rules() {
     return List.of(
         may("domain", "", ""),
-        may("config", "domain", "org.yaml org.slf4j"),
+        may("config", "domain", "org.yaml"),
+        // The limits files: read, watched and reloaded, then parsed by config.
+        may("config.files", "domain config", "org.slf4j"),
         // The store seam and its records: what the engine asks and every store answers.
         may("limiter.store", "", ""),
         may("limiter", "domain config limiter.store", ""),
@@ -81,7 +83,7 @@ class DependencyDirectionTest {
         // engine, the stores or the server that wires it in.
         may("xds", "config", "com.google io.envoyproxy io.grpc org.slf4j"),
         // The composition root wires everything.
-        may("server", "domain config limiter limiter.store budgets bucket4j memory redis redis.cas grpc http metrics tracing logging "
+        may("server", "domain config config.files limiter limiter.store budgets bucket4j memory redis redis.cas grpc http metrics tracing logging "
             + "xds quota rlqs",
             String.join(" ", LIBRARIES)));
   }
@@ -110,6 +112,31 @@ class DependencyDirectionTest {
       }
     }
     assertEquals(List.of(), violations);
+  }
+
+  /** The packages that decide: what ARCHITECTURE.md promises does no I/O. */
+  static List<String> core() {
+    return List.of("domain", "config", "limiter", "limiter.store", "quota");
+  }
+
+  /** Files, sockets, threads of its own and logging are I/O; a {@code StringReader} over a text is not. */
+  private static final Pattern IO = Pattern.compile(
+      "\\b(java\\.nio\\.file|java\\.net|java\\.nio\\.channels)\\.|\\bjava\\.io\\.(File|RandomAccess|Console)"
+          + "|\\bExecutors\\.|\\bnew Thread\\(|\\bSystem\\.(out|err)\\b");
+
+  @ParameterizedTest(name = "{0} does no I/O")
+  @MethodSource("core")
+  void theCoreDoesNoIo(String pkg) throws IOException {
+    List<String> io = new ArrayList<>();
+    try (Stream<Path> files = Files.list(SOURCES.resolve(pkg.replace('.', '/')))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+        Matcher found = IO.matcher(JavaSource.code(Files.readString(file)));
+        while (found.find()) {
+          io.add(SOURCES.relativize(file) + " uses " + found.group());
+        }
+      }
+    }
+    assertEquals(List.of(), io);
   }
 
   @Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.egressratelimit.budgets.BudgetBoard.BucketView;
 import io.egressratelimit.budgets.BudgetBoard.BudgetsView;
 import io.egressratelimit.budgets.BudgetBoard.RuleView;
-import io.egressratelimit.config.ConfigLoader;
+import io.egressratelimit.config.ConfigParser;
 import io.egressratelimit.config.RateLimitConfig;
 import io.egressratelimit.domain.DescriptorEntry;
 import io.egressratelimit.domain.LimitRequest;
@@ -59,7 +59,7 @@ class BudgetBoardTest {
 
   @BeforeEach
   void start() throws Exception {
-    config = ConfigLoader.parse("geocode.yaml", LIMITS);
+    config = ConfigParser.parse("geocode.yaml", LIMITS);
     BucketStore peekCounting = new ForwardingBucketStore(new InMemoryBucketStore(clock)) {
       @Override
       public CompletionStage<BatchOutcome> consume(BucketBatch batch) {

@@ -1,7 +1,7 @@
 package io.egressratelimit.testing;
 
 import io.egressratelimit.config.ConfigException;
-import io.egressratelimit.config.ConfigLoader;
+import io.egressratelimit.config.ConfigParser;
 import io.egressratelimit.config.RateLimitConfig;
 import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.limiter.DecisionListener;
@@ -26,7 +26,7 @@ public final class FuzzedService {
   public static RateLimitGrpcService create(boolean quotaModeForAll) {
     RateLimitConfig config;
     try (InputStream in = FuzzedService.class.getResourceAsStream("/config/valid/compat.yaml")) {
-      config = ConfigLoader.parse("compat.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      config = ConfigParser.parse("compat.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (ConfigException e) {

@@ -1,5 +1,11 @@
-package io.egressratelimit.config;
+package io.egressratelimit.config.files;
 
+import io.egressratelimit.config.ConfigException;
+import io.egressratelimit.config.ConfigLoadListener;
+import io.egressratelimit.config.ConfigParser;
+import io.egressratelimit.config.ConfigSource;
+import io.egressratelimit.config.DomainRemoval;
+import io.egressratelimit.config.RateLimitConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,22 +29,10 @@ import org.slf4j.LoggerFactory;
 public final class ConfigReloader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
 
-  /** Told about every load; the metrics adapter counts them. */
-  public interface Listener {
-    Listener NONE = new Listener() {};
-
-    default void onLoaded(RateLimitConfig config) {}
-
-    default void onRejected(ConfigException error) {}
-
-    /** A new config was refused because it would remove these domains (told after {@link #onRejected}). */
-    default void onDomainRemovalRefused(java.util.Set<String> domains) {}
-  }
-
   private final Path path;
   private final boolean mergeDomains;
   private final boolean allowDomainRemoval;
-  private final Listener listener;
+  private final ConfigLoadListener listener;
   private final Duration debounce;
   private final AtomicReference<RateLimitConfig> current;
   private final ScheduledExecutorService scheduler;
@@ -47,7 +41,7 @@ public final class ConfigReloader implements AutoCloseable {
   private ScheduledFuture<?> pendingReload;
   private DirectoryWatch watch;
 
-  private ConfigReloader(Path path, boolean mergeDomains, boolean allowDomainRemoval, Listener listener,
+  private ConfigReloader(Path path, boolean mergeDomains, boolean allowDomainRemoval, ConfigLoadListener listener,
       Duration debounce, List<ConfigSource> sources, RateLimitConfig initial) {
     this.path = path;
     this.mergeDomains = mergeDomains;
@@ -71,26 +65,26 @@ public final class ConfigReloader implements AutoCloseable {
    * @param debounce how long the files must be quiet after an event before they are read
    * @throws ConfigException when the first load fails: there is no good config to keep
    */
-  public static ConfigReloader start(Path path, Duration pollInterval, Duration debounce, Listener listener)
+  public static ConfigReloader start(Path path, Duration pollInterval, Duration debounce, ConfigLoadListener listener)
       throws ConfigException {
     return start(path, pollInterval, debounce, listener, false, false);
   }
 
   /**
-   * As {@link #start(Path, Duration, Duration, Listener)}.
+   * As {@link #start(Path, Duration, Duration, ConfigLoadListener)}.
    *
    * @param mergeDomains MERGE_DOMAIN_CONFIG: a domain in several files merges instead of being refused
    * @param allowDomainRemoval ALLOW_DOMAIN_REMOVAL: a reload may remove a domain that has rules
    *     (see {@link DomainRemoval})
    */
-  public static ConfigReloader start(Path path, Duration pollInterval, Duration debounce, Listener listener,
+  public static ConfigReloader start(Path path, Duration pollInterval, Duration debounce, ConfigLoadListener listener,
       boolean mergeDomains, boolean allowDomainRemoval) throws ConfigException {
     Objects.requireNonNull(listener, "listener");
     List<ConfigSource> sources;
     RateLimitConfig initial;
     try {
-      sources = ConfigLoader.read(path);
-      initial = ConfigLoader.parse(sources, mergeDomains);
+      sources = LimitsFiles.read(path);
+      initial = ConfigParser.parse(sources, mergeDomains);
     } catch (ConfigException e) {
       listener.onRejected(e);
       throw e;
@@ -119,7 +113,7 @@ public final class ConfigReloader implements AutoCloseable {
   public synchronized boolean reloadIfChanged() {
     List<ConfigSource> sources;
     try {
-      sources = ConfigLoader.read(path);
+      sources = LimitsFiles.read(path);
     } catch (ConfigException e) {
       lastSources = null;
       if (!e.getMessage().equals(lastUnreadable)) { // polling the same missing files says nothing new
@@ -135,7 +129,7 @@ public final class ConfigReloader implements AutoCloseable {
     lastSources = sources;
     RateLimitConfig loaded;
     try {
-      loaded = ConfigLoader.parse(sources, mergeDomains);
+      loaded = ConfigParser.parse(sources, mergeDomains);
     } catch (ConfigException e) {
       reject(e);
       return false;

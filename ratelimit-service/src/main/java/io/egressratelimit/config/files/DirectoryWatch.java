@@ -1,4 +1,4 @@
-package io.egressratelimit.config;
+package io.egressratelimit.config.files;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;

@@ -1,9 +1,12 @@
-package io.egressratelimit.config;
+package io.egressratelimit.config.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.egressratelimit.config.ConfigException;
+import io.egressratelimit.config.Fixtures;
+import io.egressratelimit.config.RateLimitConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Loading from the file system: one file, a directory, and a Kubernetes ConfigMap mount. */
-class ConfigLoaderTest {
+class LimitsFilesTest {
   private static final String GEOCODE = Fixtures.text("/config/valid/geocode.yaml");
   private static final String EDGE = Fixtures.text("/config/valid/edge.yaml");
 
@@ -23,7 +26,7 @@ class ConfigLoaderTest {
   void loadsASingleFile() throws IOException, ConfigException {
     Path file = Files.writeString(dir.resolve("geocode.yaml"), GEOCODE);
 
-    RateLimitConfig config = ConfigLoader.load(file);
+    RateLimitConfig config = LimitsFiles.load(file);
 
     assertEquals(List.of("geocode"), List.copyOf(config.domains()));
     assertEquals(2, config.rules().size());
@@ -33,7 +36,7 @@ class ConfigLoaderTest {
   void namesASingleFileAsGivenInErrors() throws IOException {
     Path file = Files.writeString(dir.resolve("broken.yaml"), "domain: \"\"\n");
 
-    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+    ConfigException error = assertThrows(ConfigException.class, () -> LimitsFiles.load(file));
 
     assertEquals(file + ": domain: config file cannot have an empty domain (line 1)", error.getMessage());
   }
@@ -46,7 +49,7 @@ class ConfigLoaderTest {
     Files.writeString(dir.resolve("README.md"), "# not a config");
     Files.createDirectory(dir.resolve("nested.yaml"));
 
-    RateLimitConfig config = ConfigLoader.load(dir);
+    RateLimitConfig config = LimitsFiles.load(dir);
 
     assertEquals(List.of("edge", "geocode"), List.copyOf(config.domains()));
     assertEquals("edge.remote_address", config.rules().get(0).fullKey());
@@ -63,7 +66,7 @@ class ConfigLoaderTest {
     Files.createSymbolicLink(dir.resolve("geocode.yaml"), Path.of("..data", "geocode.yaml"));
     Files.createSymbolicLink(dir.resolve("edge.yaml"), Path.of("..data", "edge.yaml"));
 
-    RateLimitConfig config = ConfigLoader.load(dir);
+    RateLimitConfig config = LimitsFiles.load(dir);
 
     assertEquals(List.of("edge", "geocode"), List.copyOf(config.domains()));
     assertTrue(config.match("geocode", Fixtures.entries("generic_key=geocode")).isPresent());
@@ -74,7 +77,7 @@ class ConfigLoaderTest {
     Files.writeString(dir.resolve("a.yaml"), GEOCODE);
     Files.writeString(dir.resolve("b.yaml"), "# the same domain again\n" + GEOCODE);
 
-    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir));
+    ConfigException error = assertThrows(ConfigException.class, () -> LimitsFiles.load(dir));
 
     assertEquals("b.yaml: domain: duplicate domain 'geocode'; already defined in a.yaml"
         + " (set MERGE_DOMAIN_CONFIG=true to merge a domain across files) (line 3)", error.getMessage());
@@ -84,7 +87,7 @@ class ConfigLoaderTest {
   void namesOnlyTheFileNameForAFileInADirectory() throws IOException {
     Files.writeString(dir.resolve("geocode.yaml"), "domain: geocode\ndescriptors: {}\n");
 
-    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir));
+    ConfigException error = assertThrows(ConfigException.class, () -> LimitsFiles.load(dir));
 
     assertEquals("geocode.yaml: descriptors: expected a list of descriptors, got a map (line 2)",
         error.getMessage());
@@ -94,7 +97,7 @@ class ConfigLoaderTest {
   void refusesADirectoryWithoutYamlFiles() throws IOException {
     Files.writeString(dir.resolve("notes.txt"), "nothing here");
 
-    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir));
+    ConfigException error = assertThrows(ConfigException.class, () -> LimitsFiles.load(dir));
 
     assertEquals("no .yaml files in " + dir, error.getMessage());
   }
@@ -103,7 +106,7 @@ class ConfigLoaderTest {
   void refusesAMissingPath() {
     Path missing = dir.resolve("absent.yaml");
 
-    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(missing));
+    ConfigException error = assertThrows(ConfigException.class, () -> LimitsFiles.load(missing));
 
     assertEquals(missing + ": no such file or directory", error.getMessage());
   }
@@ -112,7 +115,7 @@ class ConfigLoaderTest {
   void refusesAFileThatIsNotUtf8() throws IOException {
     Files.write(dir.resolve("latin1.yaml"), new byte[] {'d', 'o', 'm', 'a', 'i', 'n', ':', ' ', (byte) 0xE9});
 
-    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir));
+    ConfigException error = assertThrows(ConfigException.class, () -> LimitsFiles.load(dir));
 
     assertEquals("latin1.yaml: (document): the file is not UTF-8 text", error.getMessage());
   }
@@ -122,13 +125,13 @@ class ConfigLoaderTest {
     Files.writeString(dir.resolve("merge_domain_key1.yaml"), Fixtures.text("/config/upstream/merge_domain_key1.yaml"));
     Files.writeString(dir.resolve("merge_domain_key2.yaml"), Fixtures.text("/config/upstream/merge_domain_key2.yaml"));
 
-    RateLimitConfig merged = ConfigLoader.load(dir, true);
+    RateLimitConfig merged = LimitsFiles.load(dir, true);
 
     assertEquals(10, merged.match("test-domain", Fixtures.entries("key1=value1")).orElseThrow()
         .rule().policy().orElseThrow().requestsPerPeriod());
     assertEquals(20, merged.match("test-domain", Fixtures.entries("key2=value2")).orElseThrow()
         .rule().policy().orElseThrow().requestsPerPeriod());
-    ConfigException refused = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir, false));
+    ConfigException refused = assertThrows(ConfigException.class, () -> LimitsFiles.load(dir, false));
     assertEquals("merge_domain_key2.yaml: domain: duplicate domain 'test-domain'; already defined in"
         + " merge_domain_key1.yaml (set MERGE_DOMAIN_CONFIG=true to merge a domain across files) (line 3)",
         refused.getMessage());
@@ -147,7 +150,7 @@ class ConfigLoaderTest {
             rate_limit: {unit: minute, requests_per_unit: 1}
         """);
 
-    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir, true));
+    ConfigException error = assertThrows(ConfigException.class, () -> LimitsFiles.load(dir, true));
 
     assertEquals("b.yaml: descriptors[1]: duplicate descriptor composite key 'geocode.generic_key_geocode';"
         + " first defined in a.yaml at descriptors[0] (line 5)", error.getMessage());

@@ -1,4 +1,4 @@
-package io.egressratelimit.config;
+package io.egressratelimit.config.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +9,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.egressratelimit.config.ConfigException;
+import io.egressratelimit.config.ConfigLoadListener;
+import io.egressratelimit.config.RateLimitConfig;
+import io.egressratelimit.config.files.ConfigReloader;
 import io.egressratelimit.testing.Eventually;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +35,7 @@ class ConfigReloaderTest {
   Path dir;
 
   private final List<String> events = new ArrayList<>();
-  private final ConfigReloader.Listener recorder = new ConfigReloader.Listener() {
+  private final ConfigLoadListener recorder = new ConfigLoadListener() {
     @Override
     public void onLoaded(RateLimitConfig config) {
       events.add("loaded " + limitOf(config));
