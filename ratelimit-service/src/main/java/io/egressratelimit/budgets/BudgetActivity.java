@@ -51,7 +51,7 @@ public final class BudgetActivity extends ForwardingBucketStore {
     List<BucketClaim> claims = batch.claims();
     for (int i = 0; i < claims.size(); i++) {
       BucketClaim claim = claims.get(i);
-      Bucket bucket = bucketFor(batch.shard(), claim, second);
+      Bucket bucket = bucketFor(batch.domain(), claim, second);
       if (bucket == null) {
         continue;
       }
@@ -68,7 +68,7 @@ public final class BudgetActivity extends ForwardingBucketStore {
     }
   }
 
-  private Bucket bucketFor(String shard, BucketClaim claim, long second) {
+  private Bucket bucketFor(String domain, BucketClaim claim, long second) {
     Bucket bucket = buckets.get(claim.key());
     if (bucket != null) {
       return bucket;
@@ -76,7 +76,7 @@ public final class BudgetActivity extends ForwardingBucketStore {
     if (buckets.size() >= maxBuckets && !sweep(second)) {
       return null;
     }
-    return buckets.computeIfAbsent(claim.key(), key -> new Bucket(shard, key, claim.spec()));
+    return buckets.computeIfAbsent(claim.key(), key -> new Bucket(domain, key, claim.spec()));
   }
 
   /** Drops buckets idle for a minute; true when that made room. */
@@ -98,7 +98,7 @@ public final class BudgetActivity extends ForwardingBucketStore {
       if (now - bucket.lastSecond >= SecondCounter.SECONDS || WarmupTraffic.isRehearsalKey(bucket.key)) {
         continue;
       }
-      live.add(new LiveBucket(bucket.shard, bucket.key, bucket.spec,
+      live.add(new LiveBucket(bucket.domain, bucket.key, bucket.spec,
           bucket.admitted.last(now, SecondCounter.SECONDS), bucket.denied.last(now, SecondCounter.SECONDS)));
     }
     live.sort(Comparator.comparingLong(LiveBucket::decisions).reversed().thenComparing(LiveBucket::key));
@@ -108,12 +108,12 @@ public final class BudgetActivity extends ForwardingBucketStore {
   /**
    * One bucket this replica decided on in the last minute.
    *
-   * @param shard the batch's shard (its domain), which the store needs to find the bucket
+   * @param domain the batch's domain, which the store needs to find the bucket
    * @param key the bucket's key
    * @param admittedPerSecond requests admitted in each of the last 60 seconds, oldest first
    * @param deniedPerSecond requests this bucket denied in each of the last 60 seconds, oldest first
    */
-  public record LiveBucket(String shard, String key, BucketSpec spec, long[] admittedPerSecond,
+  public record LiveBucket(String domain, String key, BucketSpec spec, long[] admittedPerSecond,
       long[] deniedPerSecond) {
 
     public long decisions() {
@@ -126,15 +126,15 @@ public final class BudgetActivity extends ForwardingBucketStore {
   }
 
   private static final class Bucket {
-    final String shard;
+    final String domain;
     final String key;
     final BucketSpec spec;
     final SecondCounter admitted = new SecondCounter();
     final SecondCounter denied = new SecondCounter();
     volatile long lastSecond;
 
-    Bucket(String shard, String key, BucketSpec spec) {
-      this.shard = shard;
+    Bucket(String domain, String key, BucketSpec spec) {
+      this.domain = domain;
       this.key = key;
       this.spec = spec;
     }

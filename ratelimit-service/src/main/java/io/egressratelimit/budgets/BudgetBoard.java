@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * buckets this replica decided on recently with the tokens they hold now, read from the store.
  *
  * <p>Its cost is bounded whatever the number of viewers: one view is built at most once per
- * {@code refresh}, with one read-only store call per shard for at most {@code shownPerRule}
+ * {@code refresh}, with one read-only store call per domain for at most {@code shownPerRule}
  * buckets of each rule, and every viewer in between gets that same view.
  */
 public final class BudgetBoard {
@@ -114,19 +114,19 @@ public final class BudgetBoard {
     });
   }
 
-  /** One read-only store call per shard; a failed read leaves its buckets' tokens unknown, with the reason. */
+  /** One read-only store call per domain; a failed read leaves its buckets' tokens unknown, with the reason. */
   private CompletionStage<Map<LiveBucket, Level>> readLevels(List<Shown> shown) {
-    Map<String, List<LiveBucket>> byShard = new LinkedHashMap<>();
+    Map<String, List<LiveBucket>> byDomain = new LinkedHashMap<>();
     for (Shown one : shown) {
-      byShard.computeIfAbsent(one.bucket().shard(), s -> new ArrayList<>()).add(one.bucket());
+      byDomain.computeIfAbsent(one.bucket().domain(), s -> new ArrayList<>()).add(one.bucket());
     }
     Map<LiveBucket, Level> levels = new java.util.concurrent.ConcurrentHashMap<>();
     List<CompletableFuture<Void>> reads = new ArrayList<>();
-    byShard.forEach((shard, buckets) -> {
+    byDomain.forEach((domain, buckets) -> {
       List<BucketClaim> claims = buckets.stream()
           .map(bucket -> new BucketClaim(bucket.key(), bucket.spec(), 0, 0, false))
           .toList();
-      BucketBatch batch = new BucketBatch(claims, shard);
+      BucketBatch batch = new BucketBatch(claims, domain);
       CompletionStage<List<BucketLevel>> pending = Completions.calling(() -> store.peek(batch));
       reads.add(pending.toCompletableFuture().handle((read, failure) -> {
         for (int i = 0; i < buckets.size(); i++) {

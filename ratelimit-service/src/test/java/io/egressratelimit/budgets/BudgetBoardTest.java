@@ -146,7 +146,7 @@ class BudgetBoardTest {
     BudgetBoard board = board(10);
     CompletionStage<BudgetsView> first = board.view();
     assertSame(first, board.view());
-    assertEquals(1, peeks.get(), "one read for the one shard");
+    assertEquals(1, peeks.get(), "one read for the one domain");
     ticker.addAndGet(Duration.ofSeconds(1).toNanos());
     board.view().toCompletableFuture().join();
     assertEquals(2, peeks.get());
