@@ -4,6 +4,8 @@ import io.egressratelimit.config.ConfigException;
 import io.egressratelimit.config.ConfigLoadListener;
 import io.egressratelimit.config.RateLimitConfig;
 import io.egressratelimit.config.files.ConfigReloader;
+import io.egressratelimit.settings.LimitsSettings;
+import io.egressratelimit.settings.ServerSettings;
 import io.egressratelimit.xds.XdsConfigSubscription;
 import io.egressratelimit.xds.XdsSettings;
 import java.time.Duration;

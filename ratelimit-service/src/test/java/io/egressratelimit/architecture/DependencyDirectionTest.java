@@ -82,8 +82,11 @@ class DependencyDirectionTest {
         // The xDS config source is an adapter around config: it knows the limits loader, never the
         // engine, the stores or the server that wires it in.
         may("xds", "config", "com.google io.envoyproxy io.grpc org.slf4j"),
+        // Every setting: flags, environment variables (envoyproxy/ratelimit's too), defaults and checks, read
+        // once into the records the running parts take. It builds settings, never the parts themselves.
+        may("settings", "limiter grpc http logging metrics quota redis tracing xds", "picocli org.slf4j"),
         // The composition root wires everything.
-        may("server", "domain config config.files limiter limiter.store budgets bucket4j memory redis redis.cas grpc http metrics tracing logging "
+        may("server", "domain config config.files limiter limiter.store budgets settings bucket4j memory redis redis.cas grpc http metrics tracing logging "
             + "xds quota rlqs",
             String.join(" ", LIBRARIES)));
   }

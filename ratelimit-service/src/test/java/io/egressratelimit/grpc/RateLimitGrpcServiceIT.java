@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.server.RateLimitServer;
-import io.egressratelimit.server.ServerSettings;
+import io.egressratelimit.settings.ServerSettings;
 import io.egressratelimit.testing.RlsTestClient;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.quota.QuotaTiming;
 import io.egressratelimit.server.RateLimitServer;
-import io.egressratelimit.server.ServerSettings;
-import io.egressratelimit.server.WarmupSettings;
+import io.egressratelimit.settings.ServerSettings;
+import io.egressratelimit.settings.WarmupSettings;
 import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.RlqsEnvoy;
 import io.egressratelimit.testing.TokenBucketBound;

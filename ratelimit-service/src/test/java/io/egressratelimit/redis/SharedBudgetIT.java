@@ -9,7 +9,7 @@ import io.egressratelimit.domain.DescriptorEntry;
 import io.egressratelimit.domain.LimitPolicy;
 import io.egressratelimit.domain.RateUnit;
 import io.egressratelimit.server.RateLimitServer;
-import io.egressratelimit.server.ServerSettings;
+import io.egressratelimit.settings.ServerSettings;
 import io.egressratelimit.testing.redis.ClusterFixture;
 import io.egressratelimit.testing.redis.OneRedisServer;
 import io.egressratelimit.testing.redis.RedisNode;
@@ -34,10 +34,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two service instances on one redis-server, and on a Redis Cluster, asked over real gRPC sockets as
