@@ -1,6 +1,6 @@
 package io.egressratelimit.server;
 
-import io.egressratelimit.grpc.MalformedRequests;
+import io.egressratelimit.rls.MalformedRequests;
 import io.egressratelimit.settings.GrpcTlsSettings;
 import io.egressratelimit.settings.ListenSettings;
 import io.egressratelimit.settings.ServerSettings;

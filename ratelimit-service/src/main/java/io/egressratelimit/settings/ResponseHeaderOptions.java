@@ -1,6 +1,6 @@
 package io.egressratelimit.settings;
 
-import io.egressratelimit.grpc.RateLimitHeaders;
+import io.egressratelimit.rls.RateLimitHeaders;
 import java.util.Optional;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Option;

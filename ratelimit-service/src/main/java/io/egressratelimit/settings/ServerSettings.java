@@ -1,10 +1,10 @@
 package io.egressratelimit.settings;
 
-import io.egressratelimit.grpc.RateLimitHeaders;
 import io.egressratelimit.limiter.EngineSettings;
 import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.quota.QuotaTiming;
 import io.egressratelimit.redis.RedisStoreSettings;
+import io.egressratelimit.rls.RateLimitHeaders;
 import io.egressratelimit.xds.XdsSettings;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -67,7 +67,7 @@ class DependencyDirectionTest {
         may("redis.cas", "domain limiter limiter.store bucket4j redis", "io.lettuce io.github.bucket4j"),
         // io.netty: the adapter reads which of its transport's event loops a call arrived on, and
         // hands it on as a plain Executor.
-        may("grpc", "domain limiter limiter.store logging", "io.grpc io.netty io.envoyproxy com.google org.slf4j"),
+        may("rls", "domain limiter limiter.store logging", "io.grpc io.netty io.envoyproxy com.google org.slf4j"),
         // What /budgets shows: live activity and remaining budget per rule, read beside the engine, never
         // part of a decision.
         may("budgets", "domain config limiter limiter.store", ""),
@@ -84,9 +84,9 @@ class DependencyDirectionTest {
         may("xds", "config", "com.google io.envoyproxy io.grpc org.slf4j"),
         // Every setting: flags, environment variables (envoyproxy/ratelimit's too), defaults and checks, read
         // once into the records the running parts take. It builds settings, never the parts themselves.
-        may("settings", "limiter grpc http logging metrics quota redis tracing xds", "picocli org.slf4j"),
+        may("settings", "limiter rls http logging metrics quota redis tracing xds", "picocli org.slf4j"),
         // The composition root wires everything.
-        may("server", "domain config config.files limiter limiter.store budgets settings bucket4j memory redis redis.cas grpc http metrics tracing logging "
+        may("server", "domain config config.files limiter limiter.store budgets settings bucket4j memory redis redis.cas rls http metrics tracing logging "
             + "xds quota rlqs",
             String.join(" ", LIBRARIES)));
   }

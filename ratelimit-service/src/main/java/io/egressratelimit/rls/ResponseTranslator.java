@@ -1,13 +1,13 @@
-package io.egressratelimit.grpc;
+package io.egressratelimit.rls;
 
 import io.egressratelimit.domain.Code;
 import io.egressratelimit.domain.Decision;
 import io.egressratelimit.domain.DescriptorStatus;
 import io.egressratelimit.domain.LimitPolicy;
 import io.egressratelimit.domain.RateUnit;
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
-import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package io.egressratelimit.grpc;
+package io.egressratelimit.rls;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;

@@ -1,4 +1,4 @@
-package io.egressratelimit.grpc;
+package io.egressratelimit.rls;
 
 import com.google.protobuf.ListValue;
 import com.google.protobuf.NullValue;

@@ -1,4 +1,4 @@
-package io.egressratelimit.grpc;
+package io.egressratelimit.rls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

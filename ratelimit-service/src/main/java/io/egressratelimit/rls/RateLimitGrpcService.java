@@ -1,4 +1,4 @@
-package io.egressratelimit.grpc;
+package io.egressratelimit.rls;
 
 import io.egressratelimit.limiter.InvalidRequestException;
 import io.egressratelimit.limiter.RateLimitEngine;
