@@ -232,3 +232,27 @@ The Secret and key holding the API key.
 api-key
 {{- end }}
 {{- end }}
+
+{{/*
+The RLQS assignment time to live, refused unless it outlasts Envoy 1.40's report interval (5s, whatever
+reporting_interval says) plus the delivery allowance: a shorter one lets every share expire before
+its renewal arrives, so Envoys deny between the two and every share is paid anew (docs/rlqs.md).
+*/}}
+{{- define "egress-ratelimit.rlqs.assignmentTtl" -}}
+{{- $ttl := .Values.ratelimit.rlqs.assignmentTtl -}}
+{{- $delivery := .Values.ratelimit.rlqs.deliveryAllowance -}}
+{{- $deliveryMillis := 0 -}}
+{{- if hasSuffix "ms" $delivery -}}
+{{- $deliveryMillis = trimSuffix "ms" $delivery | int64 -}}
+{{- else if hasSuffix "s" $delivery -}}
+{{- $deliveryMillis = mul (trimSuffix "s" $delivery | int64) 1000 -}}
+{{- else if hasSuffix "m" $delivery -}}
+{{- $deliveryMillis = mul (trimSuffix "m" $delivery | int64) 60000 -}}
+{{- else if hasSuffix "h" $delivery -}}
+{{- $deliveryMillis = mul (trimSuffix "h" $delivery | int64) 3600000 -}}
+{{- end -}}
+{{- if le (mul (trimSuffix "s" $ttl | int64) 1000) (add 5000 $deliveryMillis) -}}
+{{- fail (printf "ratelimit.rlqs.assignmentTtl %s must be longer than Envoy 1.40's 5s report interval plus ratelimit.rlqs.deliveryAllowance %s: a shorter one expires every RLQS share before its renewal arrives (docs/rlqs.md)" $ttl $delivery) -}}
+{{- end -}}
+{{- $ttl -}}
+{{- end }}

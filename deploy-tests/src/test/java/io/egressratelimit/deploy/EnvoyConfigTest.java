@@ -120,6 +120,9 @@ class EnvoyConfigTest {
     assertEquals(1, buckets.size());
     assertEquals(denyAll, buckets.get(0).getNoAssignmentBehavior().getFallbackRateLimit());
     assertEquals(denyAll, buckets.get(0).getExpiredAssignmentBehavior().getFallbackRateLimit());
+    // Envoy 1.40 reports every 5 s whatever reporting_interval says; the chart says so, and the service's
+    // default assignment TTL (10 s) outlasts it plus the delivery allowance (docs/rlqs.md)
+    assertEquals(com.google.protobuf.Duration.newBuilder().setSeconds(5).build(), buckets.get(0).getReportingInterval());
     assertTrue(manager.getRouteConfig().getVirtualHostsList().stream().flatMap(v -> v.getRoutesList().stream())
         .allMatch(r -> r.getRoute().getRateLimitsCount() == 0), "no rate_limits without the ratelimit filter to read them");
   }

@@ -6,8 +6,14 @@ import io.egressratelimit.settings.ServerSettings;
 import io.egressratelimit.testing.Http;
 import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.redis.RedisServerProcess;
+import io.egressratelimit.testing.rlqs.QuotaStream;
+import io.envoyproxy.envoy.service.rate_limit_quota.v3.BucketId;
+import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaResponse;
+import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaUsageReports;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
+import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,13 +21,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The metrics a running service really exports: a real redis-server and the real service on free
  * ports, driven through admitted, over-limit, near-limit, shadow-mode, nested-rule, invalid and
- * store-failure decisions, then scraped once. Series name to the label names seen on it.
+ * store-failure decisions and one RLQS usage report, then scraped once. Series name to the label names seen on it.
  */
 final class LiveScrape {
   private static final String LIMITS = """
@@ -37,13 +45,30 @@ final class LiveScrape {
           value: shadow
           shadow_mode: true
           rate_limit: {requests_per_unit: 1, unit: hour}
+        - key: generic_key
+          value: quota
+          rate_limit: {requests_per_unit: 10, unit: minute, algorithm: token_bucket, burst: 4, rlqs: true}
       """;
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][\\w:]*)(?:\\{(.*)})?\\s+\\S+.*$");
   private static final Pattern LABEL = Pattern.compile("([a-zA-Z_]\\w*)=\"(?:[^\"\\\\]|\\\\.)*\"");
 
   private static Map<String, Set<String>> scraped;
 
-  private LiveScrape() {}
+  /** One usage report on an RLQS stream, as an Envoy's first request sends it, and its answer. */
+  private static void reportQuotaUsage(int grpcPort) throws Exception {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+    CompletableFuture<RateLimitQuotaResponse> answered = new CompletableFuture<>();
+    try (QuotaStream stream = new QuotaStream(channel, answered::complete)) {
+      stream.sendFirstReport(RateLimitQuotaUsageReports.newBuilder().setDomain("geocode")
+          .addBucketQuotaUsages(RateLimitQuotaUsageReports.BucketQuotaUsage.newBuilder()
+              .setBucketId(BucketId.newBuilder().putBucket("generic_key", "quota"))
+              .setNumRequestsDenied(1))
+          .build());
+      answered.get(30, TimeUnit.SECONDS);
+    } finally {
+      channel.shutdownNow();
+    }
+  }
 
   static synchronized Map<String, Set<String>> series() throws Exception {
     if (scraped == null) {
@@ -73,6 +98,7 @@ final class LiveScrape {
         rls.ask(request("generic_key", "shadow"));
         rls.ask(request("generic_key", "shadow")); // shadow mode would have denied
         expectFailure("an empty domain", () -> rls.ask(RateLimitRequest.newBuilder().setDomain("").build()));
+        reportQuotaUsage(server.grpcPort()); // an RLQS budget's ledger, and its gauges
         redis.kill();
         // a bucket not known empty, so the over-limit cache cannot answer it without Redis
         expectFailure("Redis gone", () -> rls.ask(request("generic_key", "geocode", "caller", "web")));

@@ -33,6 +33,8 @@ class ValuesSchemaTest {
       redis.type                | replicated | at '/redis/type': value must be one of 'single', 'sentinel', 'cluster'
       redis.enabled             | false      | redis.external.url is required when redis.enabled is false
       envoy.rateLimitFilter     | rls        | at '/envoy/rateLimitFilter': value must be one of 'ratelimit', 'rate_limit_quota'
+      ratelimit.rlqs.assignmentTtl | 10500ms | at '/ratelimit/rlqs/assignmentTtl': '10500ms' does not match pattern
+      ratelimit.rlqs.assignmentTtl | 6s     | ratelimit.rlqs.assignmentTtl 6s must be longer than Envoy 1.40's 5s report interval plus ratelimit.rlqs.deliveryAllowance 1s
       """)
   void aBadValueIsRefusedWithAMessageThatNamesIt(String key, String value, String expected) {
     String message = refusal(c -> c.set(key, value));

@@ -108,6 +108,8 @@ class WorkloadTest {
     assertEquals("loopback", env.get("JSON_ENDPOINT").getValue(), "/json, which spends budget, stays in the pod");
     assertTrue(env.containsKey("REDIS_AUTH"));
     assertFalse(env.containsKey("REDIS_CLUSTER_LEGACY_KEYS"), "the service's own default, off");
+    assertEquals("10s", env.get("RLQS_ASSIGNMENT_TTL").getValue(), "over Envoy 1.40's 5 s reports plus the allowance");
+    assertEquals("1s", env.get("RLQS_DELIVERY_ALLOWANCE").getValue());
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.egressratelimit.envoyconfig;
 
 import io.egressratelimit.config.RateLimitConfig;
 import io.egressratelimit.config.RuleMatch;
+import io.egressratelimit.testing.rlqs.QuotaFilter;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.http.rate_limit_quota.v3.RateLimitQuotaBucketSettings;
@@ -20,7 +21,8 @@ import java.util.Optional;
  *   <li>every bucket's id is a descriptor whose rule in the limits config says {@code rlqs: true}
  *       (the service abandons any other bucket, which then runs on its no-assignment behaviour);
  *   <li>deny before the first assignment and after one expires (Envoy's default is allow);
- *   <li>a reporting interval of whole seconds, at least one (Envoy truncates the seconds).
+ *   <li>a reporting interval of 5s: what Envoy 1.40 does whatever the field says, and what the
+ *       service's assignment TTL is chosen for.
  * </ul>
  */
 final class QuotaBucketRules {
@@ -56,6 +58,9 @@ final class QuotaBucketRules {
     }
   }
 
+  /** Envoy 1.40's hard-coded report interval (QuotaFilter.REPORT_EVERY, measured by RateLimitQuotaModelIT). */
+  static final long ENVOY_REPORTS_EVERY_SECONDS = QuotaFilter.REPORT_EVERY.toSeconds();
+
   private static void behaviour(QuotaBuckets.Bucket bucket, List<String> problems) {
     RateLimitQuotaBucketSettings settings = bucket.settings();
     if (!settings.getNoAssignmentBehavior().getFallbackRateLimit().equals(DENY_ALL)) {
@@ -68,8 +73,10 @@ final class QuotaBucketRules {
           + " (or unset); anything else spends a share the service may have handed on");
     }
     com.google.protobuf.Duration interval = settings.getReportingInterval();
-    if (interval.getNanos() != 0 || interval.getSeconds() < 1) {
-      problems.add(bucket.where() + ": reporting_interval must be whole seconds, at least 1s; Envoy truncates it");
+    if (interval.getNanos() != 0 || interval.getSeconds() != ENVOY_REPORTS_EVERY_SECONDS) {
+      problems.add(bucket.where() + ": reporting_interval must be " + ENVOY_REPORTS_EVERY_SECONDS + "s, the interval"
+          + " Envoy 1.40 reports at whatever this says (envoyproxy/envoy#46033); the service's assignment TTL is"
+          + " chosen for it");
     }
   }
 

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * rate_limit_quota filter streaming to the service. The very first call is denied (no assignment
  * yet, DENY_ALL), calls go out once the share arrives, and the upstream never sees more than the
  * budget, although no call asks the service. A new budget's ledger opens TTL + D after the service
- * first meets it (docs/rlqs.md), so the first admission waits about 11 s.
+ * first meets it, and Envoy 1.40 reports every 5 s (docs/rlqs.md), so the first admission waits 11 to
+ * 16 s.
  */
 class RealEnvoyRlqsIT {
   /** limits/geocode.yaml's global rule: at most 5 calls in any 15 s. */

@@ -62,7 +62,8 @@ class RlqsConfigTest {
     assertTrue(limits.match("geocode", buckets.get(0).descriptor()).orElseThrow().rule().rlqs(), "rlqs: true");
     assertEquals(DENY_ALL, settings.getNoAssignmentBehavior().getFallbackRateLimit());
     assertEquals(DENY_ALL, settings.getExpiredAssignmentBehavior().getFallbackRateLimit());
-    assertEquals(com.google.protobuf.Duration.newBuilder().setSeconds(1).build(), settings.getReportingInterval());
+    assertEquals(com.google.protobuf.Duration.newBuilder().setSeconds(5).build(), settings.getReportingInterval(),
+        "what Envoy 1.40 does whatever the field says");
   }
 
   /** Drop the limiter from each and the two gateways must be the same, down to every route and cluster. */
@@ -97,6 +98,17 @@ class RlqsConfigTest {
             + " anything else admits calls no assignment counted\n"
             + where + " builds BucketId [generic_key=geocod] in domain 'geocode', which no rule in limits/ matches",
         error.getMessage());
+  }
+
+  @Test
+  void aReportingIntervalOtherThanEnvoysFiveSecondsIsRefused() throws Exception {
+    String text = Files.readString(EnvoyFiles.envoyFile(EnvoyFiles.RLQS_LOCAL))
+        .replace("reporting_interval: 5s", "reporting_interval: 1s");
+    EnvoyConfigException error = assertThrows(EnvoyConfigException.class,
+        () -> QuotaBucketRules.check(BootstrapLoader.parse("every-second.yaml", text), limits, "limits/"));
+    assertTrue(error.getMessage().endsWith(".matcher_list.matchers[0]: reporting_interval must be 5s, the interval"
+        + " Envoy 1.40 reports at whatever this says (envoyproxy/envoy#46033); the service's assignment TTL is chosen"
+        + " for it"), error.getMessage());
   }
 
   @Test

@@ -33,7 +33,7 @@ public final class AdminHttpServer {
         "/rlconfig", Routes.readOnly("/rlconfig", Response.TEXT, endpoints.rules()),
         "/metrics", Routes.readOnly("/metrics", Response.PROMETHEUS, endpoints.metrics()),
         "/json", Routes.onWorker(new JsonEndpoint(endpoints.rateLimit(), json)),
-        "/budgets", Routes.onWorker(new BudgetsEndpoint(endpoints.budgets()))), NOT_FOUND));
+        "/budgets", Routes.onWorker(new BudgetsEndpoint(endpoints.budgets(), endpoints.quotaBudgets()))), NOT_FOUND));
   }
 
   private static Response healthcheck(AdminEndpoints endpoints) {

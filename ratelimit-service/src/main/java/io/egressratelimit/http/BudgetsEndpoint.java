@@ -2,6 +2,8 @@ package io.egressratelimit.http;
 
 import io.egressratelimit.budgets.BudgetBoard.BudgetsView;
 import io.egressratelimit.limiter.store.Completions;
+import io.egressratelimit.quota.QuotaBoard.LedgerView;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,9 +20,12 @@ final class BudgetsEndpoint implements Endpoint {
   private static final long TIMEOUT_SECONDS = 5;
 
   private final Supplier<CompletionStage<BudgetsView>> budgets;
+  private final Supplier<CompletionStage<List<LedgerView>>> quotaBudgets;
 
-  BudgetsEndpoint(Supplier<CompletionStage<BudgetsView>> budgets) {
+  BudgetsEndpoint(Supplier<CompletionStage<BudgetsView>> budgets,
+      Supplier<CompletionStage<List<LedgerView>>> quotaBudgets) {
     this.budgets = budgets;
+    this.quotaBudgets = quotaBudgets;
   }
 
   @Override
@@ -32,10 +37,12 @@ final class BudgetsEndpoint implements Endpoint {
       return CompletableFuture.completedFuture(Response.of(200, "text/html; charset=utf-8", BudgetsPage.HTML)
           .withHeader("Content-Security-Policy", BudgetsPage.CONTENT_SECURITY_POLICY));
     }
-    return budgets.get().toCompletableFuture().orTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-        .handle((view, failure) -> {
+    return budgets.get().toCompletableFuture()
+        .thenCombine(quotaBudgets.get().toCompletableFuture(), BudgetsJson::render)
+        .orTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .handle((json, failure) -> {
           if (failure == null) {
-            return Response.of(200, Response.JSON, BudgetsJson.render(view));
+            return Response.of(200, Response.JSON, json);
           }
           Throwable cause = Completions.cause(failure);
           return cause instanceof TimeoutException

@@ -6,6 +6,13 @@ import io.egressratelimit.budgets.BudgetBoard.RuleView;
 import io.egressratelimit.budgets.Guarantees;
 import io.egressratelimit.domain.LimitPolicy;
 import io.egressratelimit.domain.Rule;
+import io.egressratelimit.budgets.BudgetBoard.BucketView;
+import io.egressratelimit.budgets.BudgetBoard.BudgetsView;
+import io.egressratelimit.budgets.BudgetBoard.RuleView;
+import io.egressratelimit.budgets.Guarantees;
+import io.egressratelimit.quota.LedgerFigures;
+import io.egressratelimit.quota.QuotaBoard.LedgerView;
+import io.egressratelimit.quota.QuotaBoard.ShareView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +26,11 @@ final class BudgetsJson {
   private BudgetsJson() {}
 
   static String render(BudgetsView view) {
+    return render(view, List.of());
+  }
+
+  /** @param ledgers the RLQS budgets, each shown under its rule */
+  static String render(BudgetsView view, List<LedgerView> ledgers) {
     StringBuilder json = new StringBuilder(4096);
     json.append("{\"at\":").append(string(Instant.ofEpochMilli(view.atEpochMillis()).toString()))
         .append(",\"store\":").append(string(view.store()))
@@ -32,12 +44,12 @@ final class BudgetsJson {
       if (i > 0) {
         json.append(',');
       }
-      rule(json, rules.get(i));
+      rule(json, rules.get(i), ledgers);
     }
     return json.append("]}\n").toString();
   }
 
-  private static void rule(StringBuilder json, RuleView view) {
+  private static void rule(StringBuilder json, RuleView view, List<LedgerView> ledgers) {
     Rule rule = view.rule();
     json.append("{\"domain\":").append(string(rule.domain()))
         .append(",\"key\":").append(string(rule.fullKey()))
@@ -64,6 +76,45 @@ final class BudgetsJson {
         json.append(',');
       }
       bucket(json, rule, view.buckets().get(i));
+    }
+    json.append("]");
+    if (rule.rlqs()) {
+      json.append(",\"rlqs\":[");
+      boolean first = true;
+      for (LedgerView ledger : ledgers) {
+        if (ledger.ruleKey().equals(rule.fullKey())) {
+          json.append(first ? "" : ",");
+          ledger(json, ledger);
+          first = false;
+        }
+      }
+      json.append("]");
+    }
+    json.append("}");
+  }
+
+  /** One RLQS budget: the pool, what the shares hold, and each Envoy's share. */
+  private static void ledger(StringBuilder json, LedgerView ledger) {
+    json.append("{\"bucket\":").append(string(ledger.bucket()))
+        .append(",\"budgetBurst\":").append(ledger.budget().burst())
+        .append(",\"budgetRatePerPeriod\":").append(ledger.budget().ratePerPeriod())
+        .append(",\"periodSeconds\":").append(ledger.budget().periodSeconds())
+        .append(",\"opensInSeconds\":").append(String.format(Locale.ROOT, "%.1f", ledger.opensInSeconds()))
+        .append(",\"storeProblem\":").append(ledger.problem().isEmpty() ? "null" : string(ledger.problem()));
+    LedgerFigures figures = ledger.figures();
+    if (figures != null) {
+      json.append(",\"poolTokens\":").append(figures.poolTokens())
+          .append(",\"rateHeld\":").append(figures.rateHeld())
+          .append(",\"burstHeld\":").append(figures.burstHeld());
+    }
+    json.append(",\"shares\":[");
+    for (int i = 0; i < ledger.shares().size(); i++) {
+      ShareView share = ledger.shares().get(i);
+      json.append(i > 0 ? "," : "").append("{\"envoy\":").append(string(share.envoy()))
+          .append(",\"maxTokens\":").append(share.maxTokens())
+          .append(",\"tokensPerPeriod\":").append(share.tokensPerPeriod())
+          .append(",\"demandPerSecond\":").append(String.format(Locale.ROOT, "%.2f", share.demandPerSecond()))
+          .append('}');
     }
     json.append("]}");
   }

@@ -31,6 +31,8 @@ public final class Ledger {
   long openAtMicros;
   long lastSeenMicros;
   final TreeMap<String, Subscriber> subscribers;
+  /** Whether the last {@link #report} sent the held share again unchanged (not stored). */
+  private boolean renewedLast;
 
   Ledger(long poolScaled, long poolAtMicros, long openAtMicros, long lastSeenMicros,
       Map<String, Subscriber> subscribers) {
@@ -125,13 +127,20 @@ public final class Ledger {
     return rate < 1 || burst < 1 ? Share.NONE : new Share(burst, rate);
   }
 
+  /** Whether the share the last {@link #report} returned was the held one, renewed unchanged. */
+  public boolean renewedLast() {
+    return renewedLast;
+  }
+
   private Share renew(QuotaTiming timing, Subscriber subscriber, long now) {
+    renewedLast = true;
     Grant held = subscriber.current.orElseThrow();
     subscriber.current = Optional.of(new Grant(held.share(), now, now + timing.embargoMicros()));
     return held.share();
   }
 
   private Share handOut(QuotaBudget budget, QuotaTiming timing, Subscriber subscriber, Share share, long now) {
+    renewedLast = false;
     subscriber.current.ifPresent(held -> subscriber.retired.add(held.endingBy(now + timing.deliveryMicros())));
     poolScaled -= budget.scaled(share.maxTokens());
     subscriber.current = Optional.of(new Grant(share, now, now + timing.embargoMicros()));

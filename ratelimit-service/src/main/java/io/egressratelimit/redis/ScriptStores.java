@@ -23,13 +23,24 @@ public final class ScriptStores {
     return connect(settings, DecisionTime.redisServer());
   }
 
+  /** The production store, with the RLQS ledgers on its connection. */
+  public static BucketStore connect(RedisStoreSettings settings, RedisLedgerStore ledgers) {
+    return connect(settings, DecisionTime.redisServer(), ledgers::runOn);
+  }
+
   /** A store deciding at the given time; tests move time by hand with {@link DecisionTime#client}. */
   public static BucketStore connect(RedisStoreSettings settings, DecisionTime time) {
+    return connect(settings, time, connection -> {});
+  }
+
+  private static BucketStore connect(RedisStoreSettings settings, DecisionTime time,
+      java.util.function.Consumer<RedisConnection<String>> alsoOn) {
     if (settings.strategy() != RedisStrategy.ATOMIC_SCRIPT) {
       throw new IllegalArgumentException("the " + settings.strategy() + " strategy is not the script's");
     }
     RedisConnection<String> connection = RedisConnector.connect(settings, StringCodec.UTF8);
     loadScript(connection, settings);
+    alsoOn.accept(connection);
     return new LuaBucketStore(new LettuceScriptRunner(connection), KeyLayout.of(settings), time.clientClock(),
         settings.timeout(), settings.deadlineMargin(), settings.maxInFlight());
   }

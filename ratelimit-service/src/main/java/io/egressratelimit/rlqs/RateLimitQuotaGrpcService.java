@@ -2,12 +2,17 @@ package io.egressratelimit.rlqs;
 
 import io.egressratelimit.config.RateLimitConfig;
 import io.egressratelimit.quota.QuotaAssigner;
+import io.egressratelimit.quota.QuotaBoard;
+import io.egressratelimit.quota.QuotaMetrics;
+import io.egressratelimit.quota.SubscriberId;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.BucketId;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaResponse;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaResponse.BucketAction;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaServiceGrpc;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaUsageReports;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaUsageReports.BucketQuotaUsage;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
@@ -35,30 +40,43 @@ public final class RateLimitQuotaGrpcService extends RateLimitQuotaServiceGrpc.R
 
   private final BucketRules rules;
   private final QuotaAssigner assigner;
+  private final QuotaBoard board;
+  private final QuotaMetrics metrics;
   /** Subscriber ids must differ between replicas and between streams, also after a restart. */
   private final String replicaId = UUID.randomUUID().toString().substring(0, 8);
   private final AtomicLong streams = new AtomicLong();
 
-  public RateLimitQuotaGrpcService(Supplier<RateLimitConfig> config, QuotaAssigner assigner) {
+  public RateLimitQuotaGrpcService(Supplier<RateLimitConfig> config, QuotaAssigner assigner, QuotaBoard board,
+      QuotaMetrics metrics) {
     this.rules = new BucketRules(config);
     this.assigner = assigner;
+    this.board = board;
+    this.metrics = metrics;
+  }
+
+  /** The service as the gRPC server should bind it: each stream learns the address of its Envoy. */
+  public ServerServiceDefinition withEnvoyAddresses() {
+    return ServerInterceptors.intercept(this, new EnvoyAddress());
   }
 
   @Override
   public StreamObserver<RateLimitQuotaUsageReports> streamRateLimitQuotas(
       StreamObserver<RateLimitQuotaResponse> responses) {
-    return new Stream(replicaId + "-" + streams.incrementAndGet(), responses);
+    metrics.streams(1);
+    return new Stream(replicaId + "-" + streams.incrementAndGet(), EnvoyAddress.current(), responses);
   }
 
   private final class Stream implements StreamObserver<RateLimitQuotaUsageReports> {
     private final String id;
+    private final String envoy;
     private final StreamObserver<RateLimitQuotaResponse> responses;
     private String domain;
     private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
     private boolean ended;
 
-    Stream(String id, StreamObserver<RateLimitQuotaResponse> responses) {
+    Stream(String id, String envoy, StreamObserver<RateLimitQuotaResponse> responses) {
       this.id = id;
+      this.envoy = envoy;
       this.responses = responses;
     }
 
@@ -69,7 +87,7 @@ public final class RateLimitQuotaGrpcService extends RateLimitQuotaServiceGrpc.R
       }
       if (domain == null) {
         if (reports.getDomain().isEmpty()) {
-          ended = true;
+          end();
           responses.onError(Status.INVALID_ARGUMENT
               .withDescription("the first RateLimitQuotaUsageReports of a stream must name the domain").asRuntimeException());
           return;
@@ -96,17 +114,25 @@ public final class RateLimitQuotaGrpcService extends RateLimitQuotaServiceGrpc.R
 
     /** Empty when the ledger could not be reached: Envoy keeps its assignment until the TTL. */
     private CompletableFuture<Optional<BucketAction>> action(BucketQuotaUsage usage) {
+      metrics.usageReported();
       BucketId bucket = usage.getBucketId();
       Optional<QuotaRule> rule = rules.ruleFor(domain, bucket.getBucketMap());
       if (rule.isEmpty()) {
+        metrics.assignmentSent("abandon", false);
         return CompletableFuture.completedFuture(Optional.of(Assignments.abandon(bucket)));
       }
       QuotaRule quota = rule.get();
+      board.reported(quota.ledgerKey(), quota.fullKey(), label(bucket), quota.budget());
       long requests = usage.getNumRequestsAllowed() + usage.getNumRequestsDenied();
-      return assigner.report(quota.ledgerKey(), quota.budget(), subscriber(bucket), requests).toCompletableFuture()
-          .thenApply(share -> Optional.of(Assignments.assignment(bucket, share, quota.budget().periodSeconds(),
-              assigner.timing().ttl().toSeconds())))
+      return assigner.report(quota.ledgerKey(), quota.fullKey(), quota.budget(), subscriber(bucket), requests)
+          .toCompletableFuture()
+          .thenApply(assigned -> {
+            metrics.assignmentSent(assigned.share().none() ? "deny_all" : "token_bucket", assigned.renewed());
+            return Optional.of(Assignments.assignment(bucket, assigned.share(), quota.budget().periodSeconds(),
+                assigner.timing().ttl().toSeconds()));
+          })
           .exceptionally(failure -> {
+            metrics.reportUnanswered();
             LOG.warn("RLQS: no assignment for {} in {}: {}", bucket.getBucketMap(), quota.fullKey(), failure.toString());
             return Optional.empty();
           });
@@ -116,8 +142,8 @@ public final class RateLimitQuotaGrpcService extends RateLimitQuotaServiceGrpc.R
     private String subscriber(BucketId bucket) {
       StringBuilder canonical = new StringBuilder();
       new TreeMap<>(bucket.getBucketMap()).forEach((k, v) -> canonical.append(k).append('\0').append(v).append('\0'));
-      return id + "-" + Base64.getUrlEncoder().withoutPadding()
-          .encodeToString(canonical.toString().getBytes(StandardCharsets.UTF_8));
+      return SubscriberId.of(id, envoy, Base64.getUrlEncoder().withoutPadding()
+          .encodeToString(canonical.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     private synchronized void send(RateLimitQuotaResponse.Builder response) {
@@ -128,7 +154,7 @@ public final class RateLimitQuotaGrpcService extends RateLimitQuotaServiceGrpc.R
 
     @Override
     public synchronized void onError(Throwable t) {
-      ended = true;
+      end();
     }
 
     @Override
@@ -138,10 +164,25 @@ public final class RateLimitQuotaGrpcService extends RateLimitQuotaServiceGrpc.R
 
     private synchronized void endStream() {
       if (!ended) {
-        ended = true;
+        end();
         responses.onCompleted();
+      }
+    }
+
+    /** Ends the stream once, whichever side ended it. */
+    private void end() {
+      if (!ended) {
+        ended = true;
+        metrics.streams(-1);
       }
     }
   }
 
+  /** A BucketId's entries in key order, as {@code /budgets} shows them. */
+  static String label(BucketId bucket) {
+    StringBuilder label = new StringBuilder();
+    new TreeMap<>(bucket.getBucketMap()).forEach((k, v) -> label.append(label.length() == 0 ? "" : ",").append(k)
+        .append('=').append(v));
+    return label.toString();
+  }
 }

@@ -10,6 +10,7 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -41,7 +42,7 @@ final class GrpcServerFactory {
    *
    * @param closeLast receives what must be closed after the server stops (a socket's event loops)
    */
-  static Server build(ServerSettings settings, BindableService rateLimit, BindableService quota,
+  static Server build(ServerSettings settings, BindableService rateLimit, ServerServiceDefinition quota,
       BindableService health, List<ServerInterceptor> interceptors, Deque<AutoCloseable> closeLast) {
     UpstreamSettings upstream = settings.upstream();
     ListenSettings listen = settings.listen();
@@ -74,7 +75,7 @@ final class GrpcServerFactory {
         // a cap (gRPC's default, and envoyproxy/ratelimit's) one client could open any number.
         .maxConcurrentCallsPerConnection(MAX_CONCURRENT_STREAMS)
         .addService(MalformedRequests.parsedLeniently(rateLimit.bindService()))
-        .addService(MalformedRequests.parsedLeniently(quota.bindService()))
+        .addService(MalformedRequests.parsedLeniently(quota))
         .addService(health)
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();

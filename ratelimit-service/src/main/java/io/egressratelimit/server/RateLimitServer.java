@@ -11,6 +11,11 @@ import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.memory.InMemoryLedgerStore;
+import io.egressratelimit.metrics.RlqsMetrics;
+import io.egressratelimit.quota.QuotaAssigner;
+import io.egressratelimit.quota.QuotaBoard;
+import io.egressratelimit.quota.QuotaTiming;
+import io.egressratelimit.rlqs.RateLimitQuotaGrpcService;
 import io.egressratelimit.metrics.ConfigLoadMetrics;
 import io.egressratelimit.metrics.DecisionMetrics;
 import io.egressratelimit.metrics.GrpcCallMetrics;
@@ -164,9 +169,21 @@ public final class RateLimitServer implements AutoCloseable {
     metrics.watchServing(() -> serving.problem().isEmpty());
 
     Rehearsals rehearsals = new Rehearsals();
+    started.push(stores.ledgers());
+    if (!settings.rlqs().outlastsEnvoyReports()) {
+      LOG.warn("RLQS_ASSIGNMENT_TTL {} s does not outlast Envoy's {} s report interval plus RLQS_DELIVERY_ALLOWANCE {} ms:"
+              + " with Envoy 1.40 an RLQS share expires before its renewal arrives, so Envoys deny between the two and"
+              + " every share is paid anew; use a TTL above {} s (docs/rlqs.md)",
+          settings.rlqs().ttl().toSeconds(), QuotaTiming.ENVOY_REPORT_INTERVAL.toSeconds(),
+          settings.rlqs().delivery().toMillis(),
+          QuotaTiming.ENVOY_REPORT_INTERVAL.plus(settings.rlqs().delivery()).toSeconds());
+    }
+    RlqsMetrics quotaMetrics = new RlqsMetrics(metrics.registry());
+    QuotaBoard quotaBoard = new QuotaBoard(stores.ledgers(), settings.budgets().shownPerRule(), Duration.ofSeconds(1),
+        System::nanoTime);
     RateLimitQuotaGrpcService quota = new RateLimitQuotaGrpcService(config.current(),
-        new QuotaAssigner(ledgers(settings, started), settings.rlqs()));
-    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, quota, health.getHealthService(),
+        new QuotaAssigner(stores.ledgers(), settings.rlqs(), quotaMetrics), quotaBoard, quotaMetrics);
+    Server grpcServer = GrpcServerFactory.build(settings, rateLimit, quota.withEnvoyAddresses(), health.getHealthService(),
         interceptors(metrics, rehearsals, rehearsalMetrics, tracing, new FirstConfigGate(SERVICE_NAME, config.answering(),
             "no limits config has arrived yet from " + config.origin())), started);
     HttpListener httpServer;
@@ -176,7 +193,7 @@ public final class RateLimitServer implements AutoCloseable {
       startPrometheusListener(settings, metrics, started);
       httpServer = AdminHttpServer.start(settings.listen().adminHost(), settings.listen().httpPort(),
           new AdminEndpoints(serving::problem, () -> RulesDump.render(config.current().get()), metrics::scrape,
-              rateLimit::decide, budgets::view), settings.listen().json());
+              rateLimit::decide, budgets::view, quotaBoard::view), settings.listen().json());
     } catch (IOException e) {
       throw new StartupException("cannot listen on " + grpcAddress(settings, -1) + " or "
           + settings.listen().adminHost() + ":" + settings.listen().httpPort() + ": " + e.getMessage(), e);
@@ -218,13 +235,6 @@ public final class RateLimitServer implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       return false;
     }
-  }
-
-  /** RLQS ledgers live where the buckets do: in Redis, shared by the fleet, or in this process. */
-  private static LedgerStore ledgers(ServerSettings settings, Deque<AutoCloseable> started) {
-    LedgerStore ledgers = settings.store().redis().<LedgerStore>map(RedisLedgerStore::new).orElseGet(InMemoryLedgerStore::new);
-    started.push(ledgers);
-    return ledgers;
   }
 
   /** Tracing, when on, is the outermost, so its span covers the call as the caller sees it. */

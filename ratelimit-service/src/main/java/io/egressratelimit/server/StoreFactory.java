@@ -6,8 +6,12 @@ import io.egressratelimit.limiter.OverLimitCache;
 import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.logging.LogThrottle;
 import io.egressratelimit.memory.InMemoryBucketStore;
+import io.egressratelimit.memory.InMemoryLedgerStore;
 import io.egressratelimit.metrics.TimedBucketStore;
+import io.egressratelimit.logging.LogThrottle;
+import io.egressratelimit.quota.LedgerStore;
 import io.egressratelimit.redis.ConnectingRedisStore;
+import io.egressratelimit.redis.RedisLedgerStore;
 import io.egressratelimit.redis.RedisStoreSettings;
 import io.egressratelimit.redis.ScriptStores;
 import io.egressratelimit.redis.cas.CasStores;
@@ -22,9 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * Builds the bucket store: the backend, timed for metrics, behind a circuit breaker (Redis only)
- * so a failing backend costs no waiting, behind the over-limit cache so a known-empty bucket costs
- * no round trip. A Redis store exists before its first connection does (see {@link ConnectingRedisStore}).
+ * Builds the bucket store, and the RLQS ledger store on the same backend: the backend, timed for
+ * metrics, behind a circuit breaker (Redis only) so a failing backend costs no waiting, behind the
+ * over-limit cache so a known-empty bucket costs no round trip. A Redis store exists before its
+ * first connection does (see {@link ConnectingRedisStore}); its ledgers run on that connection.
  */
 final class StoreFactory {
   /**
@@ -34,7 +39,7 @@ final class StoreFactory {
    * a {@link StartupException} when it failed for a reason waiting never fixes.
    */
   record Stores(BucketStore store, Optional<CircuitBreakingStore> breaker, CompletionStage<Void> connected,
-      Runnable awaitFirstAttempt) {}
+      Runnable awaitFirstAttempt, LedgerStore ledgers) {}
 
   private StoreFactory() {}
 
@@ -48,11 +53,15 @@ final class StoreFactory {
     Optional<CircuitBreakingStore> breaker = Optional.empty();
     CompletionStage<Void> connected;
     Runnable awaitFirstAttempt = () -> {};
+    LedgerStore ledgers;
     if (settings.store().redis().isPresent()) {
       RedisStoreSettings redisSettings = settings.store().redis().get();
+      // RLQS ledgers share the bucket store's connection: up when it is, closed with it.
+      RedisLedgerStore redisLedgers = new RedisLedgerStore(redisSettings);
+      ledgers = redisLedgers;
       ConnectingRedisStore redis = ConnectingRedisStore.start(redisSettings, switch (redisSettings.strategy()) {
-        case ATOMIC_SCRIPT -> () -> ScriptStores.connect(redisSettings);
-        case BUCKET4J_CAS -> () -> CasStores.connect(redisSettings);
+        case ATOMIC_SCRIPT -> () -> ScriptStores.connect(redisSettings, redisLedgers);
+        case BUCKET4J_CAS -> () -> CasStores.connect(redisSettings, redisLedgers);
       });
       awaitFirstAttempt = () -> {
         try {
@@ -76,10 +85,11 @@ final class StoreFactory {
       housekeeping.scheduleWithFixedDelay(memory::evictIdle, 10, 10, TimeUnit.SECONDS);
       store = new TimedBucketStore(aroundBackend.apply(memory), registry, rehearsalRegistry);
       connected = CompletableFuture.completedFuture(null);
+      ledgers = new InMemoryLedgerStore();
     }
     if (settings.store().overLimitCacheSize() > 0) {
       store = new OverLimitCache(store, NanoClock.SYSTEM, settings.store().overLimitCacheSize());
     }
-    return new Stores(store, breaker, connected, awaitFirstAttempt);
+    return new Stores(store, breaker, connected, awaitFirstAttempt, ledgers);
   }
 }

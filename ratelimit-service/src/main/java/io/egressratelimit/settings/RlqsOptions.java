@@ -10,8 +10,9 @@ public final class RlqsOptions {
 
   @Option(names = "--rlqs-assignment-ttl", defaultValue = "${env:RLQS_ASSIGNMENT_TTL:-10s}", paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "assignment_time_to_live of every RLQS assignment: whole seconds, at least 2s. An Envoy that "
-          + "vanishes gives its share back this long (plus the delivery allowance) after its last assignment. "
+      description = "assignment_time_to_live of every RLQS assignment: whole seconds, at least 2s, and above Envoy "
+          + "1.40's 5s report interval plus the delivery allowance, or shares expire before they are renewed. An Envoy "
+          + "that vanishes gives its share back this long (plus the delivery allowance) after its last assignment. "
           + "Env: RLQS_ASSIGNMENT_TTL.")
   Duration ttl;
 

@@ -71,8 +71,8 @@ class DependencyDirectionTest {
         // What /budgets shows: live activity and remaining budget per rule, read beside the engine, never
         // part of a decision.
         may("budgets", "domain config limiter limiter.store", ""),
-        may("http", "domain limiter limiter.store budgets", "io.envoyproxy com.google io.netty org.slf4j"),
-        may("metrics", "domain config limiter limiter.store", "io.micrometer"),
+        may("http", "domain limiter limiter.store budgets quota", "io.envoyproxy com.google io.netty org.slf4j"),
+        may("metrics", "domain config limiter limiter.store quota", "io.micrometer"),
         may("tracing", "limiter.store", "io.opentelemetry io.grpc io.envoyproxy"),
         may("logging", "", "ch.qos org.slf4j"),
         // The quota core splits budgets between Envoys with no I/O: it sees only the domain's policies.

@@ -3,6 +3,7 @@ package io.egressratelimit.quota;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.egressratelimit.testing.rlqs.QuotaFilter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -123,44 +124,47 @@ class LedgerTest {
   }
 
   /**
-   * As {@code loadgen rlqs --move-demand-at} plays it: all demand on one Envoy, then all on another
-   * that reports for the first time when its first request comes. Swept over where the move falls
-   * between the two Envoys' report ticks, the new Envoy must hold 9/10 of the old one's rate within
-   * the stated time (docs/rlqs.md): 3 reporting intervals + D, plus the released rate refilling two
-   * tokens of burst.
+   * As {@code loadgen rlqs --move-demand-at} plays it: all demand (5 per second) on one Envoy, then
+   * all on another that reports for the first time when its first request comes; each reports every
+   * 5 s, as Envoy 1.40 does. Swept over where the move falls between the two Envoys' report ticks,
+   * the new Envoy must hold 3/4 of the old one's rate within the stated time (docs/rlqs.md):
+   * 3 report intervals + D, plus the released rate refilling two tokens of burst. Not all of it: the
+   * idle old Envoy keeps a token, the new share may be handed out while the old one's replaced share
+   * still counts, and a share within 1/8 of its target is not reissued.
    */
   @ParameterizedTest(name = "burst {0}, {1} per 10 s, starts full {2}")
   @CsvSource({"8, 12, false", "8, 20, true", "20, 20, true"})
   void demandThatMovesToANewEnvoyGetsItsShareWithinTheStatedTime(long burst, long rate, boolean full) {
     QuotaBudget budget = new QuotaBudget(burst, rate, 10, full);
-    for (long phase = 0; phase < SECOND; phase += SECOND / 10) {
-      for (long move = 25 * SECOND; move < 35 * SECOND; move += 370_000) {
+    long interval = QuotaFilter.REPORT_EVERY.toNanos() / 1000;
+    for (long phase = 0; phase < interval; phase += interval / 10) {
+      for (long move = 40 * SECOND; move < 40 * SECOND + 2 * interval; move += 370_000) {
         Ledger moving = Ledger.open(budget, TIMING, 0);
         long oldRate = 0;
         long lastOldReport = 0;
-        for (long at = phase; at < move; at += SECOND) {
-          oldRate = moving.report(budget, TIMING, "old", 5, at).tokensPerPeriod();
+        for (long at = phase; at < move; at += interval) {
+          oldRate = moving.report(budget, TIMING, "old", 5 * interval / SECOND, at).tokensPerPeriod();
           lastOldReport = at;
         }
-        long stated = 3 * SECOND + TIMING.deliveryMicros() + 2 * budget.periodMicros() / (oldRate - 1);
+        long stated = 3 * interval + TIMING.deliveryMicros() + 2 * budget.periodMicros() / (oldRate - 1);
         long firstRequest = move + 10_000;
-        long oldAt = lastOldReport + SECOND;
+        long oldAt = lastOldReport + interval;
         long took = -1;
-        for (long newAt = firstRequest; newAt <= move + stated; newAt += SECOND) {
+        for (long newAt = firstRequest; newAt <= move + stated; newAt += interval) {
           while (oldAt < newAt) {
             // The old Envoy's first report after the move still counts the demand it had before it.
-            long busy = Math.max(0, move - (oldAt - SECOND));
+            long busy = Math.max(0, move - (oldAt - interval));
             moving.report(budget, TIMING, "old", 5 * busy / SECOND, oldAt);
-            oldAt += SECOND;
+            oldAt += interval;
           }
-          Share share = moving.report(budget, TIMING, "new", newAt == firstRequest ? 1 : 5, newAt);
-          if (share.tokensPerPeriod() * 10 >= oldRate * 9) {
+          Share share = moving.report(budget, TIMING, "new", newAt == firstRequest ? 1 : 5 * interval / SECOND, newAt);
+          if (share.tokensPerPeriod() * 4 >= oldRate * 3) {
             took = newAt - move;
             break;
           }
         }
         assertTrue(took >= 0, "demand moved at " + move / 1e6 + " s (old Envoy reports at +" + phase / 1e6
-            + " s, held " + oldRate + " per 10 s): the new Envoy did not get 9/10 of it within " + stated / 1e6 + " s");
+            + " s, held " + oldRate + " per 10 s): the new Envoy did not get 3/4 of it within " + stated / 1e6 + " s");
       }
     }
   }

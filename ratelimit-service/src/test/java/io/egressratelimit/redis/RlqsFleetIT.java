@@ -146,6 +146,14 @@ class RlqsFleetIT {
     assertTrue(Eventually.within(Duration.ofSeconds(20), () -> idle.heldRate() >= 30 && busy.heldRate() <= 8),
         "the demand's new Envoy gets the share: " + idle.received() + " / " + busy.received());
     System.out.printf("rebalanced in %.1f s%n", RlqsEnvoy.now() - moved);
+    // what operators see: each Envoy's share by its address, from the ledger both replicas share
+    String budgets = io.egressratelimit.testing.Http.get(a.httpPort(), "/budgets").body();
+    assertTrue(budgets.contains("\"rlqs\":[{\"bucket\":\"generic_key=api\""), budgets);
+    assertEquals(2, budgets.split("\"envoy\":\"127\\.0\\.0\\.1:").length - 1, "both Envoys, by address: " + budgets);
+    String metrics = io.egressratelimit.testing.Http.get(b.httpPort(), "/metrics").body();
+    assertTrue(metrics.matches("(?s).*ratelimit_rlqs_usage_reports_total [1-9].*"), "reports counted");
+    assertTrue(metrics.matches("(?s).*ratelimit_rlqs_streams_open 1\\.0.*"), "one stream open on replica b");
+    assertTrue(metrics.contains("ratelimit_rlqs_budget_rate_held{rule=\"egress.generic_key_api\"}"), "the budget's gauges");
     sleep(3_000);
     envoys.forEach(RlqsEnvoy::vanish);
     TokenBucketBound bound = admittedInTimeOrder(BURST, RATE, true);

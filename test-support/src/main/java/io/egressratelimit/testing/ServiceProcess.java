@@ -84,6 +84,18 @@ public final class ServiceProcess implements AutoCloseable {
         logDir);
   }
 
+  /**
+   * Like {@link #onFreePorts}, on ports a replica had before: the same replica back after a restart,
+   * where its clients (an Envoy's cluster) still look for it.
+   */
+  public static ServiceProcess onPorts(String name, Path logDir, Map<String, String> env, int grpcPort, int httpPort,
+      String... args) {
+    List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1", "--grpc-port", Integer.toString(grpcPort),
+        "--http-port", Integer.toString(httpPort)));
+    all.addAll(List.of(args));
+    return startHealthy(name, JavaCommand.mainClass(QUICK_START_JVM, MAIN_CLASS, all), Optional.of(env), logDir);
+  }
+
   private static List<String> onPortZero(String... args) {
     List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1", "--grpc-port", "0", "--http-port", "0"));
     all.addAll(List.of(args));

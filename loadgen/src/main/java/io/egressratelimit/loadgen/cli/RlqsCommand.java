@@ -1,16 +1,16 @@
 package io.egressratelimit.loadgen.cli;
 
-import io.egressratelimit.loadgen.units.Durations;
-import io.egressratelimit.loadgen.rlqs.BucketBehaviour;
 import io.egressratelimit.loadgen.rlqs.BucketIdSpec;
 import io.egressratelimit.loadgen.rlqs.DemandPlan;
 import io.egressratelimit.loadgen.rlqs.EnvoyFleet;
 import io.egressratelimit.loadgen.rls.RlsTarget;
 import io.egressratelimit.loadgen.traffic.ApiKey;
 import io.egressratelimit.loadgen.traffic.Caller;
+import io.egressratelimit.loadgen.units.Durations;
+import io.egressratelimit.testing.rlqs.BucketBehaviour;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.BucketId;
-import io.envoyproxy.envoy.type.v3.RateLimitStrategy;
 import io.envoyproxy.envoy.type.v3.RateLimitStrategy.BlanketRule;
+import io.envoyproxy.envoy.type.v3.RateLimitStrategy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
     description =
         "Play N Envoys with the rate_limit_quota filter where no Envoy runs: each holds a"
             + " StreamRateLimitQuotas stream to one --rlqs replica, reports its bucket's usage every"
-            + " --reporting-interval, decides each request locally on its assignment (or on the"
-            + " no-assignment and expired-assignment behaviours, as Envoy does), and calls the"
+            + " --report-every, decides each request locally on its assignment (or on the"
+            + " no-assignment and expired-assignment behaviours) as Envoy 1.40 does, and calls the"
             + " upstream only when allowed.")
 final class RlqsCommand extends LoadCommand {
   /** The blanket rules, and none: what the two behaviours can be set to here. */
@@ -62,9 +62,10 @@ final class RlqsCommand extends LoadCommand {
       description = "The BucketId every request is classified into, as the bucket matcher of envoy-config/envoy-rlqs.yaml builds it (default: ${DEFAULT-VALUE}).")
   BucketId bucket;
 
-  @Option(names = "--reporting-interval", order = 6, defaultValue = "1s", paramLabel = "DURATION",
-      description = "The bucket's reporting_interval (default: ${DEFAULT-VALUE}).")
-  Duration reportingInterval;
+  @Option(names = "--report-every", order = 6, defaultValue = "5s", paramLabel = "DURATION",
+      description = "How often each Envoy reports: Envoy 1.40 reports every 5s whatever a bucket's reporting_interval"
+          + " says (envoyproxy/envoy#46033); another value plays an Envoy that honours it (default: ${DEFAULT-VALUE}).")
+  Duration reportEvery;
 
   @Option(names = "--no-assignment", order = 7, defaultValue = "deny-all", paramLabel = "deny-all|allow-all",
       converter = FallbackConverter.class,
@@ -106,8 +107,8 @@ final class RlqsCommand extends LoadCommand {
     if (domain.isBlank()) {
       return "--domain must not be empty";
     }
-    if (reportingInterval.toMillis() <= 1) {
-      return "--reporting-interval must be longer than 1ms (the filter's own rule)";
+    if (reportEvery.toMillis() <= 1) {
+      return "--report-every must be longer than 1ms (reporting_interval's own rule)";
     }
     if (noAssignment == Fallback.NONE) {
       return "--no-assignment must be deny-all or allow-all";
@@ -122,7 +123,7 @@ final class RlqsCommand extends LoadCommand {
     rows.put("rlqs replicas", Integer.toString(targets.size()));
     rows.put("domain", domain);
     rows.put("bucket", BucketIdSpec.format(bucket));
-    rows.put("reporting interval", Durations.format(reportingInterval));
+    rows.put("reports every", Durations.format(reportEvery));
     rows.put("no assignment", text(noAssignment));
     rows.put("expired assignment", text(expiredAssignment)
         + (expiredAssignment == Fallback.NONE ? "" : " for " + Durations.format(expiredAssignmentTimeout)));
@@ -134,7 +135,7 @@ final class RlqsCommand extends LoadCommand {
   Caller openCaller(HttpClient http, Optional<ApiKey> apiKey) throws IOException, InterruptedException {
     Optional<Caller> upstreamCaller = upstreamCaller(http, apiKey);
     EnvoyFleet.Settings settings = new EnvoyFleet.Settings(
-        targets, Optional.ofNullable(rlqsCa), domain, bucket, behaviour(), reportingInterval,
+        targets, Optional.ofNullable(rlqsCa), domain, bucket, behaviour(), reportEvery,
         new DemandPlan(envoys, Optional.ofNullable(moveDemandAt)));
     try {
       fleet = EnvoyFleet.open(settings, upstreamCaller);

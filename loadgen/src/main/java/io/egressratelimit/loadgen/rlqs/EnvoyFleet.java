@@ -6,6 +6,9 @@ import io.egressratelimit.loadgen.traffic.CallResult;
 import io.egressratelimit.loadgen.traffic.Caller;
 import io.egressratelimit.loadgen.traffic.LatLng;
 import io.egressratelimit.loadgen.traffic.Outcome;
+import io.egressratelimit.testing.rlqs.BucketBehaviour;
+import io.egressratelimit.testing.rlqs.QuotaFilter;
+import io.egressratelimit.testing.rlqs.SimulatedEnvoy;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.BucketId;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
@@ -34,7 +37,7 @@ public final class EnvoyFleet implements Caller {
       String domain,
       BucketId bucket,
       BucketBehaviour behaviour,
-      Duration reportingInterval,
+      Duration reportEvery,
       DemandPlan plan) {
     public Settings {
       targets = List.copyOf(targets);
@@ -45,7 +48,7 @@ public final class EnvoyFleet implements Caller {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(bucket, "bucket");
       Objects.requireNonNull(behaviour, "behaviour");
-      Objects.requireNonNull(reportingInterval, "reportingInterval");
+      Objects.requireNonNull(reportEvery, "reportEvery");
       Objects.requireNonNull(plan, "plan");
     }
   }
@@ -73,7 +76,9 @@ public final class EnvoyFleet implements Caller {
     for (int i = 0; i < n; i++) {
       QuotaFilter filter = new QuotaFilter(settings.domain(), settings.behaviour());
       ManagedChannel channel = channels.get(i % channels.size());
-      envoys.add(new SimulatedEnvoy(i, filter, channel, settings.reportingInterval(), timer, System::nanoTime, shares));
+      int index = i;
+      envoys.add(new SimulatedEnvoy(filter, channel, settings.reportEvery(), timer, System::nanoTime,
+          applied -> shares.record(index, applied.atNanos(), ShareLog.rateOf(applied.action()))));
     }
     this.admittedBy = new AtomicLongArray(n);
     this.startNanos = System.nanoTime();
@@ -121,9 +126,10 @@ public final class EnvoyFleet implements Caller {
   /** What the run showed about the shares: per Envoy, and how long rebalancing took. */
   public List<String> findings() {
     List<String> lines = new ArrayList<>();
-    for (SimulatedEnvoy envoy : envoys) {
+    for (int i = 0; i < envoys.size(); i++) {
+      SimulatedEnvoy envoy = envoys.get(i);
       lines.add(String.format("envoy %d: %d admitted, %d assignments, %d stream(s) opened",
-          envoy.index() + 1, admittedBy.get(envoy.index()), envoy.assignments(), envoy.streamsOpened()));
+          i + 1, admittedBy.get(i), envoy.assignments(), envoy.streamsOpened()));
     }
     settings.plan().moveAt().ifPresent(moveAt ->
         lines.add(Rebalancing.line(shares, settings.plan(), startNanos + moveAt.toNanos(), moveAt)));

@@ -11,8 +11,11 @@ import java.util.OptionalLong;
  * last was assigned at least {@link #ENOUGH} of the rate the first held when the demand left it.
  */
 public final class Rebalancing {
-  /** Most of the share, not all: a server may keep a little back for the Envoy that went quiet. */
-  public static final double ENOUGH = 0.9;
+  /**
+   * Most of the share, not all: the server keeps a token for the Envoy that went quiet, may hand the
+   * new share out while the old one still counts, and does not reissue a share within 1/8 of its aim.
+   */
+  public static final double ENOUGH = 0.75;
 
   private Rebalancing() {}
 

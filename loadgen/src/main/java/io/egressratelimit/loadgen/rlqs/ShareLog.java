@@ -1,5 +1,6 @@
 package io.egressratelimit.loadgen.rlqs;
 
+import io.egressratelimit.testing.rlqs.EnvoyTokenBucket;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaResponse.BucketAction.QuotaAssignmentAction;
 import io.envoyproxy.envoy.type.v3.RateLimitStrategy;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ public final class ShareLog {
   public static double rateOf(QuotaAssignmentAction action) {
     RateLimitStrategy strategy = action.getRateLimitStrategy();
     return switch (strategy.getStrategyCase()) {
-      case TOKEN_BUCKET -> LocalTokenBucket.fillRate(strategy.getTokenBucket());
+      case TOKEN_BUCKET -> EnvoyTokenBucket.fillRate(strategy.getTokenBucket());
       case BLANKET_RULE -> strategy.getBlanketRule() == RateLimitStrategy.BlanketRule.DENY_ALL ? 0 : Double.POSITIVE_INFINITY;
       default -> Double.POSITIVE_INFINITY;
     };

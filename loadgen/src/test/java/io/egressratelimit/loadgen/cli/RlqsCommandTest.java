@@ -73,7 +73,7 @@ class RlqsCommandTest {
       CommandRun run = run(rlqs, "--envoys", "3", "--duration", "1s", "--move-demand-at", "400ms");
       assertEquals(ExitCodes.BUDGET_HELD, run.exitCode(), run.err() + run.out());
       assertTrue(run.out().contains(
-          "rebalancing: demand moved from envoy 1 to envoy 3 at 400ms; envoy 3 was assigned 90% of envoy 1's former 0.00/s after "),
+          "rebalancing: demand moved from envoy 1 to envoy 3 at 400ms; envoy 3 was assigned 75% of envoy 1's former 0.00/s after "),
           run.out());
       assertTrue(run.out().contains("envoy 2: 0 admitted, 0 assignments, 0 stream(s) opened"), "no demand, no bucket, no stream: " + run.out());
     }

@@ -18,7 +18,7 @@ class RebalancingTest {
     shares.record(0, 11 * SECOND, 4);
     shares.record(2, 12 * SECOND, 5);
     shares.record(2, 13_500_000_000L, 7.2);
-    assertEquals("rebalancing: demand moved from envoy 1 to envoy 3 at 10s; envoy 3 was assigned 90% of envoy 1's former 8/s after 3.5s",
+    assertEquals("rebalancing: demand moved from envoy 1 to envoy 3 at 10s; envoy 3 was assigned 75% of envoy 1's former 8/s after 3.5s",
         Rebalancing.line(shares, plan, 10 * SECOND, Duration.ofSeconds(10)));
   }
 
@@ -27,7 +27,7 @@ class RebalancingTest {
     ShareLog shares = new ShareLog();
     shares.record(0, 1 * SECOND, 8);
     shares.record(2, 12 * SECOND, 2);
-    assertEquals("rebalancing: demand moved from envoy 1 to envoy 3 at 10s; envoy 3 was not assigned 90% of envoy 1's former 8/s before the run ended",
+    assertEquals("rebalancing: demand moved from envoy 1 to envoy 3 at 10s; envoy 3 was not assigned 75% of envoy 1's former 8/s before the run ended",
         Rebalancing.line(shares, plan, 10 * SECOND, Duration.ofSeconds(10)));
   }
 

@@ -1,15 +1,18 @@
 package io.egressratelimit.loadgen.rlqs;
 
-import static io.egressratelimit.loadgen.rlqs.Assignments.GEOCODE;
-import static io.egressratelimit.loadgen.rlqs.Assignments.assignment;
-import static io.egressratelimit.loadgen.rlqs.Assignments.blanket;
-import static io.egressratelimit.loadgen.rlqs.Assignments.tokenBucket;
+import static io.egressratelimit.testing.rlqs.QuotaActions.GEOCODE;
+import static io.egressratelimit.testing.rlqs.QuotaActions.assignment;
+import static io.egressratelimit.testing.rlqs.QuotaActions.blanket;
+import static io.egressratelimit.testing.rlqs.QuotaActions.tokenBucket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.loadgen.rls.GrpcChannels;
 import io.egressratelimit.loadgen.rls.RlsTarget;
+import io.egressratelimit.testing.rlqs.BucketBehaviour;
+import io.egressratelimit.testing.rlqs.QuotaFilter;
+import io.egressratelimit.testing.rlqs.SimulatedEnvoy;
 import io.envoyproxy.envoy.type.v3.RateLimitStrategy.BlanketRule;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
@@ -32,8 +35,9 @@ class SimulatedEnvoyTest {
             assignment(tokenBucket(3, 1, 3600, 0), 600, 0))) {
       ManagedChannel channel = GrpcChannels.open(RlsTarget.parse(server.target()), Optional.empty());
       ShareLog shares = new ShareLog();
-      try (SimulatedEnvoy envoy = new SimulatedEnvoy(0, new QuotaFilter("geocode", DENY), channel,
-          Duration.ofMillis(200), timer, System::nanoTime, shares)) {
+      try (SimulatedEnvoy envoy = new SimulatedEnvoy(new QuotaFilter("geocode", DENY), channel,
+          Duration.ofMillis(200), timer, System::nanoTime,
+          applied -> shares.record(0, applied.atNanos(), ShareLog.rateOf(applied.action())))) {
         assertFalse(envoy.admit(GEOCODE), "DENY_ALL before the first assignment");
         await(() -> envoy.assignments() >= 1);
         assertTrue(envoy.admit(GEOCODE), "the assignment's token bucket starts full");

@@ -4,6 +4,7 @@ import io.egressratelimit.bucket4j.Bucket4jShapes;
 import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.redis.DecisionTime;
 import io.egressratelimit.redis.RedisConnection;
+import io.egressratelimit.redis.RedisLedgerStore;
 import io.egressratelimit.redis.RedisConnector;
 import io.egressratelimit.redis.RedisStoreSettings;
 import io.egressratelimit.redis.RedisStrategy;
@@ -35,12 +36,23 @@ public final class CasStores {
     return connect(settings, DecisionTime.redisServer());
   }
 
+  /** The store deciding at the Redis server's time, with the RLQS ledgers on its connection. */
+  public static BucketStore connect(RedisStoreSettings settings, RedisLedgerStore ledgers) {
+    return connect(settings, DecisionTime.redisServer(), ledgers::runOnBytes);
+  }
+
   public static BucketStore connect(RedisStoreSettings settings, DecisionTime time) {
+    return connect(settings, time, connection -> {});
+  }
+
+  private static BucketStore connect(RedisStoreSettings settings, DecisionTime time,
+      java.util.function.Consumer<RedisConnection<byte[]>> alsoOn) {
     if (settings.strategy() != RedisStrategy.BUCKET4J_CAS) {
       throw new IllegalArgumentException("the " + settings.strategy() + " strategy is not bucket4j's");
     }
     RedisConnection<byte[]> connection =
         RedisConnector.connect(settings, RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+    alsoOn.accept(connection);
     RedisTimeClock redisTime = null;
     try {
       TimeMeter clock;

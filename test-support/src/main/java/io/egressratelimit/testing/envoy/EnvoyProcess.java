@@ -73,6 +73,11 @@ public final class EnvoyProcess implements AutoCloseable {
     return process.output();
   }
 
+  /** SIGKILL: the Envoy is gone at once, its connections reset, as when its node dies. */
+  public void kill() {
+    process.close();
+  }
+
   @Override
   public void close() {
     process.terminate();

@@ -1,11 +1,11 @@
-package io.egressratelimit.loadgen.rlqs;
+package io.egressratelimit.testing.rlqs;
 
-import static io.egressratelimit.loadgen.rlqs.Assignments.GEOCODE;
-import static io.egressratelimit.loadgen.rlqs.Assignments.abandon;
-import static io.egressratelimit.loadgen.rlqs.Assignments.assignment;
-import static io.egressratelimit.loadgen.rlqs.Assignments.blanket;
-import static io.egressratelimit.loadgen.rlqs.Assignments.response;
-import static io.egressratelimit.loadgen.rlqs.Assignments.tokenBucket;
+import static io.egressratelimit.testing.rlqs.QuotaActions.GEOCODE;
+import static io.egressratelimit.testing.rlqs.QuotaActions.abandon;
+import static io.egressratelimit.testing.rlqs.QuotaActions.assignment;
+import static io.egressratelimit.testing.rlqs.QuotaActions.blanket;
+import static io.egressratelimit.testing.rlqs.QuotaActions.response;
+import static io.egressratelimit.testing.rlqs.QuotaActions.tokenBucket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -145,11 +145,30 @@ class QuotaFilterTest {
   }
 
   @Test
-  void aChangedTokenBucketStartsFull() {
+  void aChangedTokenBucketStartsAsFullInProportionAsTheOneItReplaces() {
+    QuotaFilter filter = assigned(TWO_PER_SECOND, 10);
+    assertTrue(filter.admit(GEOCODE, now).allowed());
+    filter.onResponse(response(GEOCODE, assignment(tokenBucket(10, 10, 1, 0), 10, 0)), now);
+    assertEquals(5, allowedNow(filter), "1 of 2 left, so 5 of 10");
+
+    drain(filter);
+    filter.onResponse(response(GEOCODE, assignment(tokenBucket(3, 3, 60, 0), 10, 0)), now);
+    assertEquals(0, allowedNow(filter), "an empty bucket's replacement starts empty");
+  }
+
+  @Test
+  void aTokenBucketWhereNoneWasBeforeStartsFull() {
     QuotaFilter filter = assigned(TWO_PER_SECOND, 10);
     drain(filter);
-    filter.onResponse(response(GEOCODE, assignment(tokenBucket(3, 3, 1, 0), 10, 0)), now);
-    assertEquals(3, allowedNow(filter), "a replaced bucket arrives with max_tokens");
+    filter.onResponse(response(GEOCODE, assignment(blanket(BlanketRule.DENY_ALL), 10, 0)), now);
+    filter.onResponse(response(GEOCODE, assignment(tokenBucket(3, 3, 60, 0), 10, 0)), now);
+    assertEquals(3, allowedNow(filter), "after a blanket rule there is no bucket to take a ratio from");
+
+    drain(filter);
+    now += 10 * SECOND;
+    assertEquals(BucketPhase.EXPIRED_FALLBACK, filter.phase(GEOCODE, now).orElseThrow());
+    filter.onResponse(response(GEOCODE, assignment(tokenBucket(3, 3, 60, 0), 10, 0)), now);
+    assertEquals(3, allowedNow(filter), "nor after the assignment expired");
   }
 
   @Test
@@ -175,7 +194,7 @@ class QuotaFilterTest {
   @Test
   void actionsForUnknownBucketsAndUnsupportedStrategiesAreIgnored() {
     QuotaFilter filter = assigned(TWO_PER_SECOND, 10);
-    BucketId other = BucketIdSpec.parse("name=other");
+    BucketId other = BucketId.newBuilder().putBucket("name", "other").build();
     assertTrue(filter.onResponse(response(other, assignment(TWO_PER_SECOND, 10, 0)), now).isEmpty());
     assertTrue(filter.phase(other, now).isEmpty());
 
@@ -186,6 +205,9 @@ class QuotaFilterTest {
         .build();
     assertTrue(filter.onResponse(response(GEOCODE, perUnit), now).isEmpty());
     assertEquals(2, allowedNow(filter), "the token bucket still rules");
+    now += 10 * SECOND;
+    assertEquals(BucketPhase.EXPIRED_FALLBACK, filter.phase(GEOCODE, now).orElseThrow(),
+        "and expires on its own time to live: the skipped action's is never armed");
   }
 
   @Test

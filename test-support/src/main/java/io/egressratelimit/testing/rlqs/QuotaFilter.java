@@ -1,4 +1,4 @@
-package io.egressratelimit.loadgen.rlqs;
+package io.egressratelimit.testing.rlqs;
 
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.BucketId;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaResponse;
@@ -10,13 +10,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The bucket cache of one Envoy's rate_limit_quota filter, with no I/O and time passed in: decides
- * requests locally, builds the usage reports, and applies the server's answers as Envoy's
- * {@code GlobalRateLimitClientImpl} does.
+ * requests locally, builds the usage reports, and applies the server's answers as Envoy 1.40 does.
+ * Where reading Envoy's source and running it disagreed, this follows what the running Envoy did;
+ * {@code RateLimitQuotaModelIT} (envoy-config) runs one scenario on this model and on a real Envoy
+ * and compares what each admitted.
  */
 public final class QuotaFilter {
+  /**
+   * How often Envoy 1.40 sends the usage of every bucket: a fixed 5 s, whatever the buckets'
+   * {@code reporting_interval} says (envoyproxy/envoy#46033).
+   */
+  public static final java.time.Duration REPORT_EVERY = java.time.Duration.ofSeconds(5);
+
   /**
    * One request's decision.
    *
@@ -29,12 +38,19 @@ public final class QuotaFilter {
   public record Applied(BucketId bucket, BucketAction.QuotaAssignmentAction action, long atNanos) {}
 
   private final String domain;
-  private final BucketBehaviour behaviour;
+  private final Function<BucketId, BucketBehaviour> behaviours;
   private final Map<BucketId, QuotaBucket> buckets = new LinkedHashMap<>();
 
+  /** Every bucket with the same settings, as when one bucket matcher takes every request. */
   public QuotaFilter(String domain, BucketBehaviour behaviour) {
+    this(domain, bucket -> behaviour);
+    Objects.requireNonNull(behaviour, "behaviour");
+  }
+
+  /** @param behaviours the settings of the matcher that builds each bucket */
+  public QuotaFilter(String domain, Function<BucketId, BucketBehaviour> behaviours) {
     this.domain = Objects.requireNonNull(domain, "domain");
-    this.behaviour = Objects.requireNonNull(behaviour, "behaviour");
+    this.behaviours = Objects.requireNonNull(behaviours, "behaviours");
   }
 
   public synchronized Admission admit(BucketId bucketId, long nowNanos) {
@@ -42,7 +58,7 @@ public final class QuotaFilter {
     if (bucket != null) {
       return new Admission(bucket.admit(nowNanos), Optional.empty());
     }
-    QuotaBucket created = new QuotaBucket(bucketId, behaviour, nowNanos);
+    QuotaBucket created = new QuotaBucket(bucketId, behaviours.apply(bucketId), nowNanos);
     buckets.put(bucketId, created);
     boolean allowed = created.admit(nowNanos);
     return new Admission(allowed, Optional.of(reports(List.of(created), nowNanos)));

@@ -1,9 +1,10 @@
-package io.egressratelimit.loadgen.rlqs;
+package io.egressratelimit.testing.rlqs;
 
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaResponse;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaServiceGrpc;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaUsageReports;
 import io.grpc.Channel;
+import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,8 +15,8 @@ import java.util.function.Consumer;
  * bucket, marked closed when the server ends it, and reopened only on the next report tick. A new
  * bucket's first report is dropped while the stream is closed, as Envoy drops it.
  */
-final class QuotaStream implements AutoCloseable {
-  private final RateLimitQuotaServiceGrpc.RateLimitQuotaServiceStub stub;
+public final class QuotaStream implements AutoCloseable {
+  private RateLimitQuotaServiceGrpc.RateLimitQuotaServiceStub stub;
   private final Consumer<RateLimitQuotaResponse> onResponse;
   private final AtomicLong opened = new AtomicLong();
   private final AtomicLong closedByServer = new AtomicLong();
@@ -23,13 +24,26 @@ final class QuotaStream implements AutoCloseable {
   private ResponseObserver current;
   private boolean everOpened;
 
-  QuotaStream(Channel channel, Consumer<RateLimitQuotaResponse> onResponse) {
+  public QuotaStream(Channel channel, Consumer<RateLimitQuotaResponse> onResponse) {
     this.stub = RateLimitQuotaServiceGrpc.newStub(Objects.requireNonNull(channel, "channel"));
     this.onResponse = Objects.requireNonNull(onResponse, "onResponse");
   }
 
+  /**
+   * The stream breaks (its replica went away) and the next one opens on {@code channel}, at the next
+   * report tick, as Envoy's gRPC cluster picks another host for its next stream.
+   */
+  public synchronized void moveTo(Channel channel) {
+    stub = RateLimitQuotaServiceGrpc.newStub(Objects.requireNonNull(channel, "channel"));
+    if (requests instanceof ClientCallStreamObserver<RateLimitQuotaUsageReports> call) {
+      call.cancel("the stream's replica went away", null);
+    }
+    current = null;
+    requests = null;
+  }
+
   /** A new bucket's report: opens the stream the first time, else goes only if it is open. */
-  synchronized void sendFirstReport(RateLimitQuotaUsageReports reports) {
+  public synchronized void sendFirstReport(RateLimitQuotaUsageReports reports) {
     if (!everOpened) {
       open();
     }
@@ -39,18 +53,19 @@ final class QuotaStream implements AutoCloseable {
   }
 
   /** The periodic report: reopens a closed stream first. */
-  synchronized void sendOnTick(RateLimitQuotaUsageReports reports) {
+  public synchronized void sendOnTick(RateLimitQuotaUsageReports reports) {
     if (requests == null) {
       open();
     }
     send(reports);
   }
 
-  long opened() {
+  public long opened() {
     return opened.get();
   }
 
-  long closedByServer() {
+  /** Streams that ended while open: the server ended them, or the connection broke. */
+  public long closedByServer() {
     return closedByServer.get();
   }
 

@@ -1,4 +1,4 @@
-package io.egressratelimit.loadgen.rlqs;
+package io.egressratelimit.testing.rlqs;
 
 /** Where a bucket is in the life Envoy's filter gives it. */
 public enum BucketPhase {

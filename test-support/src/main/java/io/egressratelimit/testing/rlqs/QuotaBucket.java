@@ -1,4 +1,4 @@
-package io.egressratelimit.loadgen.rlqs;
+package io.egressratelimit.testing.rlqs;
 
 import com.google.protobuf.Duration;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.BucketId;
@@ -23,7 +23,7 @@ final class QuotaBucket {
   private final BucketBehaviour behaviour;
   private BucketPhase phase = BucketPhase.NO_ASSIGNMENT;
   private RateLimitStrategy strategy;
-  private LocalTokenBucket tokens;
+  private EnvoyTokenBucket tokens;
   private long phaseEndsNanos = NEVER;
   private long allowed;
   private long denied;
@@ -64,7 +64,7 @@ final class QuotaBucket {
 
   /**
    * Applies an assignment. A strategy Envoy skips (requests_per_time_unit, none) leaves the bucket as
-   * it was.
+   * it was, its old assignment and that one's time to live included.
    *
    * @return whether the assignment was applied
    */
@@ -116,14 +116,16 @@ final class QuotaBucket {
 
   /**
    * Envoy keeps the token bucket, tokens and all, when the new one has the same max_tokens,
-   * tokens_per_fill and fill_interval nanos (it does not compare the seconds); any other token
-   * bucket is built anew and starts full.
+   * tokens_per_fill and fill_interval nanos (it does not compare the seconds). Any other token bucket
+   * is built anew: in proportion to the token bucket it replaces, or full when there was none.
    */
   private void enter(BucketPhase next, RateLimitStrategy nextStrategy, long atNanos, long endsNanos) {
     if (nextStrategy.hasTokenBucket()) {
-      boolean same = tokens != null && strategy.hasTokenBucket() && sameAsEnvoySees(strategy.getTokenBucket(), nextStrategy.getTokenBucket());
-      if (!same) {
-        tokens = LocalTokenBucket.full(nextStrategy.getTokenBucket(), atNanos);
+      boolean hadTokenBucket = tokens != null && strategy.hasTokenBucket();
+      if (!hadTokenBucket) {
+        tokens = EnvoyTokenBucket.full(nextStrategy.getTokenBucket(), atNanos);
+      } else if (!sameAsEnvoySees(strategy.getTokenBucket(), nextStrategy.getTokenBucket())) {
+        tokens = EnvoyTokenBucket.replacing(tokens, nextStrategy.getTokenBucket(), atNanos);
       }
     } else {
       tokens = null;

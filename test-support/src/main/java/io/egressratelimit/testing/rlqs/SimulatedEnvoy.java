@@ -1,4 +1,4 @@
-package io.egressratelimit.loadgen.rlqs;
+package io.egressratelimit.testing.rlqs;
 
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.BucketId;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaResponse;
@@ -9,38 +9,36 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * One Envoy with the rate_limit_quota filter: its {@link QuotaFilter} decides each request
- * locally, and its {@link QuotaStream} carries the reports out and the assignments in. The report
- * timer starts with the first bucket, as Envoy's does.
+ * One Envoy with the rate_limit_quota filter, over a real gRPC stream: its {@link QuotaFilter}
+ * decides each request locally, and its {@link QuotaStream} carries the reports out and the
+ * assignments in. The report timer starts with the first bucket and then fires every
+ * {@code reportEvery}, as Envoy's does; Envoy 1.40's is {@link QuotaFilter#REPORT_EVERY}.
  */
 public final class SimulatedEnvoy implements AutoCloseable {
-  private final int index;
   private final QuotaFilter filter;
   private final QuotaStream stream;
-  private final Duration reportingInterval;
+  private final Duration reportEvery;
   private final ScheduledExecutorService timer;
   private final LongSupplier nanoClock;
-  private final ShareLog shares;
+  private final Consumer<QuotaFilter.Applied> onApplied;
   private final AtomicLong assignments = new AtomicLong();
   private ScheduledFuture<?> reporting;
 
-  public SimulatedEnvoy(
-      int index,
-      QuotaFilter filter,
-      Channel channel,
-      Duration reportingInterval,
-      ScheduledExecutorService timer,
-      LongSupplier nanoClock,
-      ShareLog shares) {
-    this.index = index;
+  /**
+   * @param timer runs the report ticks; shared by several Envoys, owned by the caller
+   * @param onApplied told of every assignment the filter took on, on the stream's thread
+   */
+  public SimulatedEnvoy(QuotaFilter filter, Channel channel, Duration reportEvery, ScheduledExecutorService timer,
+      LongSupplier nanoClock, Consumer<QuotaFilter.Applied> onApplied) {
     this.filter = Objects.requireNonNull(filter, "filter");
-    this.reportingInterval = Objects.requireNonNull(reportingInterval, "reportingInterval");
+    this.reportEvery = Objects.requireNonNull(reportEvery, "reportEvery");
     this.timer = Objects.requireNonNull(timer, "timer");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-    this.shares = Objects.requireNonNull(shares, "shares");
+    this.onApplied = Objects.requireNonNull(onApplied, "onApplied");
     this.stream = new QuotaStream(channel, this::onResponse);
   }
 
@@ -53,8 +51,9 @@ public final class SimulatedEnvoy implements AutoCloseable {
     return admission.allowed();
   }
 
-  public int index() {
-    return index;
+  /** Its stream breaks; the next one opens on {@code channel} at the next report tick. */
+  public void moveTo(Channel channel) {
+    stream.moveTo(channel);
   }
 
   public long assignments() {
@@ -67,7 +66,7 @@ public final class SimulatedEnvoy implements AutoCloseable {
 
   private synchronized void startReporting() {
     if (reporting == null) {
-      long period = reportingInterval.toNanos();
+      long period = reportEvery.toNanos();
       reporting = timer.scheduleAtFixedRate(this::reportAll, period, period, TimeUnit.NANOSECONDS);
     }
   }
@@ -83,10 +82,11 @@ public final class SimulatedEnvoy implements AutoCloseable {
   private void onResponse(RateLimitQuotaResponse response) {
     for (QuotaFilter.Applied applied : filter.onResponse(response, nanoClock.getAsLong())) {
       assignments.incrementAndGet();
-      shares.record(index, applied.atNanos(), ShareLog.rateOf(applied.action()));
+      onApplied.accept(applied);
     }
   }
 
+  /** Stops reporting and ends its stream, as an Envoy that shuts down; its channel is the caller's. */
   @Override
   public synchronized void close() {
     if (reporting != null) {
