@@ -10,21 +10,16 @@ import io.egressratelimit.http.PrometheusHttpServer;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.limiter.store.BucketStore;
-import io.egressratelimit.memory.InMemoryLedgerStore;
-import io.egressratelimit.metrics.RlqsMetrics;
-import io.egressratelimit.quota.QuotaAssigner;
-import io.egressratelimit.quota.QuotaBoard;
-import io.egressratelimit.quota.QuotaTiming;
-import io.egressratelimit.rlqs.RateLimitQuotaGrpcService;
 import io.egressratelimit.metrics.ConfigLoadMetrics;
 import io.egressratelimit.metrics.DecisionMetrics;
 import io.egressratelimit.metrics.GrpcCallMetrics;
+import io.egressratelimit.metrics.RlqsMetrics;
 import io.egressratelimit.metrics.ServiceMetrics;
 import io.egressratelimit.metrics.StatsdSink;
-import io.egressratelimit.quota.LedgerStore;
-import io.egressratelimit.quota.QuotaAssigner;
-import io.egressratelimit.redis.RedisLedgerStore;
 import io.egressratelimit.rlqs.RateLimitQuotaGrpcService;
+import io.egressratelimit.rlqs.ledger.QuotaAssigner;
+import io.egressratelimit.rlqs.ledger.QuotaBoard;
+import io.egressratelimit.rlqs.ledger.QuotaTiming;
 import io.egressratelimit.rls.RateLimitGrpcService;
 import io.egressratelimit.settings.ListenSettings;
 import io.egressratelimit.settings.PrometheusSettings;
@@ -149,8 +144,7 @@ public final class RateLimitServer implements AutoCloseable {
     started.push(stores.store());
     stores.breaker().ifPresent(breaker -> metrics.watchCircuitBreaker(breaker::state));
 
-    // Outermost, so it sees every decision, also those the over-limit cache answers locally.
-    BudgetActivity activity = new BudgetActivity(stores.store(), NanoClock.SYSTEM, settings.budgets().trackedBuckets());
+    BudgetActivity activity = stores.store();
     BudgetBoard budgets = new BudgetBoard(config.current(), activity, activity, settings.store().redis().isPresent(),
         settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
     RateLimitEngine engine = new RateLimitEngine(config.current(), activity,

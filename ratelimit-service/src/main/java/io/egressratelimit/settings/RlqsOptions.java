@@ -1,6 +1,6 @@
 package io.egressratelimit.settings;
 
-import io.egressratelimit.quota.QuotaTiming;
+import io.egressratelimit.rlqs.ledger.QuotaTiming;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 

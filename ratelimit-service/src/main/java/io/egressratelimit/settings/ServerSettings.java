@@ -2,8 +2,8 @@ package io.egressratelimit.settings;
 
 import io.egressratelimit.limiter.EngineSettings;
 import io.egressratelimit.limiter.FailurePolicies;
-import io.egressratelimit.quota.QuotaTiming;
 import io.egressratelimit.redis.RedisStoreSettings;
+import io.egressratelimit.rlqs.ledger.QuotaTiming;
 import io.egressratelimit.rls.RateLimitHeaders;
 import io.egressratelimit.xds.XdsSettings;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.egressratelimit.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.quota.QuotaTiming;
+import io.egressratelimit.rlqs.ledger.QuotaTiming;
 import io.egressratelimit.server.RateLimitServer;
 import io.egressratelimit.settings.ServerSettings;
 import io.egressratelimit.settings.WarmupSettings;

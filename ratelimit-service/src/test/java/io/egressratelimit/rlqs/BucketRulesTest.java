@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.config.ConfigParser;
 import io.egressratelimit.config.RateLimitConfig;
-import io.egressratelimit.quota.QuotaBudget;
+import io.egressratelimit.rlqs.ledger.QuotaBudget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.egressratelimit.quota;
+package io.egressratelimit.rlqs.ledger;
 
 /**
  * What the RLQS path reports to metrics, owned here so the core and its adapters need no metrics

@@ -1,4 +1,4 @@
-package io.egressratelimit.quota;
+package io.egressratelimit.rlqs.ledger;
 
 import java.util.Optional;
 

@@ -1,18 +1,17 @@
-package io.egressratelimit.quota;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+package io.egressratelimit.rlqs.ledger;
 
 import static io.egressratelimit.testing.rlqs.QuotaActions.GEOCODE;
 import static io.egressratelimit.testing.rlqs.QuotaActions.assignment;
 import static io.egressratelimit.testing.rlqs.QuotaActions.blanket;
 import static io.egressratelimit.testing.rlqs.QuotaActions.response;
 import static io.egressratelimit.testing.rlqs.QuotaActions.tokenBucket;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.testing.TokenBucketBound;
 import io.egressratelimit.testing.rlqs.BucketBehaviour;
 import io.egressratelimit.testing.rlqs.QuotaFilter;
-import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaUsageReports;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaUsageReports.BucketQuotaUsage;
+import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaUsageReports;
 import io.envoyproxy.envoy.type.v3.RateLimitStrategy.BlanketRule;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,4 +1,4 @@
-package io.egressratelimit.quota;
+package io.egressratelimit.rlqs.ledger;
 
 /**
  * A ledger at one moment, in the budget's tokens.

@@ -1,4 +1,4 @@
-package io.egressratelimit.quota;
+package io.egressratelimit.rlqs.ledger;
 
 import io.egressratelimit.domain.Algorithm;
 import io.egressratelimit.domain.LimitPolicy;

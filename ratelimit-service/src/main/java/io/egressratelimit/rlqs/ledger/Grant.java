@@ -1,4 +1,4 @@
-package io.egressratelimit.quota;
+package io.egressratelimit.rlqs.ledger;
 
 /**
  * One assignment the ledger handed out, for as long as Envoy may still be using it.

@@ -1,4 +1,4 @@
-package io.egressratelimit.quota;
+package io.egressratelimit.rlqs.ledger;
 
 /**
  * What one Envoy may admit for one bucket: a token bucket of {@code maxTokens} refilled with
