@@ -2,7 +2,7 @@ package io.egressratelimit.deploy;
 
 import io.egressratelimit.redis.RedisStoreSettings;
 import io.egressratelimit.server.RateLimitServer;
-import io.egressratelimit.server.ServerSettings;
+import io.egressratelimit.settings.ServerSettings;
 import io.egressratelimit.testing.Http;
 import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.redis.RedisServerProcess;

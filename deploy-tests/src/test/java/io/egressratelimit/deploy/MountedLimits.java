@@ -1,8 +1,8 @@
 package io.egressratelimit.deploy;
 
 import io.egressratelimit.config.ConfigException;
-import io.egressratelimit.config.ConfigLoader;
 import io.egressratelimit.config.RateLimitConfig;
+import io.egressratelimit.config.files.LimitsFiles;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +26,6 @@ final class MountedLimits {
     for (String name : limits.getData().keySet()) {
       Files.createSymbolicLink(mount.resolve(name), Path.of("..data").resolve(name));
     }
-    return ConfigLoader.load(mount);
+    return LimitsFiles.load(mount);
   }
 }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.config.ConfigLoader;
 import io.egressratelimit.config.RateLimitConfig;
 import io.egressratelimit.config.RuleMatch;
+import io.egressratelimit.config.files.LimitsFiles;
 import io.egressratelimit.domain.Algorithm;
 import io.egressratelimit.domain.DescriptorEntry;
 import io.egressratelimit.domain.LimitPolicy;
@@ -29,7 +29,7 @@ class LimitsCoverageTest {
 
   @BeforeAll
   static void loadLimits() throws Exception {
-    limits = ConfigLoader.load(EnvoyFiles.limitsDir());
+    limits = LimitsFiles.load(EnvoyFiles.limitsDir());
   }
 
   @ParameterizedTest

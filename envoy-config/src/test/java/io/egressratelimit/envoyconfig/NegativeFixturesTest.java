@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.egressratelimit.config.files.LimitsFiles;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -157,7 +158,7 @@ class NegativeFixturesTest {
   private static void quotaBucketRules(LoadedBootstrap loaded) throws EnvoyConfigException {
     io.egressratelimit.config.RateLimitConfig limits;
     try {
-      limits = io.egressratelimit.config.ConfigLoader.load(EnvoyFiles.limitsDir());
+      limits = io.egressratelimit.config.files.LimitsFiles.load(EnvoyFiles.limitsDir());
     } catch (Exception e) {
       throw new IllegalStateException("the shipped limits/ load", e);
     }

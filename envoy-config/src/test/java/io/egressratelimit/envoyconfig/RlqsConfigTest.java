@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.config.ConfigLoader;
 import io.egressratelimit.config.RateLimitConfig;
+import io.egressratelimit.config.files.LimitsFiles;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.extensions.filters.http.rate_limit_quota.v3.RateLimitQuotaBucketSettings;
@@ -32,7 +32,7 @@ class RlqsConfigTest {
 
   @BeforeAll
   static void loadLimits() throws Exception {
-    limits = ConfigLoader.load(EnvoyFiles.limitsDir());
+    limits = LimitsFiles.load(EnvoyFiles.limitsDir());
   }
 
   @ParameterizedTest
@@ -117,7 +117,7 @@ class RlqsConfigTest {
     try {
       Files.writeString(dir.resolve("geocode.yaml"),
           Files.readString(EnvoyFiles.limitsDir().resolve("geocode.yaml")).replace("      rlqs: true\n", ""));
-      RateLimitConfig withoutRlqs = ConfigLoader.load(dir);
+      RateLimitConfig withoutRlqs = LimitsFiles.load(dir);
       EnvoyConfigException error = assertThrows(EnvoyConfigException.class,
           () -> QuotaBucketRules.check(BootstrapLoader.load(EnvoyFiles.envoyFile(EnvoyFiles.RLQS)), withoutRlqs, "limits/"));
       assertTrue(error.getMessage().endsWith(".matcher_list.matchers[0] builds BucketId [generic_key=geocode], whose rule"

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.config.ConfigLoader;
 import io.egressratelimit.config.RateLimitConfig;
+import io.egressratelimit.config.files.LimitsFiles;
 import io.egressratelimit.domain.DescriptorEntry;
 import io.egressratelimit.domain.PostPaid;
 import io.egressratelimit.domain.Rule;
@@ -39,7 +39,7 @@ class UsagePricedExampleTest {
         descriptors.stream().map(ProducibleDescriptor::describe).toList());
     assertTrue(descriptors.get(2).origin().endsWith(
         ".routes[llm].typed_per_filter_config[envoy.filters.http.ratelimit].rate_limits[2]"), descriptors.get(2).origin());
-    RateLimitConfig limits = ConfigLoader.load(EnvoyFiles.limitsDir());
+    RateLimitConfig limits = LimitsFiles.load(EnvoyFiles.limitsDir());
     LimitsCoverage.check(descriptors, limits, "limits/");
     Rule tokens = limits.match("llm", List.of(new DescriptorEntry("generic_key", "llm_tokens"))).orElseThrow().rule();
     assertEquals(java.util.Optional.of(new PostPaid(4000)), tokens.postPaid());

@@ -86,16 +86,16 @@ public final class BucketKey {
   }
 
   /**
-   * The key as a store on one Redis node writes it: {@code prefix + "{" + shard + "}" + key}, the
-   * shard being the request's domain. The hash tag once kept a domain's buckets in one Redis
+   * The key as a store on one Redis node writes it: {@code prefix + "{" + domain + "}" + key}, with
+   * the request's domain as its hash tag. The hash tag once kept a domain's buckets in one Redis
    * Cluster slot; on a Cluster keys are now {@link #spreadInStore spread}, and this form remains
    * for one node (where no slot exists, so keys never change format there) and for the
-   * domain-tagged keys that earlier versions wrote on a Cluster. Braces inside the shard would end
+   * domain-tagged keys that earlier versions wrote on a Cluster. Braces inside the domain would end
    * the tag early, so they become parentheses.
    */
-  public static String inStore(String prefix, String shard, String key) {
+  public static String inStore(String prefix, String domain, String key) {
     // Redis hashes a key with an empty tag {} whole.
-    String tag = shard.isEmpty() ? "_" : shard.replace("{", "(").replace("}", ")");
+    String tag = domain.isEmpty() ? "_" : domain.replace("{", "(").replace("}", ")");
     return prefix + "{" + tag + "}" + key;
   }
 

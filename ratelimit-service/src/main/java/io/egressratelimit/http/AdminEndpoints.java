@@ -1,7 +1,7 @@
 package io.egressratelimit.http;
 
-import io.egressratelimit.limiter.BudgetBoard.BudgetsView;
-import io.egressratelimit.quota.QuotaBoard.LedgerView;
+import io.egressratelimit.budgets.BudgetBoard.BudgetsView;
+import io.egressratelimit.rlqs.ledger.QuotaBoard.LedgerView;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import java.util.List;

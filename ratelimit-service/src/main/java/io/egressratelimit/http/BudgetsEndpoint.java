@@ -1,8 +1,8 @@
 package io.egressratelimit.http;
 
-import io.egressratelimit.limiter.BudgetBoard.BudgetsView;
+import io.egressratelimit.budgets.BudgetBoard.BudgetsView;
 import io.egressratelimit.limiter.store.Completions;
-import io.egressratelimit.quota.QuotaBoard.LedgerView;
+import io.egressratelimit.rlqs.ledger.QuotaBoard.LedgerView;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;

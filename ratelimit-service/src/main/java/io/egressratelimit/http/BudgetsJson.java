@@ -1,14 +1,14 @@
 package io.egressratelimit.http;
 
+import io.egressratelimit.budgets.BudgetBoard.BucketView;
+import io.egressratelimit.budgets.BudgetBoard.BudgetsView;
+import io.egressratelimit.budgets.BudgetBoard.RuleView;
+import io.egressratelimit.budgets.Guarantees;
 import io.egressratelimit.domain.LimitPolicy;
 import io.egressratelimit.domain.Rule;
-import io.egressratelimit.limiter.BudgetBoard.BucketView;
-import io.egressratelimit.limiter.BudgetBoard.BudgetsView;
-import io.egressratelimit.limiter.BudgetBoard.RuleView;
-import io.egressratelimit.limiter.Guarantees;
-import io.egressratelimit.quota.LedgerFigures;
-import io.egressratelimit.quota.QuotaBoard.LedgerView;
-import io.egressratelimit.quota.QuotaBoard.ShareView;
+import io.egressratelimit.rlqs.ledger.LedgerFigures;
+import io.egressratelimit.rlqs.ledger.QuotaBoard.LedgerView;
+import io.egressratelimit.rlqs.ledger.QuotaBoard.ShareView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,15 +1,15 @@
 package io.egressratelimit.limiter;
 
 import io.egressratelimit.domain.LimitPolicy;
-import io.egressratelimit.limiter.store.BucketSpec;
 import io.egressratelimit.limiter.store.BucketSpec.RefillStyle;
+import io.egressratelimit.limiter.store.BucketSpec;
 
 /** Turns a limit into the bucket that enforces exactly its guarantee. */
-final class BucketSpecs {
+public final class BucketSpecs {
   private BucketSpecs() {}
 
   /** The bucket for a policy with at least one request per period. */
-  static BucketSpec of(LimitPolicy policy) {
+  public static BucketSpec of(LimitPolicy policy) {
     long n = policy.requestsPerPeriod();
     return switch (policy.algorithm()) {
       // Refilling all N at each epoch-aligned boundary into a bucket of N is exactly a fixed window.

@@ -109,7 +109,7 @@ public final class RateLimitEngine {
     if (claimed.isEmpty()) {
       decision = CompletableFuture.completedFuture(combine(plans, new BatchOutcome(true, List.of())));
     } else {
-      decision = new QuotaAttempts(plans, claimed, started, callerWaitNanos, callerThread, rehearsal)
+      decision = new QuotaModeAttempts(plans, claimed, started, callerWaitNanos, callerThread, rehearsal)
           .decide(request.domain())
           .handle((done, failure) -> {
         if (failure == null) {
@@ -130,14 +130,15 @@ public final class RateLimitEngine {
   }
 
   /**
-   * The store calls of one request. Without quota-mode descriptors that is exactly one batch. With
+   * The store calls of one request (quota mode is the per-request kind, envoyproxy/ratelimit's
+   * {@code quota_mode}; RLQS is elsewhere). Without quota-mode descriptors that is exactly one batch. With
    * them, the request passes only when every ordinary claim passes and at least one quota claim
    * does; one atomic batch cannot say "at least one", so each attempt enforces one quota claim that
    * may pass (the others consume only if they can) and stops at the first admitted batch or at an
    * ordinary claim that fails. Every attempt is all or nothing, so a denied request spends nothing
    * and the budget stays exact; it takes a second round trip only when the first quota tried is over.
    */
-  private final class QuotaAttempts {
+  private final class QuotaModeAttempts {
     private final List<DescriptorPlan> plans;
     /** The plans with a claim, in the order of the batch's claims and the outcome's states. */
     private final List<DescriptorPlan> claimed;
@@ -150,7 +151,7 @@ public final class RateLimitEngine {
     private final boolean rehearsal;
     private int attempts;
 
-    QuotaAttempts(List<DescriptorPlan> plans, List<DescriptorPlan> claimed, long started, long callerWaitNanos,
+    QuotaModeAttempts(List<DescriptorPlan> plans, List<DescriptorPlan> claimed, long started, long callerWaitNanos,
         Executor callerThread, boolean rehearsal) {
       this.rehearsal = rehearsal;
       this.plans = plans;

@@ -7,16 +7,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * entries would otherwise scan itself on every request that finds no room. The interval is in
  * whatever unit the caller's clock reads.
  */
-final class SweepGate {
+public final class SweepGate {
   private final long interval;
   private final AtomicLong nextDue = new AtomicLong(Long.MIN_VALUE);
 
-  SweepGate(long interval) {
+  public SweepGate(long interval) {
     this.interval = interval;
   }
 
   /** True for the one caller that finds the interval over at {@code now}; the next one is due an interval later. */
-  boolean tryOpen(long now) {
+  public boolean tryOpen(long now) {
     long due = nextDue.get();
     return now >= due && nextDue.compareAndSet(due, now + interval);
   }

@@ -27,7 +27,7 @@ public final class WarmupTraffic {
 
   /** Whether the batch is a rehearsal's: its claims are on rehearsal buckets (see {@link #rehearsalOf}). */
   public static boolean isRehearsal(BucketBatch batch) {
-    return WarmupTraffic.DOMAIN.equals(batch.shard())
+    return WarmupTraffic.DOMAIN.equals(batch.domain())
         || (!batch.claims().isEmpty() && isRehearsalKey(batch.claims().get(0).key()));
   }
 

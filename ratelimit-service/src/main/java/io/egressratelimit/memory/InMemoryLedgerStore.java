@@ -1,6 +1,6 @@
 package io.egressratelimit.memory;
 
-import io.egressratelimit.quota.LedgerStore;
+import io.egressratelimit.rlqs.ledger.LedgerStore;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,7 @@
 package io.egressratelimit.metrics;
 
 import io.egressratelimit.config.ConfigException;
-import io.egressratelimit.config.ConfigReloader;
+import io.egressratelimit.config.ConfigLoadListener;
 import io.egressratelimit.config.RateLimitConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Counts config loads, the first one included. The gauge says whether the files on disk are the
  * config in force: a counter alone cannot tell a rejection fixed since from one still standing.
  */
-public final class ConfigLoadMetrics implements ConfigReloader.Listener {
+public final class ConfigLoadMetrics implements ConfigLoadListener {
   private final Counter loaded;
   private final Counter rejected;
   private final Counter removalsRefused;

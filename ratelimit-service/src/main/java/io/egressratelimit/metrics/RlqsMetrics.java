@@ -1,7 +1,7 @@
 package io.egressratelimit.metrics;
 
-import io.egressratelimit.quota.LedgerFigures;
-import io.egressratelimit.quota.QuotaMetrics;
+import io.egressratelimit.rlqs.ledger.LedgerFigures;
+import io.egressratelimit.rlqs.ledger.QuotaMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

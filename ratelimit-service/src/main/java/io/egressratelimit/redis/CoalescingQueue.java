@@ -10,10 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * own, which the request wakes anyway to drain, so a decision wakes no thread beyond the two
  * hand-offs it needs.
  *
- * <p>Groups are formed where calls are written: on the Redis I/O thread ({@code drainer}), not on
+ * <p>Groups are formed where calls are written: on the Redis I/O thread ({@link CallLine}), not on
  * the thread a request arrives on. A burst's first request hands the I/O thread a drain task, and
  * by the time that thread runs, the rest of the burst has queued behind it: the burst goes out as
  * one call. The busier the machine, the longer that hand-off takes and the larger the group, so a
@@ -51,44 +48,20 @@ final class CoalescingQueue {
   private final AtomicBoolean drainHandedOver = new AtomicBoolean();
   private final int maxInFlight;
   private final int maxClaimsPerCall;
-  private final Sender sender;
   private final long callTimeoutNanos;
-  private final SweepTimer timer;
-  private final Executor drainer;
-
-  /** Sends one group as one call: one outcome per batch, in order. */
-  @FunctionalInterface
-  interface Sender {
-    /** @param holds per batch, its {@link Hold} when it is one slot's part of a request over several, else null */
-    CompletionStage<List<BatchOutcome>> send(List<BucketBatch> batches, List<Hold> holds);
-  }
-
-  /** Schedules a sweep. */
-  @FunctionalInterface
-  interface SweepTimer {
-    void schedule(Runnable sweep, long delayNanos);
-
-    static SweepTimer on(ScheduledExecutorService scheduler) {
-      return (sweep, delayNanos) -> scheduler.schedule(sweep, delayNanos, TimeUnit.NANOSECONDS);
-    }
-  }
+  private final CallLine line;
 
   /**
    * @param callTimeoutNanos how long a call may stay on the wire before its slot is given to the
    *     next group (its requests have failed at their own deadlines by then); a hung call's answer
    *     is dropped when it comes
-   * @param timer runs the sweeps; on the thread drains run on, arming one wakes no other thread
-   * @param drainer runs drains where calls are written (the Redis I/O thread); a direct executor
-   *     drains on the submitting thread
+   * @param line where groups go as calls, drains run and sweeps are timed
    */
-  CoalescingQueue(int maxInFlight, int maxClaimsPerCall, Sender sender, long callTimeoutNanos,
-      SweepTimer timer, Executor drainer) {
+  CoalescingQueue(int maxInFlight, int maxClaimsPerCall, long callTimeoutNanos, CallLine line) {
     this.maxInFlight = maxInFlight;
     this.maxClaimsPerCall = maxClaimsPerCall;
-    this.sender = sender;
     this.callTimeoutNanos = callTimeoutNanos;
-    this.timer = timer;
-    this.drainer = drainer;
+    this.line = line;
   }
 
   /** Queues a request; its stage fails with {@link StoreUnavailableException} once {@code deadline} has passed. */
@@ -106,7 +79,7 @@ final class CoalescingQueue {
     // and everything queued until it runs rides the same call.
     if (inFlight.get() < maxInFlight && drainHandedOver.compareAndSet(false, true)) {
       try {
-        drainer.execute(this::handedOverDrain);
+        line.runWhereCallsAreWritten(this::handedOverDrain);
       } catch (RejectedExecutionException closing) {
         handedOverDrain();
       }
@@ -174,7 +147,7 @@ final class CoalescingQueue {
     onTheWire.add(call);
     CompletionStage<List<BatchOutcome>> reply;
     try {
-      reply = sender.send(batches, holds);
+      reply = line.send(batches, holds);
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
@@ -220,7 +193,7 @@ final class CoalescingQueue {
         return;
       }
       if (sweepAt.compareAndSet(armed, deadline)) {
-        timer.schedule(this::sweep, deadline - System.nanoTime());
+        line.sweepAfter(this::sweep, deadline - System.nanoTime());
         return;
       }
     }

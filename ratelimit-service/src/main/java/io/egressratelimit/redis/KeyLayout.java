@@ -28,7 +28,7 @@ record KeyLayout(String prefix, boolean spread, boolean legacyTwins) {
    * them alone, so putting them first asks the key that counts every replica's spending first.
    */
   List<String> keysOf(BucketBatch batch, BucketClaim claim) {
-    String domainTagged = BucketKey.inStore(prefix, batch.shard(), claim.key());
+    String domainTagged = BucketKey.inStore(prefix, batch.domain(), claim.key());
     if (!spread) {
       return List.of(domainTagged);
     }

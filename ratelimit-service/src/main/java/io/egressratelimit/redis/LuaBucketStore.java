@@ -7,21 +7,15 @@ import io.egressratelimit.limiter.store.BucketClaim;
 import io.egressratelimit.limiter.store.BucketLevel;
 import io.egressratelimit.limiter.store.BucketStore;
 import io.egressratelimit.limiter.store.Completions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Token buckets in Redis, decided by one atomic script per round trip. Requests queued behind a
@@ -35,9 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * moment, never admit more than the budget (docs/redis.md has the proof).
  */
 public final class LuaBucketStore implements BucketStore {
-  /** A receipt outlives the longest wait for a call's answer by this much: a give-back comes right after. */
-  private static final long RECEIPT_MARGIN_MILLIS = 1000;
-
   private final ScriptRunner runner;
   private final KeyLayout layout;
   private final Optional<NanoClock> clientClock;
@@ -45,15 +36,8 @@ public final class LuaBucketStore implements BucketStore {
   private final Duration deadlineMargin;
   private final int maxInFlight;
   private final Map<Integer, CoalescingQueue> queues = new ConcurrentHashMap<>();
-  /** Fails requests whose deadline passes; see {@link CoalescingQueue}. */
-  private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "redis-deadlines");
-    thread.setDaemon(true);
-    return thread;
-  });
-  /** Receipts of this process's calls are named apart from every other replica's. */
-  private final String receiptPrefix = "~r" + Long.toHexString(new SecureRandom().nextLong()) + ".";
-  private final AtomicLong receipts = new AtomicLong();
+  /** Where every slot's queue sends its groups. */
+  private final ScriptCallLine scripts;
 
   /**
    * @param clientClock the time to decide at; empty (the default) uses the Redis server's clock so
@@ -70,6 +54,7 @@ public final class LuaBucketStore implements BucketStore {
     this.timeout = timeout;
     this.deadlineMargin = deadlineMargin;
     this.maxInFlight = maxInFlight;
+    this.scripts = new ScriptCallLine(runner, timeout, this::nowMicros);
   }
 
   @Override
@@ -105,56 +90,8 @@ public final class LuaBucketStore implements BucketStore {
 
   private CoalescingQueue queueOf(int slot) {
     CoalescingQueue queue = queues.get(slot);
-    return queue != null ? queue : queues.computeIfAbsent(slot, s -> new CoalescingQueue(maxInFlight, 1000,
-        this::send, timeout.toNanos(), this::scheduleSweep, this::runOnCallThread));
-  }
-
-  /** Runs a drain where calls are written; before that thread is known, here. */
-  private void runOnCallThread(Runnable drain) {
-    runner.callThread().ifPresentOrElse(loop -> loop.execute(drain), drain);
-  }
-
-  /**
-   * Arms a sweep on the Redis I/O thread, which the request arming it wakes anyway to drain; the
-   * scheduler of its own is for before that thread is known, and for after it has shut down.
-   */
-  private void scheduleSweep(Runnable sweep, long delayNanos) {
-    Optional<ScheduledExecutorService> loop = runner.callThread();
-    if (loop.isPresent()) {
-      try {
-        loop.get().schedule(sweep, delayNanos, TimeUnit.NANOSECONDS);
-        return;
-      } catch (RejectedExecutionException shutDown) {
-        // falls through to the scheduler of its own
-      }
-    }
-    deadlines.schedule(sweep, delayNanos, TimeUnit.NANOSECONDS);
-  }
-
-  /**
-   * One script call; the coalescing queue bounds how long it may take (see {@link CoalescingQueue}).
-   * Claims come keyed by their Redis keys ({@link SlotPlan}). A call carrying parts of requests over
-   * several slots leaves a receipt beside its first bucket, for as long as a give-back can follow.
-   */
-  private CompletionStage<List<BatchOutcome>> send(List<BucketBatch> batches, List<Hold> holds) {
-    StoreDeadline callDeadline = StoreDeadline.backendTimeout(timeout);
-    TokenBucketScript.Call call = TokenBucketScript.encode(batches, nowMicros(), LuaBucketStore::redisKey);
-    if (holds.stream().anyMatch(Objects::nonNull)) {
-      String receipt = call.keys()[0] + receiptPrefix + Long.toString(receipts.incrementAndGet(), 36);
-      call = TokenBucketScript.withReceipt(call, receipt, timeout.toMillis() + RECEIPT_MARGIN_MILLIS);
-      for (int i = 0; i < holds.size(); i++) {
-        if (holds.get(i) != null) {
-          holds.get(i).issued(receipt, i);
-        }
-      }
-    }
-    return runner.run(call.keys(), call.args())
-        .handle((reply, failure) -> {
-          if (failure != null) {
-            throw RedisFailures.unavailable(failure, callDeadline);
-          }
-          return TokenBucketScript.decode(reply, batches);
-        });
+    return queue != null ? queue
+        : queues.computeIfAbsent(slot, s -> new CoalescingQueue(maxInFlight, 1000, timeout.toNanos(), scripts));
   }
 
   /** Read-only script calls, one per slot, outside the coalescing queues: they must never delay a decision. */
@@ -174,7 +111,7 @@ public final class LuaBucketStore implements BucketStore {
 
   private CompletableFuture<List<BucketLevel>> peekOneSlot(BucketBatch part) {
     StoreDeadline deadline = StoreDeadline.backendTimeout(timeout);
-    TokenBucketScript.Call call = TokenBucketScript.encodePeek(part, nowMicros(), LuaBucketStore::redisKey);
+    TokenBucketScript.Call call = TokenBucketScript.encodePeek(part, nowMicros(), ScriptCallLine::redisKey);
     return runner.runReadOnly(call.keys(), call.args())
         .toCompletableFuture()
         .orTimeout(deadline.nanos(), TimeUnit.NANOSECONDS)
@@ -195,17 +132,12 @@ public final class LuaBucketStore implements BucketStore {
 
   @Override
   public void close() {
-    deadlines.shutdownNow();
+    scripts.close();
     runner.close();
   }
 
   /** The time to decide at, or -1 for the Redis server's clock. */
   private long nowMicros() {
     return clientClock.map(clock -> clock.epochNanos() / 1000).orElse(-1L);
-  }
-
-  /** Claims on their way to Redis are keyed by their full Redis keys (see {@link SlotPlan}). */
-  private static String redisKey(BucketBatch batch, BucketClaim claim) {
-    return claim.key();
   }
 }

@@ -1,6 +1,6 @@
 package io.egressratelimit.redis;
 
-import io.egressratelimit.quota.LedgerStore;
+import io.egressratelimit.rlqs.ledger.LedgerStore;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;

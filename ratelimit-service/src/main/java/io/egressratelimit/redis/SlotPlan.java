@@ -32,7 +32,7 @@ final class SlotPlan {
     /** The same part asking for nothing: a read of its buckets, for the answer's statuses. */
     Part checkOnly() {
       BucketBatch checks = new BucketBatch(batch.claims().stream().map(BucketClaim::checkOnly).toList(),
-          batch.shard(), batch.callerWaitNanos(), batch.callerThread());
+          batch.domain(), batch.callerWaitNanos(), batch.callerThread());
       return new Part(slot, checks, origins);
     }
 
@@ -83,7 +83,7 @@ final class SlotPlan {
       }
     }
     List<Part> parts = new ArrayList<>(claimsBySlot.size());
-    claimsBySlot.forEach((slot, routed) -> parts.add(new Part(slot, new BucketBatch(routed, request.shard(),
+    claimsBySlot.forEach((slot, routed) -> parts.add(new Part(slot, new BucketBatch(routed, request.domain(),
         request.callerWaitNanos(), request.callerThread()),
         originsBySlot.get(slot).stream().mapToInt(Integer::intValue).toArray())));
     return new SlotPlan(request, List.copyOf(parts), routes == claims.size());

@@ -98,9 +98,9 @@ final class TokenBucketScript {
     };
   }
 
-  /** Whether two requests ask the same tokens of the same buckets (same shard, keys, shapes and asks). */
+  /** Whether two requests ask the same tokens of the same buckets (same domain, keys, shapes and asks). */
   private static boolean sameAsk(BucketBatch a, BucketBatch b) {
-    return a.shard().equals(b.shard()) && a.claims().equals(b.claims());
+    return a.domain().equals(b.domain()) && a.claims().equals(b.claims());
   }
 
   /** A bucket's shape as both scripts take it: capacity, refill tokens, period (us), style, initial tokens. */
@@ -133,7 +133,7 @@ final class TokenBucketScript {
     List<BucketClaim> reads = batch.claims().stream()
         .map(claim -> new BucketClaim(claim.key(), claim.spec(), 0, 0, false))
         .toList();
-    BucketBatch read = new BucketBatch(reads, batch.shard());
+    BucketBatch read = new BucketBatch(reads, batch.domain());
     Call call = encode(List.of(read), nowMicros, redisKey);
     String[] args = Arrays.copyOf(call.args(), call.args().length + 1);
     args[args.length - 1] = "peek";

@@ -2,11 +2,11 @@ package io.egressratelimit.rlqs;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
-import io.egressratelimit.quota.Share;
+import io.egressratelimit.rlqs.ledger.Share;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.BucketId;
-import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaResponse.BucketAction;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaResponse.BucketAction.AbandonAction;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaResponse.BucketAction.QuotaAssignmentAction;
+import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaResponse.BucketAction;
 import io.envoyproxy.envoy.type.v3.RateLimitStrategy;
 import io.envoyproxy.envoy.type.v3.TokenBucket;
 

@@ -1,6 +1,6 @@
 package io.egressratelimit.rlqs;
 
-import io.egressratelimit.quota.QuotaBudget;
+import io.egressratelimit.rlqs.ledger.QuotaBudget;
 
 /**
  * The RLQS budget a bucket belongs to.

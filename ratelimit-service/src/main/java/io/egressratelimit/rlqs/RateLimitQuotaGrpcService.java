@@ -1,16 +1,16 @@
 package io.egressratelimit.rlqs;
 
 import io.egressratelimit.config.RateLimitConfig;
-import io.egressratelimit.quota.QuotaAssigner;
-import io.egressratelimit.quota.QuotaBoard;
-import io.egressratelimit.quota.QuotaMetrics;
-import io.egressratelimit.quota.SubscriberId;
+import io.egressratelimit.rlqs.ledger.QuotaAssigner;
+import io.egressratelimit.rlqs.ledger.QuotaBoard;
+import io.egressratelimit.rlqs.ledger.QuotaMetrics;
+import io.egressratelimit.rlqs.ledger.SubscriberId;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.BucketId;
-import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaResponse;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaResponse.BucketAction;
+import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaResponse;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaServiceGrpc;
-import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaUsageReports;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaUsageReports.BucketQuotaUsage;
+import io.envoyproxy.envoy.service.rate_limit_quota.v3.RateLimitQuotaUsageReports;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;

@@ -1,7 +1,7 @@
 package io.egressratelimit.server;
 
-import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.metrics.GrpcCallMetrics;
+import io.egressratelimit.rls.RateLimitGrpcService;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Context;
 import io.grpc.Contexts;

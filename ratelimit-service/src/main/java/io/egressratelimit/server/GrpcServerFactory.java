@@ -1,6 +1,10 @@
 package io.egressratelimit.server;
 
-import io.egressratelimit.grpc.MalformedRequests;
+import io.egressratelimit.rls.MalformedRequests;
+import io.egressratelimit.settings.GrpcTlsSettings;
+import io.egressratelimit.settings.ListenSettings;
+import io.egressratelimit.settings.ServerSettings;
+import io.egressratelimit.settings.UpstreamSettings;
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;

@@ -1,5 +1,7 @@
 package io.egressratelimit.server;
 
+import io.egressratelimit.settings.SettingChecks;
+import io.egressratelimit.settings.SettingsException;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;

@@ -1,8 +1,11 @@
 package io.egressratelimit.server;
 
 import io.egressratelimit.config.ConfigException;
-import io.egressratelimit.config.ConfigReloader;
+import io.egressratelimit.config.ConfigLoadListener;
 import io.egressratelimit.config.RateLimitConfig;
+import io.egressratelimit.config.files.ConfigReloader;
+import io.egressratelimit.settings.LimitsSettings;
+import io.egressratelimit.settings.ServerSettings;
 import io.egressratelimit.xds.XdsConfigSubscription;
 import io.egressratelimit.xds.XdsSettings;
 import java.time.Duration;
@@ -23,7 +26,7 @@ import java.util.function.Supplier;
 record LimitsSource(Supplier<RateLimitConfig> current, BooleanSupplier answering, Supplier<Optional<String>> waiting,
     String origin, AutoCloseable closer) {
 
-  static LimitsSource start(ServerSettings settings, Duration debounce, ConfigReloader.Listener listener) {
+  static LimitsSource start(ServerSettings settings, Duration debounce, ConfigLoadListener listener) {
     boolean mergeDomains = settings.configSemantics().mergeDomainConfig();
     LimitsSettings limits = settings.limits();
     if (limits.xds().isPresent()) {
@@ -40,7 +43,7 @@ record LimitsSource(Supplier<RateLimitConfig> current, BooleanSupplier answering
   }
 
   private static LimitsSource subscribe(XdsSettings xds, boolean mergeDomains, boolean allowDomainRemoval,
-      ConfigReloader.Listener listener) {
+      ConfigLoadListener listener) {
     XdsConfigSubscription subscription;
     try {
       subscription = XdsConfigSubscription.start(xds, mergeDomains, allowDomainRemoval, listener);

@@ -1,12 +1,14 @@
 package io.egressratelimit.server;
 
 import io.egressratelimit.logging.Redaction;
+import io.egressratelimit.settings.ServeCommand;
+import io.egressratelimit.settings.SettingsException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /** Process entry point: parses the command line and hands over to the composition root. */
 public final class Main {
@@ -20,7 +22,8 @@ public final class Main {
 
   /** Runs the command and returns its exit code: 0 ok, 1 start-up or runtime failure, 2 bad settings. */
   static int execute(String... args) {
-    CommandLine commandLine = new CommandLine(new ServeCommand());
+    CommandLine commandLine = new CommandLine(new ServeCommand(RateLimitServer::run));
+    commandLine.addSubcommand("health", new HealthCommand());
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setParameterExceptionHandler(Main::badSetting);
     commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -1,46 +1,44 @@
 package io.egressratelimit.server;
 
+import io.egressratelimit.budgets.BudgetActivity;
+import io.egressratelimit.budgets.BudgetBoard;
 import io.egressratelimit.config.RulesDump;
-import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.http.AdminEndpoints;
 import io.egressratelimit.http.AdminHttpServer;
 import io.egressratelimit.http.HttpListener;
 import io.egressratelimit.http.PrometheusHttpServer;
-import io.egressratelimit.limiter.BudgetActivity;
-import io.egressratelimit.limiter.BudgetBoard;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.RateLimitEngine;
-import io.egressratelimit.domain.DescriptorEntry;
 import io.egressratelimit.limiter.store.BucketStore;
-import io.egressratelimit.metrics.RlqsMetrics;
-import io.egressratelimit.quota.QuotaAssigner;
-import io.egressratelimit.quota.QuotaBoard;
-import io.egressratelimit.quota.QuotaTiming;
-import io.egressratelimit.rlqs.RateLimitQuotaGrpcService;
 import io.egressratelimit.metrics.ConfigLoadMetrics;
 import io.egressratelimit.metrics.DecisionMetrics;
 import io.egressratelimit.metrics.GrpcCallMetrics;
+import io.egressratelimit.metrics.RlqsMetrics;
 import io.egressratelimit.metrics.ServiceMetrics;
 import io.egressratelimit.metrics.StatsdSink;
+import io.egressratelimit.rlqs.RateLimitQuotaGrpcService;
+import io.egressratelimit.rlqs.ledger.QuotaAssigner;
+import io.egressratelimit.rlqs.ledger.QuotaBoard;
+import io.egressratelimit.rlqs.ledger.QuotaTiming;
+import io.egressratelimit.rls.RateLimitGrpcService;
+import io.egressratelimit.settings.ListenSettings;
+import io.egressratelimit.settings.PrometheusSettings;
+import io.egressratelimit.settings.ServerSettings;
+import io.egressratelimit.settings.UpstreamSettings;
 import io.egressratelimit.tracing.Tracing;
-import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
-import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,7 +46,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,8 +144,7 @@ public final class RateLimitServer implements AutoCloseable {
     started.push(stores.store());
     stores.breaker().ifPresent(breaker -> metrics.watchCircuitBreaker(breaker::state));
 
-    // Outermost, so it sees every decision, also those the over-limit cache answers locally.
-    BudgetActivity activity = new BudgetActivity(stores.store(), NanoClock.SYSTEM, settings.budgets().trackedBuckets());
+    BudgetActivity activity = stores.store();
     BudgetBoard budgets = new BudgetBoard(config.current(), activity, activity, settings.store().redis().isPresent(),
         settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
     RateLimitEngine engine = new RateLimitEngine(config.current(), activity,
@@ -208,15 +204,9 @@ public final class RateLimitServer implements AutoCloseable {
     });
     started.push(warmup::shutdownNow);
     int grpcPort = grpcServer.getPort();
-    CompletableFuture<Void> ready = stores.connected().toCompletableFuture()
-        .thenRunAsync(() -> {
-          try {
-            warmUpThenServe(settings, grpcPort, rateLimit, rehearsals, config.current().get().examples(), serving,
-                monitor);
-          } finally {
-            rehearsals.end();
-          }
-        }, warmup);
+    ReadyAfterWarmup readiness = new ReadyAfterWarmup(settings, grpcPort, rateLimit, rehearsals,
+        config.current().get().examples(), serving, monitor);
+    CompletableFuture<Void> ready = stores.connected().toCompletableFuture().thenRunAsync(readiness, warmup);
     LOG.info("ratelimit-service serving gRPC{} on {} and HTTP on {}:{}, store {}, {} domain(s) from {}{}",
         settings.listen().grpcTls().isPresent() ? " over TLS" : "", grpcAddress(settings, grpcServer.getPort()),
         settings.listen().adminHost(), httpServer.port(), stores.store().describe(),
@@ -224,60 +214,6 @@ public final class RateLimitServer implements AutoCloseable {
         settings.engine().shadowModeForAll() ? ", in global shadow mode" : "");
     LOG.info("POST /json on the admin port: {}", settings.listen().json().describe());
     return new RateLimitServer(settings, grpcServer, httpServer, health, serving, started, ready);
-  }
-
-  /**
-   * Runs the warm-up until the store decided calls of one run, then reports SERVING at once. Over
-   * TLS, when this replica's own certificate is not accepted as a client certificate by its mTLS
-   * policy, the warm-up skips the socket and calls the service directly.
-   */
-  private static void warmUpThenServe(ServerSettings settings, int grpcPort, RateLimitGrpcService rateLimit,
-      Rehearsals rehearsals, Map<String, List<List<DescriptorEntry>>> ruleExamples, ServingState serving,
-      BackendMonitor monitor) {
-    serving.notReadyBecause("warming up");
-    long started = System.nanoTime();
-    int calls = 0;
-    if (settings.warmup().calls() > 0) {
-      StartupWarmup warmup = new StartupWarmup(settings.warmup(), ruleExamples);
-      StartupWarmup.Loopback loopback = StartupWarmup.loopbackChannel(settings, grpcPort);
-      Function<RateLimitRequest, CompletionStage<RateLimitResponse>> call =
-          StartupWarmup.overGrpc(loopback.channel(), rehearsals.marker());
-      try {
-        StartupWarmup.awaitConnected(loopback.channel(), Duration.ofSeconds(5));
-        boolean overSocket = true;
-        for (int attempt = 1; ; attempt++) {
-          StartupWarmup.Outcome outcome = warmup.run(call, serving::draining);
-          calls += outcome.calls();
-          if (serving.draining()) {
-            return;
-          }
-          if (outcome.exercised()) {
-            if (outcome.failed() > 0) {
-              LOG.info("warm-up: {} of {} calls failed ({})", outcome.failed(), outcome.calls(), outcome.firstFailure());
-            }
-            break;
-          }
-          if (outcome.failed() == outcome.calls() && settings.listen().grpcTls().isPresent() && overSocket) {
-            LOG.info("warm-up over TLS was refused ({}); warming up without the socket", outcome.firstFailure());
-            call = rateLimit::rehearse;
-            overSocket = false;
-            continue;
-          }
-          LOG.warn("warm-up: {} of {} calls failed ({}); trying again", outcome.failed(), outcome.calls(),
-              outcome.firstFailure());
-          Thread.sleep(Math.min(1000, 100L * attempt));
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } finally {
-        loopback.close().run();
-      }
-    }
-    serving.ready();
-    monitor.run();
-    LOG.info("ready: RateLimitService health SERVING {} ms after the JVM started ({} warm-up calls in {} ms)",
-        ManagementFactory.getRuntimeMXBean().getUptime(), calls, (System.nanoTime() - started) / 1_000_000);
   }
 
   /**

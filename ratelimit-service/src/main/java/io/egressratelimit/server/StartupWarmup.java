@@ -2,6 +2,9 @@ package io.egressratelimit.server;
 
 import io.egressratelimit.domain.DescriptorEntry;
 import io.egressratelimit.limiter.WarmupTraffic;
+import io.egressratelimit.settings.GrpcTlsSettings;
+import io.egressratelimit.settings.ServerSettings;
+import io.egressratelimit.settings.WarmupSettings;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;

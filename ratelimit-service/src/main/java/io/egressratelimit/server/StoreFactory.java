@@ -1,19 +1,21 @@
 package io.egressratelimit.server;
 
+import io.egressratelimit.budgets.BudgetActivity;
 import io.egressratelimit.limiter.CircuitBreakingStore;
 import io.egressratelimit.limiter.NanoClock;
 import io.egressratelimit.limiter.OverLimitCache;
 import io.egressratelimit.limiter.store.BucketStore;
+import io.egressratelimit.logging.LogThrottle;
 import io.egressratelimit.memory.InMemoryBucketStore;
 import io.egressratelimit.memory.InMemoryLedgerStore;
 import io.egressratelimit.metrics.TimedBucketStore;
-import io.egressratelimit.logging.LogThrottle;
-import io.egressratelimit.quota.LedgerStore;
 import io.egressratelimit.redis.ConnectingRedisStore;
 import io.egressratelimit.redis.RedisLedgerStore;
 import io.egressratelimit.redis.RedisStoreSettings;
 import io.egressratelimit.redis.ScriptStores;
 import io.egressratelimit.redis.cas.CasStores;
+import io.egressratelimit.rlqs.ledger.LedgerStore;
+import io.egressratelimit.settings.ServerSettings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -25,9 +27,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * Builds the bucket store, and the RLQS ledger store on the same backend: the backend, timed for
- * metrics, behind a circuit breaker (Redis only) so a failing backend costs no waiting, behind the
- * over-limit cache so a known-empty bucket costs no round trip. A Redis store exists before its
+ * Builds the whole bucket store stack, and the RLQS ledger store on the same backend: the backend,
+ * traced and timed for metrics, behind a circuit breaker (Redis only) so a failing backend costs no
+ * waiting, behind the over-limit cache so a known-empty bucket costs no round trip, behind the
+ * activity that {@code /budgets} shows. A Redis store exists before its
  * first connection does (see {@link ConnectingRedisStore}); its ledgers run on that connection.
  */
 final class StoreFactory {
@@ -37,7 +40,7 @@ final class StoreFactory {
    * waits for the first try to connect, which runs while the rest of the service starts, and throws
    * a {@link StartupException} when it failed for a reason waiting never fixes.
    */
-  record Stores(BucketStore store, Optional<CircuitBreakingStore> breaker, CompletionStage<Void> connected,
+  record Stores(BudgetActivity store, Optional<CircuitBreakingStore> breaker, CompletionStage<Void> connected,
       Runnable awaitFirstAttempt, LedgerStore ledgers) {}
 
   private StoreFactory() {}
@@ -91,7 +94,9 @@ final class StoreFactory {
       gaugeEntries(cache, registry);
       store = cache;
     }
-    return new Stores(store, breaker, connected, awaitFirstAttempt, ledgers);
+    // Outermost, so it sees every decision, also those the over-limit cache answers locally.
+    BudgetActivity activity = new BudgetActivity(store, NanoClock.SYSTEM, settings.budgets().trackedBuckets());
+    return new Stores(activity, breaker, connected, awaitFirstAttempt, ledgers);
   }
 
   /** What operators size the cache by: each kind stays under its bound, however many buckets there are. */

@@ -36,7 +36,7 @@ final class TracedBucketStore extends ForwardingBucketStore {
     }
     Span span = tracer.spanBuilder("ratelimit.store.consume")
         .setSpanKind(SpanKind.CLIENT)
-        .setAttribute(DOMAIN, batch.shard())
+        .setAttribute(DOMAIN, batch.domain())
         .setAttribute(STORE, store)
         .setAttribute(BATCH_SIZE, (long) batch.claims().size())
         .startSpan();

@@ -3,7 +3,7 @@ package io.egressratelimit.xds;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.egressratelimit.config.ConfigException;
-import io.egressratelimit.config.ConfigLoader;
+import io.egressratelimit.config.ConfigParser;
 import io.egressratelimit.config.RateLimitConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +47,6 @@ final class ResourceSet {
       }
       documents.put(name, ResourceDocument.of(name, resource));
     }
-    return ConfigLoader.parseDocuments(documents, mergeDomains);
+    return ConfigParser.parseDocuments(documents, mergeDomains);
   }
 }

@@ -3,8 +3,8 @@ package io.egressratelimit.xds;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.egressratelimit.config.ConfigException;
-import io.egressratelimit.config.ConfigLoader;
-import io.egressratelimit.config.ConfigReloader;
+import io.egressratelimit.config.ConfigLoadListener;
+import io.egressratelimit.config.ConfigParser;
 import io.egressratelimit.config.DomainRemoval;
 import io.egressratelimit.config.RateLimitConfig;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -41,7 +41,7 @@ public final class XdsConfigSubscription implements AutoCloseable {
   private final XdsSettings settings;
   private final boolean mergeDomains;
   private final boolean allowDomainRemoval;
-  private final ConfigReloader.Listener listener;
+  private final ConfigLoadListener listener;
   private final ManagedChannel channel;
   private final Node node;
   private final ScheduledExecutorService scheduler;
@@ -55,7 +55,7 @@ public final class XdsConfigSubscription implements AutoCloseable {
   private boolean closed;
 
   private XdsConfigSubscription(XdsSettings settings, boolean mergeDomains, boolean allowDomainRemoval,
-      ConfigReloader.Listener listener) {
+      ConfigLoadListener listener) {
     this.settings = settings;
     this.mergeDomains = mergeDomains;
     this.allowDomainRemoval = allowDomainRemoval;
@@ -78,7 +78,7 @@ public final class XdsConfigSubscription implements AutoCloseable {
    * @throws IllegalArgumentException when the TLS files cannot be used
    */
   public static XdsConfigSubscription start(XdsSettings settings, boolean mergeDomains, boolean allowDomainRemoval,
-      ConfigReloader.Listener listener) {
+      ConfigLoadListener listener) {
     XdsConfigSubscription subscription = new XdsConfigSubscription(settings, mergeDomains, allowDomainRemoval,
         listener);
     LOG.info("taking the limits config from the xDS server at {} as node '{}'{}", settings.serverUrl(),
@@ -204,7 +204,7 @@ public final class XdsConfigSubscription implements AutoCloseable {
 
   private static RateLimitConfig emptyConfig() {
     try {
-      return ConfigLoader.parseDocuments(Map.of(), false);
+      return ConfigParser.parseDocuments(Map.of(), false);
     } catch (ConfigException e) {
       throw new IllegalStateException("an empty config cannot fail", e);
     }

@@ -53,33 +53,41 @@ class DependencyDirectionTest {
   static List<Allowed> rules() {
     return List.of(
         may("domain", "", ""),
-        may("config", "domain", "org.yaml org.slf4j"),
+        may("config", "domain", "org.yaml"),
+        // The limits files: read, watched and reloaded, then parsed by config.
+        may("config.files", "domain config", "org.slf4j"),
         // The store seam and its records: what the engine asks and every store answers.
         may("limiter.store", "", ""),
         may("limiter", "domain config limiter.store", ""),
         may("bucket4j", "limiter limiter.store", "io.github.bucket4j"),
-        may("memory", "limiter limiter.store bucket4j quota", "io.github.bucket4j"),
+        may("memory", "limiter limiter.store bucket4j rlqs.ledger", "io.github.bucket4j"),
         // The script path and what both Redis strategies share (connection, deadline, failures):
         // no bucket4j, which only the compare-and-swap strategy in redis.cas uses.
-        may("redis", "domain limiter limiter.store logging quota", "io.lettuce io.netty org.slf4j"),
+        may("redis", "domain limiter limiter.store logging rlqs.ledger", "io.lettuce io.netty org.slf4j"),
         may("redis.cas", "domain limiter limiter.store bucket4j redis", "io.lettuce io.github.bucket4j"),
         // io.netty: the adapter reads which of its transport's event loops a call arrived on, and
         // hands it on as a plain Executor.
-        may("grpc", "domain limiter limiter.store logging", "io.grpc io.netty io.envoyproxy com.google org.slf4j"),
-        may("http", "domain limiter limiter.store quota", "io.envoyproxy com.google io.netty org.slf4j"),
-        may("metrics", "domain config limiter limiter.store quota", "io.micrometer"),
+        may("rls", "domain limiter limiter.store logging", "io.grpc io.netty io.envoyproxy com.google org.slf4j"),
+        // What /budgets shows: live activity and remaining budget per rule, read beside the engine, never
+        // part of a decision.
+        may("budgets", "domain config limiter limiter.store", ""),
+        may("http", "domain limiter limiter.store budgets rlqs.ledger", "io.envoyproxy com.google io.netty org.slf4j"),
+        may("metrics", "domain config limiter limiter.store rlqs.ledger", "io.micrometer"),
         may("tracing", "limiter.store", "io.opentelemetry io.grpc io.envoyproxy"),
         may("logging", "", "ch.qos org.slf4j"),
-        // The quota core splits budgets between Envoys with no I/O: it sees only the domain's policies.
-        may("quota", "domain", ""),
-        // The RLQS adapter: Envoy's stream protocol around the quota core, rules from config.
-        may("rlqs", "domain config quota", "io.grpc io.envoyproxy com.google org.slf4j"),
+        // The RLQS core splits budgets between Envoys with no I/O: it sees only the domain's policies.
+        may("rlqs.ledger", "domain", ""),
+        // The RLQS adapter: Envoy's stream protocol around the ledger core, rules from config.
+        may("rlqs", "domain config rlqs.ledger", "io.grpc io.envoyproxy com.google org.slf4j"),
         // The xDS config source is an adapter around config: it knows the limits loader, never the
         // engine, the stores or the server that wires it in.
         may("xds", "config", "com.google io.envoyproxy io.grpc org.slf4j"),
+        // Every setting: flags, environment variables (envoyproxy/ratelimit's too), defaults and checks, read
+        // once into the records the running parts take. It builds settings, never the parts themselves.
+        may("settings", "limiter rls http logging metrics rlqs.ledger redis tracing xds", "picocli org.slf4j"),
         // The composition root wires everything.
-        may("server", "domain config limiter limiter.store bucket4j memory redis redis.cas grpc http metrics tracing logging "
-            + "xds quota rlqs",
+        may("server", "domain config config.files limiter limiter.store budgets settings bucket4j memory redis redis.cas rls http metrics tracing logging "
+            + "xds rlqs.ledger rlqs",
             String.join(" ", LIBRARIES)));
   }
 
@@ -107,6 +115,31 @@ class DependencyDirectionTest {
       }
     }
     assertEquals(List.of(), violations);
+  }
+
+  /** The packages that decide: what ARCHITECTURE.md promises does no I/O. */
+  static List<String> core() {
+    return List.of("domain", "config", "limiter", "limiter.store", "rlqs.ledger");
+  }
+
+  /** Files, sockets, threads of its own and logging are I/O; a {@code StringReader} over a text is not. */
+  private static final Pattern IO = Pattern.compile(
+      "\\b(java\\.nio\\.file|java\\.net|java\\.nio\\.channels)\\.|\\bjava\\.io\\.(File|RandomAccess|Console)"
+          + "|\\bExecutors\\.|\\bnew Thread\\(|\\bSystem\\.(out|err)\\b");
+
+  @ParameterizedTest(name = "{0} does no I/O")
+  @MethodSource("core")
+  void theCoreDoesNoIo(String pkg) throws IOException {
+    List<String> io = new ArrayList<>();
+    try (Stream<Path> files = Files.list(SOURCES.resolve(pkg.replace('.', '/')))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+        Matcher found = IO.matcher(JavaSource.code(Files.readString(file)));
+        while (found.find()) {
+          io.add(SOURCES.relativize(file) + " uses " + found.group());
+        }
+      }
+    }
+    assertEquals(List.of(), io);
   }
 
   @Test

@@ -10,14 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Loading helpers shared by the config tests. */
-final class Fixtures {
+public final class Fixtures {
   private Fixtures() {}
 
   static RateLimitConfig valid(String fileName) throws ConfigException {
-    return ConfigLoader.parse(fileName, text("/config/valid/" + fileName));
+    return ConfigParser.parse(fileName, text("/config/valid/" + fileName));
   }
 
-  static String text(String resource) {
+  public static String text(String resource) {
     try (InputStream in = Fixtures.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("missing test resource " + resource);
@@ -29,7 +29,7 @@ final class Fixtures {
   }
 
   /** Entries from {@code "key=value"} strings; a string without {@code =} is a key with an empty value. */
-  static List<DescriptorEntry> entries(String... pairs) {
+  public static List<DescriptorEntry> entries(String... pairs) {
     List<DescriptorEntry> entries = new ArrayList<>();
     for (String pair : pairs) {
       int split = pair.indexOf('=');

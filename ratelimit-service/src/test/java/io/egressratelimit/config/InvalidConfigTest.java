@@ -145,7 +145,7 @@ class InvalidConfigTest {
     String fileName = name + ".yaml";
     String yaml = read(fileName);
 
-    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.parse(fileName, yaml));
+    ConfigException error = assertThrows(ConfigException.class, () -> ConfigParser.parse(fileName, yaml));
 
     assertEquals(expectedMessage, error.getMessage());
   }

@@ -23,7 +23,7 @@ class LimitsYamlFuzzTest {
     String text = new String(yaml, StandardCharsets.UTF_8);
     RateLimitConfig config;
     try {
-      config = ConfigLoader.parse("fuzz.yaml", text);
+      config = ConfigParser.parse("fuzz.yaml", text);
     } catch (ConfigException e) {
       String message = e.getMessage();
       assertTrue(MESSAGE.matcher(message).matches(), "not 'file: path: reason': " + message);

@@ -34,7 +34,7 @@ class MatchingTest {
   @BeforeAll
   static void load() throws ConfigException {
     edge = Fixtures.valid("edge.yaml");
-    preference = ConfigLoader.parse("maps.yaml", PREFERENCE);
+    preference = ConfigParser.parse("maps.yaml", PREFERENCE);
   }
 
   private static RuleMatch match(RateLimitConfig config, String domain, String... pairs) {
@@ -101,7 +101,7 @@ class MatchingTest {
 
   @Test
   void matchingDoesNotBacktrackToALessSpecificSibling() throws ConfigException {
-    RateLimitConfig config = ConfigLoader.parse("nested.yaml", """
+    RateLimitConfig config = ConfigParser.parse("nested.yaml", """
         domain: nested
         descriptors:
           - key: a
@@ -165,7 +165,7 @@ class MatchingTest {
 
   @Test
   void valueToMetricOnAWildcardShowsTheValueInsteadOfThePattern() throws ConfigException {
-    RateLimitConfig config = ConfigLoader.parse("models.yaml", """
+    RateLimitConfig config = ConfigParser.parse("models.yaml", """
         domain: models
         descriptors:
           - key: model
@@ -185,7 +185,7 @@ class MatchingTest {
 
   @Test
   void shareThresholdOnAnUpperLevelSharesTheBucketOfADeeperRule() throws ConfigException {
-    RateLimitConfig config = ConfigLoader.parse("files.yaml", """
+    RateLimitConfig config = ConfigParser.parse("files.yaml", """
         domain: files
         descriptors:
           - key: path
@@ -206,7 +206,7 @@ class MatchingTest {
 
   @Test
   void bucketKeyEscapesItsSeparators() throws ConfigException {
-    RateLimitConfig config = ConfigLoader.parse("users.yaml", """
+    RateLimitConfig config = ConfigParser.parse("users.yaml", """
         domain: users
         descriptors:
           - key: user

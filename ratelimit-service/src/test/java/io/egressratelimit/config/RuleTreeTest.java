@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class RuleTreeTest {
 
   private static LimitPolicy onlyPolicy(String rateLimitYaml) throws ConfigException {
-    RateLimitConfig config = ConfigLoader.parse("p.yaml",
+    RateLimitConfig config = ConfigParser.parse("p.yaml",
         "domain: p\ndescriptors:\n  - key: k\n    rate_limit: " + rateLimitYaml + "\n");
     return config.rules().get(0).policy().orElseThrow();
   }
@@ -131,7 +131,7 @@ class RuleTreeTest {
 
   @Test
   void readsYamlTheWayUpstreamsGoParserDoes() throws ConfigException {
-    RateLimitConfig config = ConfigLoader.parse("ports.yaml", """
+    RateLimitConfig config = ConfigParser.parse("ports.yaml", """
         domain: ports
         descriptors:
           - key: port
@@ -152,7 +152,7 @@ class RuleTreeTest {
 
   @Test
   void aDomainWithoutDescriptorsLoadsWithNoRules() throws ConfigException {
-    RateLimitConfig config = ConfigLoader.parse("quiet.yaml", "domain: quiet\n");
+    RateLimitConfig config = ConfigParser.parse("quiet.yaml", "domain: quiet\n");
 
     assertEquals(List.of("quiet"), List.copyOf(config.domains()));
     assertEquals(List.of(), config.rules());
@@ -160,7 +160,7 @@ class RuleTreeTest {
 
   @Test
   void replacesMayNameARuleWrittenLater() throws ConfigException {
-    RateLimitConfig config = ConfigLoader.parse("order.yaml", """
+    RateLimitConfig config = ConfigParser.parse("order.yaml", """
         domain: order
         descriptors:
           - key: a

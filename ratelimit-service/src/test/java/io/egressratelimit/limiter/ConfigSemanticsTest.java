@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.config.ConfigException;
-import io.egressratelimit.config.ConfigLoader;
+import io.egressratelimit.config.ConfigParser;
 import io.egressratelimit.config.RateLimitConfig;
 import io.egressratelimit.domain.Code;
 import io.egressratelimit.domain.Decision;
@@ -32,7 +32,7 @@ class ConfigSemanticsTest {
   private final CountingStore store = new CountingStore(new InMemoryBucketStore(clock));
 
   private RateLimitEngine engine(String resource) throws ConfigException {
-    RateLimitConfig config = ConfigLoader.parse(resource.substring(resource.lastIndexOf('/') + 1), text(resource));
+    RateLimitConfig config = ConfigParser.parse(resource.substring(resource.lastIndexOf('/') + 1), text(resource));
     return new RateLimitEngine(() -> config, store, DecisionListener.NONE, System::nanoTime,
         EngineSettings.DEFAULT);
   }
@@ -124,7 +124,7 @@ class ConfigSemanticsTest {
 
   @Test
   void metadataOfEveryShapeLandsOnTheRuleAsPlainJava() throws ConfigException {
-    RateLimitConfig config = ConfigLoader.parse("compat.yaml", text("/config/valid/compat.yaml"));
+    RateLimitConfig config = ConfigParser.parse("compat.yaml", text("/config/valid/compat.yaml"));
     Map<String, Object> metadata = config.rules().stream().filter(r -> r.fullKey().equals("compat.backend_pool-a"))
         .findFirst().orElseThrow().metadata();
     assertEquals(Map.of("cluster", "pool-a", "weight", 0.75), metadata.get("route"));
@@ -204,7 +204,7 @@ class ConfigSemanticsTest {
   void upstreamsEmptyDescriptorListsLoad() throws ConfigException {
     for (String name : List.of("multiple_1.yaml", "multiple_3.yaml", "multiple_default.yaml", "config.yaml",
         "metadata.yaml")) {
-      RateLimitConfig config = ConfigLoader.parse(name, text("/config/upstream/" + name));
+      RateLimitConfig config = ConfigParser.parse(name, text("/config/upstream/" + name));
       assertEquals(1, config.domains().size(), name);
     }
   }

@@ -106,7 +106,7 @@ class RateLimitEngineTest {
     }
     BucketBatch rehearsed = batches.get(0);
     assertTrue(WarmupTraffic.isRehearsal(rehearsed));
-    assertEquals("test", rehearsed.shard(), "the real domain's shard: its store queue is the one warmed");
+    assertEquals("test", rehearsed.domain(), "the real domain: its store queue is the one warmed");
     assertTrue(rehearsed.claims().get(0).key().contains("generic_key"), rehearsed.claims().get(0).key());
     assertEquals(List.of("rehearsal decision", "real prepares test.generic_key_geocode"), heard.subList(0, 2));
     assertFalse(heard.contains("real decision"));

@@ -81,8 +81,8 @@ class CoalescingQueueTest {
   }
 
   private void everyRequestGetsItsOwnAnswer(Executor drainer) throws Exception {
-    CoalescingQueue queue = new CoalescingQueue(MAX_IN_FLIGHT, MAX_CLAIMS_PER_CALL, this::fakeRedis,
-        TimeUnit.SECONDS.toNanos(30), CoalescingQueue.SweepTimer.on(timer), drainer);
+    CoalescingQueue queue = new CoalescingQueue(MAX_IN_FLIGHT, MAX_CLAIMS_PER_CALL, TimeUnit.SECONDS.toNanos(30),
+        line(this::fakeRedis, drainer));
     int threads = 8;
     int perThread = 5_000;
     ExecutorService callers = Executors.newFixedThreadPool(threads);
@@ -122,6 +122,31 @@ class CoalescingQueueTest {
     callers.shutdownNow();
   }
 
+  /** Sends with {@code sender}, drains on {@code drainer}, times sweeps on the test's timer. */
+  private CallLine line(Sender sender, Executor drainer) {
+    return new CallLine() {
+      @Override
+      public CompletionStage<List<BatchOutcome>> send(List<BucketBatch> batches, List<Hold> holds) {
+        return sender.send(batches, holds);
+      }
+
+      @Override
+      public void runWhereCallsAreWritten(Runnable drain) {
+        drainer.execute(drain);
+      }
+
+      @Override
+      public void sweepAfter(Runnable sweep, long delayNanos) {
+        timer.schedule(sweep, delayNanos, TimeUnit.NANOSECONDS);
+      }
+    };
+  }
+
+  @FunctionalInterface
+  private interface Sender {
+    CompletionStage<List<BatchOutcome>> send(List<BucketBatch> batches, List<Hold> holds);
+  }
+
   @AfterEach
   void stopThreads() {
     redis.shutdownNow();
@@ -131,11 +156,11 @@ class CoalescingQueueTest {
   @Test
   void eachRequestFailsAtItsOwnDeadlineQueuedOrOnTheWireAndTheLongerOnesWait() throws Exception {
     List<CompletableFuture<List<BatchOutcome>>> hung = new ArrayList<>();
-    CoalescingQueue queue = new CoalescingQueue(1, MAX_CLAIMS_PER_CALL, (batches, holds) -> {
+    CoalescingQueue queue = new CoalescingQueue(1, MAX_CLAIMS_PER_CALL, TimeUnit.SECONDS.toNanos(60), line((batches, holds) -> {
       CompletableFuture<List<BatchOutcome>> call = new CompletableFuture<>();
       hung.add(call);
       return call;
-    }, TimeUnit.SECONDS.toNanos(60), CoalescingQueue.SweepTimer.on(timer), Runnable::run);
+    }, Runnable::run));
     BucketBatch batch = new BucketBatch(List.of(new BucketClaim("1", SPEC, 1, 1, true)));
     CompletableFuture<BatchOutcome> onTheWire = queue.submit(batch, StoreDeadline.backendTimeout(Duration.ofMillis(300)));
     CompletableFuture<BatchOutcome> queuedLong = queue.submit(batch, StoreDeadline.backendTimeout(Duration.ofSeconds(30)));
@@ -159,11 +184,11 @@ class CoalescingQueueTest {
   @Test
   void aCallRedisNeverAnswersGivesItsSlotToTheNextGroupAndItsLateAnswerIsDropped() throws Exception {
     List<CompletableFuture<List<BatchOutcome>>> calls = new CopyOnWriteArrayList<>();
-    CoalescingQueue queue = new CoalescingQueue(1, MAX_CLAIMS_PER_CALL, (batches, holds) -> {
+    CoalescingQueue queue = new CoalescingQueue(1, MAX_CLAIMS_PER_CALL, TimeUnit.MILLISECONDS.toNanos(200), line((batches, holds) -> {
       CompletableFuture<List<BatchOutcome>> call = new CompletableFuture<>();
       calls.add(call);
       return call;
-    }, TimeUnit.MILLISECONDS.toNanos(200), CoalescingQueue.SweepTimer.on(timer), Runnable::run);
+    }, Runnable::run));
     BucketBatch batch = new BucketBatch(List.of(new BucketClaim("1", SPEC, 1, 1, true)));
     CompletableFuture<BatchOutcome> hung = queue.submit(batch, StoreDeadline.backendTimeout(Duration.ofMillis(100)));
     CompletableFuture<BatchOutcome> behind = queue.submit(batch, GENEROUS);
@@ -180,11 +205,11 @@ class CoalescingQueueTest {
   @Test
   void theAnswersOfOneCallReachEachCallerThreadInOneTask() throws Exception {
     List<CompletableFuture<List<BatchOutcome>>> calls = new CopyOnWriteArrayList<>();
-    CoalescingQueue queue = new CoalescingQueue(1, 1000, (batches, holds) -> {
+    CoalescingQueue queue = new CoalescingQueue(1, 1000, TimeUnit.SECONDS.toNanos(30), line((batches, holds) -> {
       CompletableFuture<List<BatchOutcome>> call = new CompletableFuture<>();
       calls.add(call);
       return call.thenApply(done -> batches.stream().map(b -> new BatchOutcome(true, List.of())).toList());
-    }, TimeUnit.SECONDS.toNanos(30), CoalescingQueue.SweepTimer.on(timer), Runnable::run);
+    }, Runnable::run));
     CountingThread loopA = new CountingThread("loop-a");
     CountingThread loopB = new CountingThread("loop-b");
     try {

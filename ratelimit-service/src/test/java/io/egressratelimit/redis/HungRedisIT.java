@@ -3,8 +3,8 @@ package io.egressratelimit.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.config.ConfigLoader;
 import io.egressratelimit.config.RateLimitConfig;
+import io.egressratelimit.config.files.LimitsFiles;
 import io.egressratelimit.domain.Code;
 import io.egressratelimit.domain.Decision;
 import io.egressratelimit.domain.DescriptorEntry;
@@ -50,7 +50,7 @@ class HungRedisIT {
 
   @Test
   void aHungRedisCostsOneTimeoutUntilTheBreakerOpensAndNothingWhileItIsOpen() throws Exception {
-    RateLimitConfig config = ConfigLoader.load(Path.of(HungRedisIT.class.getResource("/redis/large-budget.yaml").toURI()));
+    RateLimitConfig config = LimitsFiles.load(Path.of(HungRedisIT.class.getResource("/redis/large-budget.yaml").toURI()));
     RedisStoreSettings settings = RedisStoreSettings.standalone(redis.url()).withKeyPrefix("hung:")
         .withTimeout(BACKEND_TIMEOUT);
     // The server's breaker: open after 5 failures spread over 250 ms, probe once a second.

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.UInt64Value;
 import com.google.protobuf.UnknownFieldSet;
 import io.egressratelimit.server.RateLimitServer;
-import io.egressratelimit.server.ServerSettings;
+import io.egressratelimit.settings.ServerSettings;
 import io.egressratelimit.testing.redis.OneRedisServer;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.limiter.store.BucketStore;
-import io.egressratelimit.quota.LedgerStore;
+import io.egressratelimit.rlqs.ledger.LedgerStore;
 import io.egressratelimit.testing.redis.OneRedisServer;
 import io.egressratelimit.testing.redis.RespClient;
 import java.time.Duration;

@@ -3,10 +3,10 @@ package io.egressratelimit.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.quota.QuotaTiming;
+import io.egressratelimit.rlqs.ledger.QuotaTiming;
 import io.egressratelimit.server.RateLimitServer;
-import io.egressratelimit.server.ServerSettings;
-import io.egressratelimit.server.WarmupSettings;
+import io.egressratelimit.settings.ServerSettings;
+import io.egressratelimit.settings.WarmupSettings;
 import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.RlqsEnvoy;
 import io.egressratelimit.testing.TokenBucketBound;

@@ -28,7 +28,7 @@ class TokenBucketScriptTest {
 
   private static TokenBucketScript.Call encode(List<BucketBatch> batches) {
     return TokenBucketScript.encode(batches, -1,
-        (batch, claim) -> BucketKey.inStore("p:", batch.shard(), claim.key()));
+        (batch, claim) -> BucketKey.inStore("p:", batch.domain(), claim.key()));
   }
 
   @Test

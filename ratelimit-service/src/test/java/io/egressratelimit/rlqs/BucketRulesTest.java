@@ -3,9 +3,9 @@ package io.egressratelimit.rlqs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.config.ConfigLoader;
+import io.egressratelimit.config.ConfigParser;
 import io.egressratelimit.config.RateLimitConfig;
-import io.egressratelimit.quota.QuotaBudget;
+import io.egressratelimit.rlqs.ledger.QuotaBudget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +31,7 @@ class BucketRulesTest {
 
   private static BucketRules rules() {
     try {
-      RateLimitConfig config = ConfigLoader.parse("egress.yaml", LIMITS);
+      RateLimitConfig config = ConfigParser.parse("egress.yaml", LIMITS);
       return new BucketRules(() -> config);
     } catch (io.egressratelimit.config.ConfigException e) {
       throw new IllegalStateException(e);

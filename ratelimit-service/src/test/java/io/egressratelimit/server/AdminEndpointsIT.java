@@ -3,7 +3,8 @@ package io.egressratelimit.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.egressratelimit.grpc.RateLimitHeaders;
+import io.egressratelimit.rls.RateLimitHeaders;
+import io.egressratelimit.settings.ServerSettings;
 import io.egressratelimit.testing.Http;
 import io.egressratelimit.testing.RlsTestClient;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;

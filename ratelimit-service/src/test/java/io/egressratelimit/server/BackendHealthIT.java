@@ -7,6 +7,7 @@ import io.egressratelimit.limiter.FailurePolicies;
 import io.egressratelimit.limiter.FailurePolicy;
 import io.egressratelimit.redis.RedisStoreSettings;
 import io.egressratelimit.redis.RedisTopology;
+import io.egressratelimit.settings.ServerSettings;
 import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.Http;
 import io.egressratelimit.testing.RlsTestClient;

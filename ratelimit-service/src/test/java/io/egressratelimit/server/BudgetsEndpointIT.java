@@ -10,6 +10,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.egressratelimit.redis.RedisStoreSettings;
 import io.egressratelimit.redis.RedisTopology;
+import io.egressratelimit.settings.ServerSettings;
 import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.Http;
 import io.egressratelimit.testing.RlsTestClient;

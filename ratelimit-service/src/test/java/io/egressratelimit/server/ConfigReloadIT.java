@@ -3,6 +3,7 @@ package io.egressratelimit.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.egressratelimit.settings.ServerSettings;
 import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.Http;
 import io.egressratelimit.testing.RlsTestClient;

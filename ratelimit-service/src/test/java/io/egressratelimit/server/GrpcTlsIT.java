@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.egressratelimit.settings.GrpcTlsSettings;
+import io.egressratelimit.settings.ServerSettings;
 import io.egressratelimit.testing.RlsTestClient;
 import io.egressratelimit.testing.TestCertificates;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;

@@ -55,7 +55,7 @@ class RedisTlsSettingsIT {
           RlsTestClient rls = RlsTestClient.plaintext(service.grpcPort())) {
         assertEquals(RateLimitResponse.Code.OK, rls.askGeocode().getOverallCode());
         // Keys of the geocode domain only: the warm-up's rehearsals of its rules are there too, for a
-        // second or two, on keys of that domain's shard named after the reserved warm-up domain.
+        // second or two, on keys of that domain's hash tag named after the reserved warm-up domain.
         assertEquals(":1", redis.command("EVAL \"local n = 0 for _, k in ipairs(redis.call('KEYS', '*{geocode}*'))"
                 + " do if not string.find(k, '_ratelimit_warmup', 1, true) then n = n + 1 end end return n\" 0"),
             "the bucket went to the TLS server");

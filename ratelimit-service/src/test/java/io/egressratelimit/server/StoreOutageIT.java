@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.redis.RedisStoreSettings;
 import io.egressratelimit.redis.RedisTopology;
+import io.egressratelimit.settings.ServerSettings;
 import io.egressratelimit.testing.Eventually;
 import io.egressratelimit.testing.Http;
 import io.egressratelimit.testing.RlsTestClient;

@@ -1,14 +1,14 @@
 package io.egressratelimit.testing;
 
 import io.egressratelimit.config.ConfigException;
-import io.egressratelimit.config.ConfigLoader;
+import io.egressratelimit.config.ConfigParser;
 import io.egressratelimit.config.RateLimitConfig;
-import io.egressratelimit.grpc.RateLimitGrpcService;
 import io.egressratelimit.limiter.DecisionListener;
 import io.egressratelimit.limiter.EngineSettings;
 import io.egressratelimit.limiter.ManualClock;
 import io.egressratelimit.limiter.RateLimitEngine;
 import io.egressratelimit.memory.InMemoryBucketStore;
+import io.egressratelimit.rls.RateLimitGrpcService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,7 +26,7 @@ public final class FuzzedService {
   public static RateLimitGrpcService create(boolean quotaModeForAll) {
     RateLimitConfig config;
     try (InputStream in = FuzzedService.class.getResourceAsStream("/config/valid/compat.yaml")) {
-      config = ConfigLoader.parse("compat.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      config = ConfigParser.parse("compat.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (ConfigException e) {

@@ -1,16 +1,16 @@
 package io.egressratelimit.loadgen.cli;
 
-import io.egressratelimit.loadgen.units.Durations;
 import io.egressratelimit.loadgen.rlqs.BucketIdSpec;
 import io.egressratelimit.loadgen.rlqs.DemandPlan;
 import io.egressratelimit.loadgen.rlqs.EnvoyFleet;
 import io.egressratelimit.loadgen.rls.RlsTarget;
 import io.egressratelimit.loadgen.traffic.ApiKey;
 import io.egressratelimit.loadgen.traffic.Caller;
+import io.egressratelimit.loadgen.units.Durations;
 import io.egressratelimit.testing.rlqs.BucketBehaviour;
 import io.envoyproxy.envoy.service.rate_limit_quota.v3.BucketId;
-import io.envoyproxy.envoy.type.v3.RateLimitStrategy;
 import io.envoyproxy.envoy.type.v3.RateLimitStrategy.BlanketRule;
+import io.envoyproxy.envoy.type.v3.RateLimitStrategy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -8,7 +8,7 @@ import java.util.concurrent.Executor;
  * Every claim of one request, applied all or nothing.
  *
  * @param claims the claims, in descriptor order
- * @param shard the request's domain (one request never spans domains): what its buckets' activity is
+ * @param domain the request's domain (one request never spans domains): what its buckets' activity is
  *     shown under, and, on one Redis node, their keys' hash tag
  * @param callerWaitNanos how much longer the caller waits for the answer (what its deadline has
  *     left when the request arrives); {@link #NO_CALLER_DEADLINE} when it set none. A store that
@@ -17,23 +17,23 @@ import java.util.concurrent.Executor;
  *     {@link #ANY_THREAD}. A store that answers on a thread of its own hands the answers of one
  *     round trip over in one task per caller thread, rather than one per request
  */
-public record BucketBatch(List<BucketClaim> claims, String shard, long callerWaitNanos, Executor callerThread) {
+public record BucketBatch(List<BucketClaim> claims, String domain, long callerWaitNanos, Executor callerThread) {
   public static final long NO_CALLER_DEADLINE = Long.MAX_VALUE;
   /** Completes the answer wherever the store has it. */
   public static final Executor ANY_THREAD = Runnable::run;
 
   public BucketBatch {
     claims = List.copyOf(claims);
-    Objects.requireNonNull(shard, "shard");
+    Objects.requireNonNull(domain, "domain");
     Objects.requireNonNull(callerThread, "callerThread");
   }
 
-  public BucketBatch(List<BucketClaim> claims, String shard, long callerWaitNanos) {
-    this(claims, shard, callerWaitNanos, ANY_THREAD);
+  public BucketBatch(List<BucketClaim> claims, String domain, long callerWaitNanos) {
+    this(claims, domain, callerWaitNanos, ANY_THREAD);
   }
 
-  public BucketBatch(List<BucketClaim> claims, String shard) {
-    this(claims, shard, NO_CALLER_DEADLINE);
+  public BucketBatch(List<BucketClaim> claims, String domain) {
+    this(claims, domain, NO_CALLER_DEADLINE);
   }
 
   public BucketBatch(List<BucketClaim> claims) {

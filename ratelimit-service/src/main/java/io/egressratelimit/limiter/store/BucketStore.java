@@ -5,8 +5,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Where buckets live: in memory, or in Redis shared by every replica. The engine makes exactly one
- * call per request, and every store honours the same contract, which one test suite checks:
+ * Where buckets live: in memory, or in Redis shared by every replica. The engine makes one call per
+ * request, and more only for a request in quota mode whose first quota bucket is empty: then one more
+ * per quota-mode descriptor that still had tokens (see {@code RateLimitEngine}). Each call is a whole
+ * request's claims, and every store honours the same contract, which one test suite checks:
  *
  * <ul>
  *   <li>All or nothing: the batch is admitted only when every enforced claim has at least

@@ -61,7 +61,7 @@ final class Bucket4jCasStore implements BucketStore {
   private CompletionStage<BatchOutcome> decide(BucketBatch batch, StoreDeadline deadline) {
     List<AsyncBucketProxy> buckets = new ArrayList<>(batch.claims().size());
     for (BucketClaim claim : batch.claims()) {
-      buckets.add(proxy(BucketKey.inStore(keyPrefix, batch.shard(), claim.key()), claim));
+      buckets.add(proxy(BucketKey.inStore(keyPrefix, batch.domain(), claim.key()), claim));
     }
     CompletableFuture<BatchOutcome> decided;
     try {
