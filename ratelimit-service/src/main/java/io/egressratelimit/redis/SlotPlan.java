@@ -107,7 +107,7 @@ final class SlotPlan {
     for (int i = 0; i < origins.length; i++) {
       origins[i] = i;
     }
-    BucketBatch part = new BucketBatch(routed, request.shard(), request.callerWaitNanos(), request.callerThread());
+    BucketBatch part = new BucketBatch(routed, request.domain(), request.callerWaitNanos(), request.callerThread());
     return new SlotPlan(request, List.of(new Part(slot, part, origins)), true);
   }
 
