@@ -39,11 +39,9 @@ mkdir -p "$OUT"
 RESULTS="$OUT/results.jsonl"
 : > "$RESULTS"
 
-JAR="$ROOT/ratelimit-service/target/ratelimit-service.jar"
-LOADGEN_JAR="$ROOT/loadgen/target/loadgen.jar"
-for jar in "$JAR" "$LOADGEN_JAR"; do
-  [ -f "$jar" ] || { echo "bench: build first (mvn -B -q -DskipTests package)" >&2; exit 1; }
-done
+BENCH_NAME=bench
+# shellcheck source=scripts/bench/jars.sh
+. "$ROOT/scripts/bench/jars.sh"
 # Ports can move aside when another run holds them.
 REDIS_PORT="${BENCH_REDIS_PORT:-16399}"
 GRPC_PORT="${BENCH_GRPC_PORT:-18181}"

@@ -164,7 +164,13 @@ public final class OverLimitCache extends ForwardingBucketStore {
     }
   }
 
-  int size() {
+  /** Buckets remembered as empty: at most the bound this cache was given. */
+  public int emptyEntries() {
     return emptyUntil.size();
+  }
+
+  /** Buckets remembered with the tokens a request of several claims last saw: at most the same bound. */
+  public int seenEntries() {
+    return lastSeen.size();
   }
 }

@@ -17,11 +17,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Counts every decision per rule, and times it. Rules are labelled by their metric key, which
- * carries descriptor values only for {@code detailed_metric} rules, so the number of series is
- * bounded by the config; limits Envoy sends without a matching rule share one key per domain.
+ * carries descriptor values only for {@code detailed_metric} and {@code value_to_metric} rules, and
+ * of those keys only the first {@link #DEFAULT_VALUE_KEYS} (by default) count apart ({@link MetricKeys}):
+ * the number of series stays bounded however many values arrive. Limits Envoy sends without a
+ * matching rule share one key per domain here, and one per descriptor shape in upstream's stats.
  */
 public final class DecisionMetrics implements DecisionListener {
   static final String REQUEST_LIMIT_KEY = "_request_limit";
+  /** Metric keys with descriptor values counted apart unless told otherwise. */
+  public static final int DEFAULT_VALUE_KEYS = 1000;
 
   private final MeterRegistry registry;
   private final double nearLimitRatio;
@@ -32,14 +36,22 @@ public final class DecisionMetrics implements DecisionListener {
   private final Counter unmatched;
   private final Map<String, RuleMeters> rules = new ConcurrentHashMap<>();
   private final UpstreamStats upstream;
+  private final MetricKeys valueKeys;
+  private final Counter folded;
 
   public DecisionMetrics(MeterRegistry registry, double nearLimitRatio) {
-    this(registry, nearLimitRatio, new UpstreamStats());
+    this(registry, nearLimitRatio, new UpstreamStats(), DEFAULT_VALUE_KEYS);
   }
 
-  /** @param upstream where the same hits are counted under envoyproxy/ratelimit's names too */
-  public DecisionMetrics(MeterRegistry registry, double nearLimitRatio, UpstreamStats upstream) {
+  /**
+   * @param upstream where the same hits are counted under envoyproxy/ratelimit's names too
+   * @param valueKeys metric keys with descriptor values counted apart at most
+   */
+  public DecisionMetrics(MeterRegistry registry, double nearLimitRatio, UpstreamStats upstream, int valueKeys) {
     this.upstream = upstream;
+    this.valueKeys = new MetricKeys(valueKeys);
+    this.folded = Meters.counter(registry, "ratelimit.metric.keys.folded", "Descriptors counted under their rule's"
+        + " key without values, because METRIC_VALUE_KEYS keys with values are counted apart already", Tags.empty());
     this.registry = registry;
     this.nearLimitRatio = nearLimitRatio;
     this.decisionTime = Timer.builder("ratelimit.decision")
@@ -73,8 +85,15 @@ public final class DecisionMetrics implements DecisionListener {
       RequestDescriptor descriptor = request.descriptors().get(i);
       long hits = descriptor.hitsAddend().orElse(request.effectiveHits());
       HitCounts counts = HitCounts.of(status, hits, nearLimitRatio);
-      metersFor(request.domain(), status).add(counts);
-      upstream.rule(UpstreamStatKey.of(request.domain(), descriptor, status)).add(counts);
+      String meterKey = meterKey(status);
+      String statKey = UpstreamStatKey.of(request.domain(), descriptor, status);
+      String boundedStatKey = valueKeys.bounded(statKey, UpstreamStatKey.withoutValues(request.domain(), descriptor,
+          status));
+      if (!meterKey.equals(status.metricKey()) && status.rule().isPresent() || !boundedStatKey.equals(statKey)) {
+        folded.increment();
+      }
+      metersFor(request.domain(), status, meterKey).add(counts);
+      upstream.rule(boundedStatKey).add(counts);
     }
   }
 
@@ -91,7 +110,7 @@ public final class DecisionMetrics implements DecisionListener {
       RequestDescriptor descriptor = request.descriptors().get(i);
       if (status.rule().isPresent() && descriptor.limitOverride().isEmpty()
           && status.metricKey().equals(status.rule().get().fullKey())) {
-        metersFor(request.domain(), status);
+        metersFor(request.domain(), status, status.metricKey());
         upstream.rule(UpstreamStatKey.of(request.domain(), descriptor, status));
       }
     }
@@ -103,9 +122,14 @@ public final class DecisionMetrics implements DecisionListener {
     upstream.redisError();
   }
 
-  private RuleMeters metersFor(String requestDomain, DescriptorStatus status) {
+  /** The rule's metric key, within the bound on keys with values; one key per domain for limits without a rule. */
+  private String meterKey(DescriptorStatus status) {
+    return status.rule().isPresent()
+        ? valueKeys.bounded(status.metricKey(), status.rule().get().fullKey()) : REQUEST_LIMIT_KEY;
+  }
+
+  private RuleMeters metersFor(String requestDomain, DescriptorStatus status, String key) {
     String domain = status.rule().map(Rule::domain).orElse(requestDomain);
-    String key = status.rule().isPresent() ? status.metricKey() : REQUEST_LIMIT_KEY;
     return rules.computeIfAbsent(domain + '\n' + key, k -> new RuleMeters(registry, domain, key));
   }
 }

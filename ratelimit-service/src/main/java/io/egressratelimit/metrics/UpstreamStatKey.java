@@ -30,6 +30,16 @@ final class UpstreamStatKey {
     return status.metricKey();
   }
 
+  /** The same key without the request's values: the rule's own key, or the request's entry keys alone. */
+  static String withoutValues(String domain, RequestDescriptor descriptor, DescriptorStatus status) {
+    if (descriptor.limitOverride().isPresent() || status.rule().isEmpty()) {
+      StringBuilder key = new StringBuilder(domain);
+      descriptor.entries().forEach(entry -> key.append('.').append(entry.key()));
+      return key.toString();
+    }
+    return status.rule().get().fullKey();
+  }
+
   /** {@code key_value} per entry ({@code key} alone for an empty value), joined by dots. */
   static String requestKey(List<DescriptorEntry> entries) {
     StringBuilder key = new StringBuilder();

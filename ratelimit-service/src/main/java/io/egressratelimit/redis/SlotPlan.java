@@ -63,6 +63,12 @@ final class SlotPlan {
 
   static SlotPlan of(BucketBatch request, KeyLayout layout, ToIntFunction<String> slotOf) {
     List<BucketClaim> claims = request.claims();
+    if (!layout.legacyTwins()) {
+      SlotPlan onePart = onePartOrNull(request, layout, slotOf);
+      if (onePart != null) {
+        return onePart;
+      }
+    }
     Map<Integer, List<BucketClaim>> claimsBySlot = new LinkedHashMap<>();
     Map<Integer, List<Integer>> originsBySlot = new LinkedHashMap<>();
     int routes = 0;
@@ -81,6 +87,28 @@ final class SlotPlan {
         request.callerWaitNanos(), request.callerThread()),
         originsBySlot.get(slot).stream().mapToInt(Integer::intValue).toArray())));
     return new SlotPlan(request, List.copyOf(parts), routes == claims.size());
+  }
+
+  /** The common case, without grouping: every claim has one key and they all share a slot. */
+  private static SlotPlan onePartOrNull(BucketBatch request, KeyLayout layout, ToIntFunction<String> slotOf) {
+    List<BucketClaim> claims = request.claims();
+    List<BucketClaim> routed = new ArrayList<>(claims.size());
+    int slot = -1;
+    for (BucketClaim claim : claims) {
+      String key = layout.keysOf(request, claim).get(0);
+      int claimSlot = slotOf.applyAsInt(key);
+      if (slot >= 0 && claimSlot != slot) {
+        return null;
+      }
+      slot = claimSlot;
+      routed.add(claim.withKey(key));
+    }
+    int[] origins = new int[claims.size()];
+    for (int i = 0; i < origins.length; i++) {
+      origins[i] = i;
+    }
+    BucketBatch part = new BucketBatch(routed, request.domain(), request.callerWaitNanos(), request.callerThread());
+    return new SlotPlan(request, List.of(new Part(slot, part, origins)), true);
   }
 
   List<Part> parts() {

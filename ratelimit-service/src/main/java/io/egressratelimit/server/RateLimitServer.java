@@ -148,9 +148,10 @@ public final class RateLimitServer implements AutoCloseable {
     BudgetBoard budgets = new BudgetBoard(config.current(), activity, activity, settings.store().redis().isPresent(),
         settings.budgets().shownPerRule(), Duration.ofSeconds(1), System::nanoTime, NanoClock.SYSTEM);
     RateLimitEngine engine = new RateLimitEngine(config.current(), activity,
-        new DecisionMetrics(metrics.registry(), settings.answers().nearLimitRatio(), metrics.upstream()),
+        new DecisionMetrics(metrics.registry(), settings.answers().nearLimitRatio(), metrics.upstream(),
+            settings.telemetry().metricValueKeys()),
         new DecisionMetrics(rehearsalMetrics.registry(), settings.answers().nearLimitRatio(),
-            rehearsalMetrics.upstream()),
+            rehearsalMetrics.upstream(), settings.telemetry().metricValueKeys()),
         System::nanoTime, settings.engine());
     RateLimitGrpcService rateLimit = new RateLimitGrpcService(engine, settings.answers().responseHeaders(),
         settings.configSemantics().responseDynamicMetadata());

@@ -16,6 +16,7 @@ import io.egressratelimit.redis.ScriptStores;
 import io.egressratelimit.redis.cas.CasStores;
 import io.egressratelimit.rlqs.ledger.LedgerStore;
 import io.egressratelimit.settings.ServerSettings;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
@@ -89,10 +90,22 @@ final class StoreFactory {
       ledgers = new InMemoryLedgerStore();
     }
     if (settings.store().overLimitCacheSize() > 0) {
-      store = new OverLimitCache(store, NanoClock.SYSTEM, settings.store().overLimitCacheSize());
+      OverLimitCache cache = new OverLimitCache(store, NanoClock.SYSTEM, settings.store().overLimitCacheSize());
+      gaugeEntries(cache, registry);
+      store = cache;
     }
     // Outermost, so it sees every decision, also those the over-limit cache answers locally.
     BudgetActivity activity = new BudgetActivity(store, NanoClock.SYSTEM, settings.budgets().trackedBuckets());
     return new Stores(activity, breaker, connected, awaitFirstAttempt, ledgers);
+  }
+
+  /** What operators size the cache by: each kind stays under its bound, however many buckets there are. */
+  private static void gaugeEntries(OverLimitCache cache, MeterRegistry registry) {
+    String description = "Buckets the over-limit cache remembers: empty ones (kind=empty) and ones last seen in a "
+        + "request of several buckets (kind=seen); each kind holds at most --over-limit-cache-size";
+    Gauge.builder("ratelimit.over.limit.cache.entries", cache, OverLimitCache::emptyEntries)
+        .description(description).tag("kind", "empty").strongReference(true).register(registry);
+    Gauge.builder("ratelimit.over.limit.cache.entries", cache, OverLimitCache::seenEntries)
+        .description(description).tag("kind", "seen").strongReference(true).register(registry);
   }
 }

@@ -22,6 +22,12 @@ public final class TelemetryOptions {
       description = "Its scrape path. Env: PROMETHEUS_PATH.")
   String prometheusPath;
 
+  @Option(names = "--metric-value-keys", defaultValue = "${env:METRIC_VALUE_KEYS:-1000}", paramLabel = "N",
+      description = "Metric keys carrying descriptor values (detailed_metric, value_to_metric, limits sent by Envoy) "
+          + "counted apart, at most; later values count under their rule's key, so a million users never make a "
+          + "million series. Env: METRIC_VALUE_KEYS.")
+  int metricValueKeys;
+
   @Mixin
   StatsdOptions statsd;
 
@@ -33,7 +39,10 @@ public final class TelemetryOptions {
   }
 
   TelemetrySettings toSettings() {
-    return new TelemetrySettings(prometheus(), statsd.toSettings(), tracing.toSettings());
+    if (metricValueKeys < 0) {
+      throw new SettingsException("--metric-value-keys (METRIC_VALUE_KEYS) must not be negative, got " + metricValueKeys);
+    }
+    return new TelemetrySettings(prometheus(), statsd.toSettings(), tracing.toSettings(), metricValueKeys);
   }
 
   private Optional<PrometheusSettings> prometheus() {

@@ -55,7 +55,7 @@ for index = 2, #KEYS do
   else
     local w, have = nil, nil
     if raw then
-      w, have = string.match(raw, '^a(%-?%d+):(%d+)$')
+      w, have = string.match(raw, '^a(%-?%d+):(%-?%d+)$') -- below zero: a post-paid debt
     end
     if w then
       w, have = tonumber(w), tonumber(have)

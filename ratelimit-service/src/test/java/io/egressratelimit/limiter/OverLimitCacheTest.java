@@ -83,7 +83,7 @@ class OverLimitCacheTest {
         hit(key, true);
       }
     }
-    assertEquals(2, cache.size());
+    assertEquals(2, cache.emptyEntries());
     int callsBefore = store.calls.get();
     assertFalse(hit("c", true).admitted(), "an uncached empty bucket is still denied, by the store");
     assertEquals(callsBefore + 1, store.calls.get());

@@ -1,7 +1,9 @@
 package io.egressratelimit.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.egressratelimit.domain.Code;
 import io.egressratelimit.domain.Decision;
@@ -95,5 +97,27 @@ class DecisionMetricsTest {
   void storeFailuresAreCounted() {
     metrics.onStoreFailure(request("billing", 1), new IllegalStateException("down"));
     assertEquals(1, registry.find("ratelimit.store.failures").counter().count());
+  }
+
+  @Test
+  void valuesBeyondTheBoundCountUnderTheRulesOwnKeyInBothNamings() {
+    Rule perUser = new Rule("geocode", "geocode.user", Optional.of(THREE_PER_MINUTE), false, false, false, true,
+        false, Optional.empty(), List.of(), Map.of());
+    UpstreamStats upstream = new UpstreamStats();
+    DecisionMetrics bounded = new DecisionMetrics(registry, 0.8, upstream, 2);
+    for (String user : List.of("alice", "bob", "carol", "dave", "alice")) {
+      LimitRequest request = new LimitRequest("geocode", List.of(new RequestDescriptor(
+          List.of(new DescriptorEntry("user", user)), Optional.empty(), OptionalLong.empty())), 1);
+      bounded.onDecision(request, decision("geocode.user_" + user, Optional.of(perUser), Code.OK), 1000);
+    }
+    assertEquals(2, counter("ratelimit.hits", "geocode.user_alice"), "the first two values count apart");
+    assertEquals(1, counter("ratelimit.hits", "geocode.user_bob"));
+    assertEquals(2, counter("ratelimit.hits", "geocode.user"), "carol and dave under the rule's key");
+    assertNull(registry.find("ratelimit.hits").tags("key", "geocode.user_carol").counter());
+    assertEquals(2, registry.find("ratelimit.metric.keys.folded").counter().count(), "carol and dave");
+    String text = upstream.prometheusText();
+    assertTrue(text.contains("ratelimit_service_rate_limit_total_hits{domain=\"geocode\",key1=\"user\"} 2"), text);
+    assertTrue(text.contains("key1=\"user_alice\"} 2"), text);
+    assertFalse(text.contains("user_carol"), text);
   }
 }

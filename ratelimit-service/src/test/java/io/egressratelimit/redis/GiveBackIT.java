@@ -143,6 +143,17 @@ class GiveBackIT {
   }
 
   @Test
+  void aFixedWindowInPostPaidDebtGetsItsTokensBackToo() {
+    take(WINDOW, 5, T0, true);
+    BucketBatch charge = new BucketBatch(List.of(BucketClaim.charge(bucket, WINDOW, 10)));
+    TokenBucketScript.Call call = TokenBucketScript.encode(List.of(charge), T0, (b, claim) -> claim.key());
+    runner.run(call.keys(), call.args()).toCompletableFuture().join();
+    assertEquals(-5, tokensAt(WINDOW, T0), "five taken, then ten charged after the fact");
+    giveBack(WINDOW, 5, T0);
+    assertEquals(0, tokensAt(WINDOW, T0));
+  }
+
+  @Test
   void aReceiptIsGivenBackOnceForEachPlace() {
     take(GREEDY, 3, T0, true);
     assertEquals(1, giveBack(GREEDY, 3, T0));

@@ -100,6 +100,9 @@ class AdminEndpointsIT {
       assertEquals(4, metric(body, "ratelimit_decision_seconds_count"));
       assertEquals(4, metric(body, "ratelimit_decision_seconds_bucket{le=\"1.0\"}"));
       assertTrue(metric(body, "ratelimit_backend_seconds_count") >= 3, "the over-limit cache may spare one call");
+      assertEquals(1, metric(body, "ratelimit_over_limit_cache_entries{kind=\"empty\"}"), "the denied bucket");
+      assertTrue(metric(body, "ratelimit_over_limit_cache_entries{kind=\"seen\"}") >= 0,
+          "the other kind is gauged too (the warm-up's requests of several buckets are in it)");
       assertEquals(1, metric(body, "ratelimit_config_loads_total{result=\"success\"}"));
       assertEquals(1, metric(body, "ratelimit_config_last_load_success"));
       for (String jvm : new String[] {"jvm_memory_used_bytes{area=\"heap\"", "jvm_threads_live_threads ",

@@ -19,6 +19,8 @@ import java.util.Objects;
  *     run first waits for SERVING and reports how long after this it came
  * @param servicePid a process whose CPU over the counted part of the run is reported, or 0
  * @param redisPid likewise, for redis-server
+ * @param calls when more than 0, sending stops after this many calls, before the duration is over
+ *     if they are sent by then
  */
 public record BenchOptions(
     RlsTarget target,
@@ -35,7 +37,8 @@ public record BenchOptions(
     int burstSize,
     long awaitServingSince,
     long servicePid,
-    long redisPid) {
+    long redisPid,
+    long calls) {
 
   public BenchOptions {
     Objects.requireNonNull(target, "target");
@@ -46,6 +49,9 @@ public record BenchOptions(
     Objects.requireNonNull(deadline, "deadline");
     if (connections < 1 || inflight < 1 || threads < 1 || burstSize < 1) {
       throw new IllegalArgumentException("connections, inflight, threads and burstSize must be at least 1");
+    }
+    if (calls < 0) {
+      throw new IllegalArgumentException("calls must not be negative");
     }
   }
 

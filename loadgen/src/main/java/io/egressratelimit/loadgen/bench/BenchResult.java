@@ -29,10 +29,14 @@ public final class BenchResult {
     return new BenchResult(options, tally, serviceCpuTicks, redisCpuTicks, OptionalLong.of(millis));
   }
 
-  /** A timed run lasts at least its duration; bursts last until their last answer. */
+  /**
+   * A timed run lasts at least its duration; bursts, and a run that --calls may end sooner, last
+   * until their last answer (so the rate of a walk over users is its own, not its time bound's).
+   */
   double seconds() {
     double toLastAnswer = tally.secondsToLastAnswer();
-    return options.bursting() ? Math.max(1e-3, toLastAnswer) : Math.max(options.duration().toNanos() / 1e9, toLastAnswer);
+    return options.bursting() || options.calls() > 0 ? Math.max(1e-3, toLastAnswer)
+        : Math.max(options.duration().toNanos() / 1e9, toLastAnswer);
   }
 
   public String toJson() {

@@ -1,7 +1,6 @@
 package io.egressratelimit.loadgen.bench;
 
 import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
-import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.IoHandlerFactory;
@@ -17,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One benchmark run: unary ShouldRateLimit calls over a few HTTP/2 connections with many streams in
@@ -46,7 +46,7 @@ public final class BenchRun {
   }
 
   private BenchResult execute() throws BenchFailure, InterruptedException {
-    ByteBuf[] frames = RequestFrames.of(options.workload(), options.domain());
+    RequestFrames.Source frames = RequestFrames.of(options.workload(), options.domain());
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     EventLoopGroup loops = new MultiThreadIoEventLoopGroup(options.threadsUsed(), io);
@@ -63,15 +63,16 @@ public final class BenchRun {
   }
 
   /** Spreads the connections over the event loop threads and waits for every one's HTTP/2 settings. */
-  private ConnectionGroup[] connect(EventLoopGroup loops, Bootstrap bootstrap, ByteBuf[] frames)
+  private ConnectionGroup[] connect(EventLoopGroup loops, Bootstrap bootstrap, RequestFrames.Source frames)
       throws BenchFailure, InterruptedException {
     int connections = options.connections();
     CountDownLatch ready = new CountDownLatch(connections);
+    AtomicLong callsLeft = new AtomicLong(options.calls() > 0 ? options.calls() : Long.MAX_VALUE);
     ConnectionGroup[] groups = new ConnectionGroup[options.threadsUsed()];
     for (int g = 0; g < groups.length; g++) {
       int share = connections / groups.length + (g < connections % groups.length ? 1 : 0);
-      groups[g] = new ConnectionGroup(loops.next(), bootstrap, options, frames, share, options.rate() / groups.length,
-          ready);
+      groups[g] = new ConnectionGroup(loops.next(), bootstrap, options, frames, callsLeft, share,
+          options.rate() / groups.length, ready);
     }
     for (ConnectionGroup group : groups) {
       group.connectAll();

@@ -7,6 +7,7 @@ import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The connections one event loop thread owns, with their pacing and tally. Everything here runs on
@@ -19,7 +20,9 @@ final class ConnectionGroup {
   final EventLoop loop;
   private final Bootstrap bootstrap;
   private final BenchOptions options;
-  private final ByteBuf[] frames;
+  private final RequestFrames.Source frames;
+  /** Calls every group may still send, between them (--calls). */
+  private final AtomicLong callsLeft;
   private final StreamConnection[] connections;
   private final double rate;
   private final CountDownLatch ready;
@@ -38,12 +41,13 @@ final class ConnectionGroup {
    * @param rate this group's share of the calls per second; 0 for a closed loop
    * @param ready counted down once per connection, when its HTTP/2 settings arrive or it fails
    */
-  ConnectionGroup(EventLoop loop, Bootstrap bootstrap, BenchOptions options, ByteBuf[] frames, int connections,
-      double rate, CountDownLatch ready) {
+  ConnectionGroup(EventLoop loop, Bootstrap bootstrap, BenchOptions options, RequestFrames.Source frames,
+      AtomicLong callsLeft, int connections, double rate, CountDownLatch ready) {
     this.loop = loop;
     this.bootstrap = bootstrap;
     this.options = options;
     this.frames = frames;
+    this.callsLeft = callsLeft;
     this.connections = new StreamConnection[connections];
     this.rate = rate;
     this.ready = ready;
@@ -125,8 +129,13 @@ final class ConnectionGroup {
     return rate == 0 && !options.bursting();
   }
 
+  /** Whether a call may still be sent under the limit on calls (--calls). */
+  boolean mayCall() {
+    return callsLeft.get() > 0;
+  }
+
   boolean sending(long now) {
-    return schedule != null && now < schedule.stopAt()
+    return schedule != null && now < schedule.stopAt() && callsLeft.get() > 0
         && !(options.bursting() && burstsLeft == 0 && outstanding == 0);
   }
 
@@ -143,12 +152,12 @@ final class ConnectionGroup {
     if (burstFrame != null) {
       return burstFrame.duplicate();
     }
-    ByteBuf frame = frames.length == 1 ? frames[0] : frames[random.nextInt(frames.length)];
-    return frame.duplicate();
+    return frames.next(random);
   }
 
   void sent(Call call) {
     outstanding++;
+    callsLeft.decrementAndGet();
     if (call.startNanos >= schedule.countFrom()) {
       call.counted = true;
       tally.sent();

@@ -122,7 +122,7 @@ final class StreamConnection extends Http2FrameAdapter {
   }
 
   boolean hasRoom() {
-    return settled && calls.size() < group.options().inflight();
+    return settled && calls.size() < group.options().inflight() && group.mayCall();
   }
 
   /** Closed loop: keep this connection's in-flight streams at the limit until the run stops. */

@@ -39,9 +39,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "The rate limit service, plaintext gRPC (default: ${DEFAULT-VALUE}).")
   RlsTarget target;
 
-  @Option(names = "--workload", order = 2, defaultValue = "hot", paramLabel = "hot|keys10k|over",
+  @Option(names = "--workload", order = 2, defaultValue = "hot", paramLabel = "hot|keys10k|over|users|hotuser",
       description = "hot: one global budget; keys10k: 10,000 per-user budgets, one at random per call;"
-          + " over: a budget spent by the first call (default: ${DEFAULT-VALUE}).")
+          + " over: a budget spent by the first call; users: 1,000,000 per-user budgets in turn, each call the"
+          + " next user; hotuser: the global budget and one of 10,000 users' in each call, which sit on two"
+          + " masters of a Redis Cluster (default: ${DEFAULT-VALUE}).")
   Workload workload;
 
   @Option(names = "--connections", order = 3, defaultValue = "4", paramLabel = "N",
@@ -105,6 +107,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Instead of a run: write the workload's (first) request frame to FILE, the body h2load sends.")
   Path writeFrame;
 
+  @Option(names = "--calls", order = 17, defaultValue = "0", paramLabel = "N",
+      description = "Stop sending after N calls (a few more with several --threads), before --duration is over if"
+          + " they are sent by then; 0 for no limit (default: ${DEFAULT-VALUE}).")
+  long calls;
+
   @Override
   public Integer call() throws InterruptedException {
     String problem = problems();
@@ -117,7 +124,7 @@ final class BenchCommand implements Callable<Integer> {
       return ExitCodes.BUDGET_HELD;
     }
     BenchOptions options = new BenchOptions(target, workload, connections, inflight, duration, rate, domain, warmup,
-        threads, deadline, bursts, burstSize, awaitServingSince, servicePid, redisPid);
+        threads, deadline, bursts, burstSize, awaitServingSince, servicePid, redisPid, calls);
     try {
       out.println(BenchRun.run(options).toJson());
     } catch (BenchFailure e) {
@@ -141,8 +148,8 @@ final class BenchCommand implements Callable<Integer> {
     if (!(rate >= 0) || Double.isInfinite(rate)) {
       return "--rate must be 0 (closed loop) or a number of calls per second";
     }
-    if (bursts < 0 || awaitServingSince < 0 || servicePid < 0 || redisPid < 0) {
-      return "--bursts, --await-serving-since, --service-pid and --redis-pid must not be negative";
+    if (bursts < 0 || awaitServingSince < 0 || servicePid < 0 || redisPid < 0 || calls < 0) {
+      return "--bursts, --await-serving-since, --service-pid, --redis-pid and --calls must not be negative";
     }
     return "";
   }

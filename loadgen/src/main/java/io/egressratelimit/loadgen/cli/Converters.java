@@ -56,7 +56,7 @@ final class Converters {
         return workload;
       }
     }
-    throw new IllegalArgumentException("'" + value + "' is not a workload: use hot, keys10k or over");
+    throw new IllegalArgumentException("'" + value + "' is not a workload: use hot, keys10k, over, users or hotuser");
   }
 
   /**

@@ -19,12 +19,12 @@ class BenchOptionsTest {
   void burstsAreSentFromOneThreadAndNoThreadIsLeftWithoutAConnection() {
     assertEquals(1, BenchResultTest.options(Duration.ofSeconds(1), 3, 0, 0, 0).threadsUsed());
     BenchOptions many = new BenchOptions(RlsTarget.parse("127.0.0.1:8081"), Workload.HOT, 2, 32,
-        Duration.ofSeconds(1), 0, "bench", Duration.ZERO, 8, Duration.ZERO, 0, 50, 0, 0, 0);
+        Duration.ofSeconds(1), 0, "bench", Duration.ZERO, 8, Duration.ZERO, 0, 50, 0, 0, 0, 0);
     assertEquals(2, many.threadsUsed());
   }
 
   private static BenchOptions withDeadline(Duration deadline) {
     return new BenchOptions(RlsTarget.parse("127.0.0.1:8081"), Workload.HOT, 4, 32, Duration.ofSeconds(1), 0,
-        "bench", Duration.ZERO, 1, deadline, 0, 50, 0, 0, 0);
+        "bench", Duration.ZERO, 1, deadline, 0, 50, 0, 0, 0, 0);
   }
 }

@@ -38,7 +38,7 @@ class BenchResultTest {
   }
 
   @Test
-  void aTimedRunLastsAtLeastItsDurationAndBurstsUntilTheirLastAnswer() {
+  void aTimedRunLastsAtLeastItsDurationAndBurstsOrCallsUntilTheirLastAnswer() {
     Tally tally = new Tally(SECOND);
     tally.sent();
     tally.answered(Answer.OK, 1_000, SECOND + SECOND / 4);
@@ -47,6 +47,10 @@ class BenchResultTest {
         OptionalLong.empty()).seconds());
     assertEquals(0.25, new BenchResult(options(Duration.ofSeconds(3), 5, 0, 0, 0), tally, -1, -1,
         OptionalLong.empty()).seconds());
+    BenchOptions endedByCalls = new BenchOptions(RlsTarget.parse("127.0.0.1:8081"), Workload.USERS, 4, 32,
+        Duration.ofSeconds(300), 0, "bench", Duration.ZERO, 1, Duration.ZERO, 0, 50, 0, 0, 0, 1);
+    assertEquals(0.25, new BenchResult(endedByCalls, tally, -1, -1, OptionalLong.empty()).seconds(),
+        "a run of --calls that ended before its 300 s lasts until its last answer");
   }
 
   @Test
@@ -77,6 +81,6 @@ class BenchResultTest {
 
   static BenchOptions options(Duration duration, int bursts, double rate, long servicePid, long redisPid) {
     return new BenchOptions(RlsTarget.parse("127.0.0.1:8081"), Workload.KEYS10K, 4, 32, duration, rate, "bench",
-        Duration.ZERO, 1, Duration.ZERO, bursts, 50, 0, servicePid, redisPid);
+        Duration.ZERO, 1, Duration.ZERO, bursts, 50, 0, servicePid, redisPid, 0);
   }
 }

@@ -34,7 +34,7 @@ class BenchCommandTest {
   void aMisspelledWorkloadOrAFractionalCountIsAUsageError() {
     CommandRun misspelled = CommandRun.of("bench", "--workload", "cold");
     assertEquals(ExitCodes.USAGE, misspelled.exitCode());
-    assertEquals("loadgen: Invalid value for option '--workload': 'cold' is not a workload: use hot, keys10k or over",
+    assertEquals("loadgen: Invalid value for option '--workload': 'cold' is not a workload: use hot, keys10k, over, users or hotuser",
         misspelled.err().lines().findFirst().orElseThrow());
     assertTrue(!misspelled.err().contains("\tat "), misspelled.err());
 

@@ -76,6 +76,15 @@ class BenchIT {
   }
 
   @Test
+  void aLimitOnCallsStopsTheRunOnceTheyAreSentAndAnswered() {
+    long started = System.nanoTime();
+    BenchDriver.Result walked = bench("--workload", "users", "--duration", "30s", "--calls", "300");
+    assertEquals(300, walked.number("sent"), walked.stdout());
+    assertEquals(300, walked.number("ok"), walked.stdout());
+    assertTrue(System.nanoTime() - started < 25_000_000_000L, "the run ended before its 30 s were over");
+  }
+
+  @Test
   void burstsSendTheirCallsAtOnceOnKeysNoEarlierBurstUsed() {
     BenchDriver.Result bursts = bench("--bursts", "3", "--burst-size", "40");
     assertEquals(0, bursts.exitCode(), bursts.stderr());
