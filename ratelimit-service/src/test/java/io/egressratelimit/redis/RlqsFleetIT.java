@@ -20,13 +20,19 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Simulated Envoys (the rate_limit_quota filter's behaviour, over real gRPC streams) on two service
  * replicas over one real redis-server. What they admit together, in time order, must fit the
  * budget's token bucket in every interval, through moved demand, a vanished Envoy and a replica
  * restart. Only deadlines that bound a hang; nothing asserts how fast.
+ *
+ * <p>Its tests run side by side: each has its own replicas and Envoys and its own key prefix on the
+ * one redis-server, and each spends most of its time waiting on reports and TTLs.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class RlqsFleetIT {
   private static final QuotaTiming TIMING = new QuotaTiming(Duration.ofSeconds(3), Duration.ofSeconds(1));
   private static final long REPORT_EVERY_MILLIS = 500;
