@@ -1,5 +1,10 @@
 package io.egressratelimit.loadgen.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.egressratelimit.loadgen.cli.LoadgenCommand;
 import io.egressratelimit.loadgen.upstream.StubUpstream;
 import io.egressratelimit.loadgen.upstream.UpstreamStats;
@@ -122,6 +127,33 @@ final class TwoReplicasOnOneRedis implements AutoCloseable {
         false, new PrintWriter(out, true), new PrintWriter(out, true));
     System.out.print(out);
     return new Run(exit, out.toString());
+  }
+
+  /**
+   * The product's promise, checked: six backoff-aware workers call both replicas for 20 s through the
+   * rls path with Envoy's failure_mode_deny, and the upstream never sees more than {@code budget} in
+   * any {@code window}, though the run spends more than one window's budget and meets 429s.
+   *
+   * @param descriptors loadgen arguments naming the descriptors, none for loadgen's default
+   */
+  void assertBudgetHeld(Path summary, int budget, Duration window, List<String> descriptors) throws Exception {
+    List<String> args = new ArrayList<>(List.of("rls"));
+    args.addAll(targets("--rls"));
+    args.addAll(List.of("--upstream", upstreamUrl()));
+    args.addAll(descriptors);
+    args.addAll(List.of("--workers", "6", "--duration", "20s", "--start-jitter", "2s",
+        "--budget", Integer.toString(budget), "--window", window.toSeconds() + "s", "--failure-mode-deny",
+        "--json", summary.toString()));
+    Run run = loadgen(args);
+    String out = run.output();
+
+    UpstreamStats seen = seen(window);
+    assertTrue(seen.maxInWindow() <= budget, "upstream saw " + seen.maxInWindow() + " in a window\n" + out);
+    assertTrue(seen.total() > budget, "the run must span more than one window's budget to test anything\n" + out);
+    assertEquals(0, run.exit(), out);
+    JsonObject json = JsonParser.parseString(Files.readString(summary)).getAsJsonObject();
+    assertTrue(json.get("status429").getAsLong() > 0, "no 429s: the budget was never tested\n" + out);
+    assertEquals(seen.total(), json.get("status2xx").getAsLong(), "every admitted call reached the upstream");
   }
 
   /** What reached the upstream; the grace (loadgen's default) allows for transit jitter. */
