@@ -5,7 +5,8 @@
 # started with -XX:AOTCache=CACHE then loads its classes from the cache and compiles its hot path
 # sooner (docs/operations.md has the measured difference).
 #
-# usage: scripts/aot-cache.sh JAR CACHE LIMITS_DIR [service flags...]
+# usage: scripts/aot-cache.sh JAR CACHE LIMITS [service flags...]
+#        (LIMITS: the limits file or directory the replicas will serve, as --config takes it)
 #        (the flags of the replicas' store, e.g. --redis-url, so the training loads what they will)
 # Prints the java that must run with the cache (the one that recorded it) on stdout, or nothing
 # when no JDK 25 or newer is found: then replicas start without a cache, as on JDK 17, and it says
@@ -13,7 +14,7 @@
 # A JDK 25 is looked for in AOT_JAVA, then `java` on the PATH, then /usr/lib/jvm/*.
 set -euo pipefail
 
-[ $# -ge 3 ] || { echo "usage: scripts/aot-cache.sh JAR CACHE LIMITS_DIR [service flags...]" >&2; exit 2; }
+[ $# -ge 3 ] || { echo "usage: scripts/aot-cache.sh JAR CACHE LIMITS [service flags...]" >&2; exit 2; }
 JAR="$1" CACHE="$2" LIMITS="$3"
 shift 3
 

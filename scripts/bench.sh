@@ -128,7 +128,7 @@ redis-cli -p "$REDIS_PORT" flushall >/dev/null
 # Replicas start as the demo starts them: from the JDK 25 AOT cache when a JDK 25 is found (recorded
 # once per build, on Redis, the product path), else on the default java, as the summary says.
 AOT_CACHE="$OUT/ratelimit-service.aot"
-AOT_JAVA="$("$ROOT/scripts/aot-cache.sh" "$JAR" "$AOT_CACHE" "$ROOT/scripts/bench" --redis-url "redis://127.0.0.1:$REDIS_PORT")"
+AOT_JAVA="$("$ROOT/scripts/aot-cache.sh" "$JAR" "$AOT_CACHE" "$ROOT/scripts/bench/limits.yaml" --redis-url "redis://127.0.0.1:$REDIS_PORT")"
 if [ -n "$AOT_JAVA" ]; then
   SERVICE_JAVA=("$AOT_JAVA" -XX:AOTCache="$AOT_CACHE")
 else
